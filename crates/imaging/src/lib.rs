@@ -1,0 +1,1 @@
+//! Golden-sample photo processing (pure computation).

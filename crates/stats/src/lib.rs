@@ -1,0 +1,1 @@
+//! Deviation statistics and process capability (pure computation).
