@@ -1,1 +1,30 @@
-//! Deviation statistics and process capability (pure computation).
+//! Deviation statistics, process capability, normality and control charts for
+//! lotgate (pure computation: plain values in, plain structs out, no I/O).
+//!
+//! The HTTP layer calls [`capability`]; the building blocks ([`describe`],
+//! [`indices`], [`anderson_darling`], [`control_chart`]) are public for reuse.
+//! Anything undefined for the input is `None`, never NaN or infinite, and the
+//! report's [`Warning`]s explain why.
+
+pub mod capability;
+pub mod constants;
+pub mod control;
+pub mod descriptive;
+pub mod deviation;
+pub mod error;
+pub mod normality;
+pub mod report;
+pub mod rules;
+pub mod spec;
+pub mod warning;
+
+pub use capability::{Indices, indices};
+pub use control::{ChartKind, ChartSeries, ControlChart, control_chart};
+pub use descriptive::{Descriptive, describe};
+pub use deviation::{DeviationBasis, ValueDeviation, value_deviations};
+pub use error::StatsError;
+pub use normality::{AndersonDarling, anderson_darling};
+pub use report::{CapabilityReport, capability};
+pub use rules::{RuleViolation, Side};
+pub use spec::Spec;
+pub use warning::{SpecLimit, Warning};
