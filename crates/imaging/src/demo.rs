@@ -114,8 +114,12 @@ fn face_colour(
             let chip = !side
                 && (rounded_rect(dx + hw * 0.4, dy, hw * 0.2, hh * 0.35, 2.0) < 0.0
                     || rounded_rect(dx - hw * 0.35, dy + hh * 0.3, hw * 0.15, hh * 0.2, 2.0) < 0.0);
-            let pad =
-                !side && ((dx - hw * 0.6).hypot(dy - hh * 0.55) % (unit * 0.06)) < unit * 0.012;
+            // Gold connector fingers along the bottom edge.
+            let pitch = unit * 0.04;
+            let pad = !side
+                && dy > hh * 0.72
+                && dx.abs() < hw * 0.8
+                && dx.rem_euclid(pitch) < pitch * 0.5;
             let trace = !side && ((dy + hh) % (unit * 0.05)).abs() < unit * 0.006;
             if chip {
                 ([30.0, 30.0, 34.0], 1.0)
