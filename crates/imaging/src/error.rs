@@ -42,9 +42,9 @@ pub enum PhotoError {
         actual: &'static str,
     },
     /// The picture is truncated or damaged and cannot be decoded.
-    #[error("the photo is damaged or incomplete and cannot be opened ({reason}); send it again")]
+    #[error("the photo is damaged or incomplete and cannot be opened; send it again")]
     Corrupt {
-        /// What the decoder reported.
+        /// What the decoder reported, for the log (not shown to the worker).
         reason: String,
     },
     /// The picture declares more pixels than lotgate will open.
@@ -69,6 +69,7 @@ pub enum PhotoError {
         max_pixels: u64,
     },
     /// A fault of lotgate itself (for example encoding the thumbnail failed).
+    /// The message carries the cause for the log; do not show it to the worker.
     #[error("the photo could not be processed because of an internal fault: {0}")]
     Internal(String),
 }

@@ -251,3 +251,15 @@ fn fingerprints_the_original_bytes_as_sha256sum_does() {
         "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
     );
 }
+
+#[test]
+fn tells_the_worker_the_declared_and_accepted_sizes() {
+    let narrow = UploadLimits {
+        max_width: 100,
+        ..limits()
+    };
+    let error = process_upload(&png(&gradient(101, 10)), None, &narrow).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("101 x 10 pixels"), "{message}");
+    assert!(message.contains("100 x 10000 pixels"), "{message}");
+}
