@@ -1,1 +1,12 @@
-fn main() {}
+//! The `lotgate` command: `serve`, `migrate`, `demo`, `openapi`.
+
+fn main() -> std::process::ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match lotgate::cli::run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("lotgate: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

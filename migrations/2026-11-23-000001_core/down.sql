@@ -1,0 +1,9 @@
+DROP TABLE attribute_results;
+DROP TABLE measurements;
+DROP TABLE inspection_units;
+DROP TABLE inspections;
+DROP FUNCTION refuse_change_of_recorded_inspection();
+DROP TABLE lots;
+DROP TABLE suppliers;
+DROP TABLE characteristics;
+DROP TABLE parts;

@@ -1,0 +1,158 @@
+//! Command-line interface: a thin layer over the library.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+use crate::db;
+use crate::embedded_postgres::EmbeddedPostgres;
+use crate::http::{AppState, build_app};
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lotgate",
+    version,
+    about = "Quality inspection of manufactured lots"
+)]
+struct Cli {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives.
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// PostgreSQL (>= 14) to use. Without it, lotgate runs a private PostgreSQL cluster
+    /// in --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Data directory of the private PostgreSQL cluster (used without DATABASE_URL).
+    #[arg(
+        long,
+        env = "LOTGATE_DATA_DIR",
+        default_value = "./var/postgres",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the REST API (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load the demo data (a plastic clip, its PCB and the finished product) and exit.
+    Demo,
+    /// Print the OpenAPI document (the content of openapi/openapi.json).
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "LOTGATE_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// Load the demo data when the database has no parts yet.
+    #[arg(long)]
+    demo: bool,
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "LOTGATE_WORKERS")]
+    workers: Option<usize>,
+    /// Database connections in the pool.
+    #[arg(long, env = "LOTGATE_POOL_SIZE", default_value_t = 16)]
+    pool_size: u32,
+    /// Largest JSON request body in bytes (larger bodies get 413).
+    #[arg(long, env = "LOTGATE_JSON_LIMIT", default_value_t = 4 * 1024 * 1024)]
+    json_limit: usize,
+}
+
+pub fn run() -> Result<(), BoxError> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::http::openapi().to_pretty_json()?);
+            Ok(())
+        }
+        Command::Migrate => with_database(&cli.database, |url| {
+            let applied = migrate(url)?;
+            println!("{} migration(s) applied", applied.len());
+            Ok(())
+        }),
+        Command::Demo => with_database(&cli.database, |url| {
+            migrate(url)?;
+            let pool = db::pool(url, 4, Duration::from_secs(5))?;
+            match crate::demo::load(&pool)? {
+                true => println!("demo data loaded"),
+                false => println!("the database already has parts; demo data not loaded"),
+            }
+            Ok(())
+        }),
+        Command::Serve(args) => with_database(&cli.database, |url| serve(url, &args)),
+    }
+}
+
+/// Runs `work` against DATABASE_URL, or against the private cluster, which is stopped
+/// again afterwards (also after Ctrl-C or SIGTERM have stopped the server).
+fn with_database(
+    args: &DatabaseArgs,
+    work: impl FnOnce(&str) -> Result<(), BoxError>,
+) -> Result<(), BoxError> {
+    if let Some(url) = &args.database_url {
+        return work(url);
+    }
+    let cluster = EmbeddedPostgres::start(&args.data_dir)?;
+    log::info!("private PostgreSQL running in {}", args.data_dir.display());
+    let result = ensure_database(&cluster, "lotgate").and_then(|()| work(&cluster.url("lotgate")));
+    let stopped = cluster.stop();
+    log::info!("private PostgreSQL stopped");
+    result.and(stopped.map_err(Into::into))
+}
+
+/// Creates `name` on the private cluster unless it exists.
+pub fn ensure_database(cluster: &EmbeddedPostgres, name: &str) -> Result<(), BoxError> {
+    let mut conn = PgConnection::establish(&cluster.url("postgres"))?;
+    let exists: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+        "EXISTS (SELECT 1 FROM pg_database WHERE datname = '{name}')"
+    )))
+    .get_result(&mut conn)?;
+    if !exists {
+        diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn)?;
+    }
+    Ok(())
+}
+
+fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
+    let mut conn = PgConnection::establish(url)?;
+    db::run_migrations(&mut conn)
+}
+
+fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
+    let applied = migrate(url)?;
+    if !applied.is_empty() {
+        log::info!("applied {} migration(s)", applied.len());
+    }
+    let pool = db::pool(url, args.pool_size, Duration::from_secs(1))?;
+    if args.demo && crate::demo::load(&pool)? {
+        log::info!("demo data loaded");
+    }
+    let state = AppState {
+        pool,
+        json_limit: args.json_limit,
+    };
+    let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
+    if let Some(workers) = args.workers {
+        server = server.workers(workers);
+    }
+    let server = server.bind(args.bind)?;
+    log::info!("lotgate serving http://{} (API docs at /docs)", args.bind);
+    actix_web::rt::System::new().block_on(server.run())?;
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Queries on the characteristics of a part.
+
+use diesel::prelude::*;
+
+use super::models::{Characteristic, NewCharacteristic};
+use super::schema::characteristics;
+use crate::domain::PartId;
+
+pub fn insert(conn: &mut PgConnection, new: &NewCharacteristic<'_>) -> QueryResult<Characteristic> {
+    diesel::insert_into(characteristics::table)
+        .values(new)
+        .returning(Characteristic::as_returning())
+        .get_result(conn)
+}
+
+/// The characteristics of a part, in the order they were defined.
+pub fn of_part(conn: &mut PgConnection, part: PartId) -> QueryResult<Vec<Characteristic>> {
+    characteristics::table
+        .filter(characteristics::part_id.eq(part))
+        .order((characteristics::created_at, characteristics::id))
+        .select(Characteristic::as_select())
+        .load(conn)
+}
+
+/// Whether a characteristic with this id exists on any part.
+pub fn exists(conn: &mut PgConnection, id: crate::domain::CharacteristicId) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(characteristics::table.find(id))).get_result(conn)
+}

@@ -1,0 +1,144 @@
+//! Queries on recorded inspections. They are append-only: rows are inserted, never
+//! updated (the database refuses UPDATE and DELETE on them).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::After;
+use super::models::{
+    AttributeResultRow, Inspection, InspectionUnit, MeasurementRow, NewInspection,
+};
+use super::schema::{attribute_results, inspection_units, inspections, measurements};
+use crate::domain::{InspectionId, LotId};
+
+/// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters.
+const INSERT_CHUNK: usize = 10_000;
+
+/// Everything one inspection records, unit by unit.
+#[derive(Debug, Default, Clone)]
+pub struct InspectionRows {
+    pub units: Vec<InspectionUnit>,
+    pub measurements: Vec<MeasurementRow>,
+    pub attributes: Vec<AttributeResultRow>,
+}
+
+/// Inserts the inspection and its rows, unless an inspection with this id exists: then
+/// nothing is written and `None` is returned. Call inside a transaction.
+pub fn insert_new(
+    conn: &mut PgConnection,
+    new: &NewInspection<'_>,
+    rows: &InspectionRows,
+) -> QueryResult<Option<Inspection>> {
+    let Some(inspection) = diesel::insert_into(inspections::table)
+        .values(new)
+        .on_conflict(inspections::id)
+        .do_nothing()
+        .returning(Inspection::as_returning())
+        .get_result(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    for chunk in rows.units.chunks(INSERT_CHUNK) {
+        diesel::insert_into(inspection_units::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    for chunk in rows.measurements.chunks(INSERT_CHUNK) {
+        diesel::insert_into(measurements::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    for chunk in rows.attributes.chunks(INSERT_CHUNK) {
+        diesel::insert_into(attribute_results::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(Some(inspection))
+}
+
+pub fn get(conn: &mut PgConnection, id: InspectionId) -> QueryResult<Inspection> {
+    inspections::table
+        .find(id)
+        .select(Inspection::as_select())
+        .first(conn)
+}
+
+/// The units, measurements and attribute results of an inspection, in unit order.
+pub fn rows(conn: &mut PgConnection, id: InspectionId) -> QueryResult<InspectionRows> {
+    Ok(InspectionRows {
+        units: inspection_units::table
+            .filter(inspection_units::inspection_id.eq(id))
+            .order(inspection_units::unit_index)
+            .select(InspectionUnit::as_select())
+            .load(conn)?,
+        measurements: measurements::table
+            .filter(measurements::inspection_id.eq(id))
+            .order((measurements::unit_index, measurements::characteristic_id))
+            .select(MeasurementRow::as_select())
+            .load(conn)?,
+        attributes: attribute_results::table
+            .filter(attribute_results::inspection_id.eq(id))
+            .order((
+                attribute_results::unit_index,
+                attribute_results::characteristic_id,
+            ))
+            .select(AttributeResultRow::as_select())
+            .load(conn)?,
+    })
+}
+
+/// The lot's inspections in the order they were carried out.
+pub fn list_for_lot(
+    conn: &mut PgConnection,
+    lot: LotId,
+    after: Option<After<DateTime<Utc>>>,
+    limit: i64,
+) -> QueryResult<Vec<Inspection>> {
+    let mut query = inspections::table
+        .filter(inspections::lot_id.eq(lot))
+        .select(Inspection::as_select())
+        .order((inspections::inspected_at, inspections::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(a) = after {
+        query = query.filter(
+            inspections::inspected_at
+                .gt(a.key)
+                .or(inspections::inspected_at
+                    .eq(a.key)
+                    .and(inspections::id.gt(InspectionId(a.id)))),
+        );
+    }
+    query.load(conn)
+}
+
+/// How many units each of these inspections recorded.
+pub fn unit_counts(
+    conn: &mut PgConnection,
+    ids: &[InspectionId],
+) -> QueryResult<HashMap<InspectionId, i64>> {
+    let counts: Vec<(InspectionId, i64)> = inspection_units::table
+        .filter(inspection_units::inspection_id.eq_any(ids))
+        .group_by(inspection_units::inspection_id)
+        .select((inspection_units::inspection_id, diesel::dsl::count_star()))
+        .load(conn)?;
+    Ok(counts.into_iter().collect())
+}
+
+/// For each of these inspections that was corrected, the inspection that supersedes it.
+pub fn superseded_by(
+    conn: &mut PgConnection,
+    ids: &[InspectionId],
+) -> QueryResult<HashMap<InspectionId, InspectionId>> {
+    let pairs: Vec<(Option<InspectionId>, InspectionId)> = inspections::table
+        .filter(inspections::supersedes.eq_any(ids))
+        .select((inspections::supersedes, inspections::id))
+        .load(conn)?;
+    Ok(pairs
+        .into_iter()
+        .filter_map(|(old, new)| Some((old?, new)))
+        .collect())
+}

@@ -1,0 +1,51 @@
+//! Storage: the connection pool, the embedded migrations, the generated schema, the
+//! row models and the queries, as plain functions over a `PgConnection`.
+
+pub mod characteristics;
+pub mod inspections;
+pub mod lots;
+pub mod models;
+pub mod parts;
+pub mod schema;
+pub mod suppliers;
+
+use std::time::Duration;
+
+use diesel::PgConnection;
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// A pool whose checkout gives up after `checkout_timeout`, so a request answers 503
+/// quickly while the database is unreachable instead of hanging.
+pub fn pool(
+    database_url: &str,
+    max_size: u32,
+    checkout_timeout: Duration,
+) -> Result<PgPool, r2d2::Error> {
+    Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(0))
+        .connection_timeout(checkout_timeout)
+        .build(ConnectionManager::new(database_url))
+}
+
+/// Applies every pending migration; returns the versions applied.
+pub fn run_migrations(
+    conn: &mut PgConnection,
+) -> Result<Vec<String>, Box<dyn std::error::Error + Send + Sync>> {
+    let applied = conn.run_pending_migrations(MIGRATIONS)?;
+    Ok(applied.iter().map(|v| v.to_string()).collect())
+}
+
+/// Keyset pagination position: the sort key of the last row seen and its id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct After<K> {
+    pub key: K,
+    pub id: uuid::Uuid,
+}

@@ -1,0 +1,41 @@
+//! Queries on part numbers.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::After;
+use super::models::{NewPart, Part};
+use super::schema::parts;
+use crate::domain::PartId;
+
+pub fn insert(conn: &mut PgConnection, new: &NewPart<'_>) -> QueryResult<Part> {
+    diesel::insert_into(parts::table)
+        .values(new)
+        .returning(Part::as_returning())
+        .get_result(conn)
+}
+
+pub fn get(conn: &mut PgConnection, id: PartId) -> QueryResult<Part> {
+    parts::table.find(id).select(Part::as_select()).first(conn)
+}
+
+/// Parts in the order they were registered, `limit` after the keyset position.
+pub fn list(
+    conn: &mut PgConnection,
+    after: Option<After<DateTime<Utc>>>,
+    limit: i64,
+) -> QueryResult<Vec<Part>> {
+    let mut query = parts::table
+        .select(Part::as_select())
+        .order((parts::created_at, parts::id))
+        .limit(limit)
+        .into_boxed();
+    if let Some(a) = after {
+        query = query.filter(
+            parts::created_at
+                .gt(a.key)
+                .or(parts::created_at.eq(a.key).and(parts::id.gt(PartId(a.id)))),
+        );
+    }
+    query.load(conn)
+}

@@ -1,0 +1,161 @@
+//! The closed vocabularies of the shop floor, stored as `text` (the columns carry CHECK
+//! constraints) and spoken as text in JSON.
+
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::expression::AsExpression;
+use diesel::pg::{Pg, PgValue};
+use diesel::serialize::{self, Output, ToSql};
+use diesel::sql_types::Text;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+macro_rules! text_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema,
+            AsExpression, FromSqlRow,
+        )]
+        #[diesel(sql_type = Text)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order of the standard or the shop floor.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The text stored in the database and used in JSON.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text => Ok($name::$variant),)+
+                    other => Err(format!(
+                        "unknown {} `{}`, expected one of {}",
+                        stringify!($name), other, [$($text),+].join(", ")
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ToSql<Text, Pg> for $name {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                <str as ToSql<Text, Pg>>::to_sql(self.as_str(), out)
+            }
+        }
+
+        impl FromSql<Text, Pg> for $name {
+            fn from_sql(bytes: PgValue<'_>) -> deserialize::Result<Self> {
+                let text = <String as FromSql<Text, Pg>>::from_sql(bytes)?;
+                Ok(text.parse::<$name>()?)
+            }
+        }
+    };
+}
+
+text_enum!(
+    /// The level at which a part number is inspected.
+    Stage {
+        /// A moulded, machined, electronic or bought-in component.
+        Part = "part",
+        /// An assembly of parts that goes into the product.
+        Subassembly = "subassembly",
+        /// The finished product.
+        Product = "product",
+    }
+);
+
+text_enum!(
+    /// Whether a characteristic is measured or judged pass/fail.
+    Kind {
+        /// Measured against a nominal value and specification limits.
+        Variable = "variable",
+        /// Pass or fail by eye, gauge or function.
+        Attribute = "attribute",
+    }
+);
+
+text_enum!(
+    /// How serious a nonconformity of the characteristic is.
+    Classification {
+        /// A hazard, or one defect is fatal.
+        Critical = "critical",
+        /// Likely to cause failure or reduce usability.
+        Major = "major",
+        /// Unlikely to reduce usability.
+        Minor = "minor",
+    }
+);
+
+text_enum!(
+    /// ISO 2859-1 inspection level: special levels S-1..S-4 and general levels I, II, III.
+    InspectionLevel {
+        /// Special level S-1 (smallest samples).
+        S1 = "S-1",
+        /// Special level S-2.
+        S2 = "S-2",
+        /// Special level S-3.
+        S3 = "S-3",
+        /// Special level S-4.
+        S4 = "S-4",
+        /// General level I.
+        I = "I",
+        /// General level II (the usual choice).
+        II = "II",
+        /// General level III (largest samples).
+        III = "III",
+    }
+);
+
+text_enum!(
+    /// Who inspected the lot.
+    Source {
+        /// The factory's own quality control.
+        Factory = "factory",
+        /// The startup's in-house (direct) inspection.
+        InHouse = "in_house",
+    }
+);
+
+text_enum!(
+    /// Whether a sample or every unit of the lot was inspected.
+    Mode {
+        /// n units drawn at random.
+        Sampling = "sampling",
+        /// Every unit of the lot (100% inspection).
+        Full = "full",
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_parses_back_to_its_value() {
+        for level in InspectionLevel::ALL {
+            assert_eq!(level.as_str().parse::<InspectionLevel>(), Ok(*level));
+        }
+        for stage in Stage::ALL {
+            assert_eq!(stage.as_str().parse::<Stage>(), Ok(*stage));
+        }
+    }
+
+    #[test]
+    fn an_unknown_text_names_the_allowed_values() {
+        let err = "S-5".parse::<InspectionLevel>().unwrap_err();
+        assert!(err.contains("S-1, S-2, S-3, S-4, I, II, III"), "{err}");
+    }
+}

@@ -1,0 +1,10 @@
+//! Domain types that cannot hold invalid values. Request bodies are parsed into these
+//! once, at the edge; nothing downstream checks them again.
+
+mod enums;
+mod ids;
+mod values;
+
+pub use enums::{Classification, InspectionLevel, Kind, Mode, Source, Stage};
+pub use ids::{CharacteristicId, InspectionId, LotId, PartId, SupplierId};
+pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

@@ -1,0 +1,370 @@
+//! The one error type of the HTTP layer, rendered as RFC 9457 problem details.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// RFC 9457 problem details, returned for every 4xx and 5xx response.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:lotgate:problem:validation-error",
+    "title": "The request has invalid fields",
+    "status": 422,
+    "detail": "lsl: lower specification limit 10.2 must be below the upper limit 9.8",
+    "errors": [{"field": "lsl", "message": "lower specification limit 10.2 must be below the upper limit 9.8"}]
+}))]
+pub struct Problem {
+    /// A URI naming the kind of problem (`urn:lotgate:problem:<slug>`).
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request, in words a person can act on.
+    pub detail: String,
+    /// One entry per invalid field of the request, naming the field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+/// A problem with one field of the request.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Path of the field in the request, e.g. `units[0].measurements[1].value` or the
+    /// name of a query parameter.
+    pub field: String,
+    /// What is wrong with the value.
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.to_string(),
+        }
+    }
+}
+
+/// An error answered to the client. Server faults keep their cause for the log and never
+/// show it to the client.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    slug: &'static str,
+    title: &'static str,
+    detail: String,
+    errors: Vec<FieldError>,
+    cause: Option<String>,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, slug: &'static str, title: &'static str, detail: String) -> Self {
+        ApiError {
+            status,
+            slug,
+            title,
+            detail,
+            errors: Vec::new(),
+            cause: None,
+        }
+    }
+
+    /// 422: the request is well-formed but some fields are invalid.
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let detail = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let mut err = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "validation-error",
+            "The request has invalid fields",
+            detail,
+        );
+        err.errors = errors;
+        err
+    }
+
+    /// 422 for a single field.
+    pub fn invalid_field(field: impl Into<String>, message: impl ToString) -> Self {
+        Self::invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// 400: the body or query could not be read at all.
+    pub fn malformed(detail: impl Into<String>, field: Option<String>) -> Self {
+        let detail = detail.into();
+        let mut err = Self::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-request",
+            "The request could not be read",
+            detail.clone(),
+        );
+        err.errors = field
+            .map(|f| FieldError::new(f, detail))
+            .into_iter()
+            .collect();
+        err
+    }
+
+    /// 404 for a resource addressed by the URL.
+    pub fn not_found(what: &str, id: impl std::fmt::Display) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("no {what} with id {id}"),
+        )
+    }
+
+    /// 404 for an id given in the body that refers to nothing.
+    pub fn unknown_reference(
+        field: impl Into<String>,
+        what: &str,
+        id: impl std::fmt::Display,
+    ) -> Self {
+        let mut err = Self::not_found(what, &id);
+        err.errors = vec![FieldError::new(field, format!("no {what} with id {id}"))];
+        err
+    }
+
+    /// 409: the request clashes with what is stored.
+    pub fn conflict(field: Option<&str>, detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        let mut err = Self::new(
+            StatusCode::CONFLICT,
+            "conflict",
+            "Conflicts with a stored record",
+            detail.clone(),
+        );
+        err.errors = field
+            .map(|f| FieldError::new(f, detail))
+            .into_iter()
+            .collect();
+        err
+    }
+
+    /// 415: the body is not of a type the operation reads.
+    pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            detail.into(),
+        )
+    }
+
+    /// 503 with Retry-After: the database cannot be reached right now.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        let mut err = Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database-unavailable",
+            "Service temporarily unavailable",
+            "the database cannot be reached right now; nothing was stored, retry shortly".into(),
+        );
+        err.cause = Some(cause.to_string());
+        err
+    }
+
+    /// 500: a fault of the server. The cause is logged, never sent.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let mut err = Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-error",
+            "Internal server error",
+            "the server failed to handle the request; it has been logged".into(),
+        );
+        err.cause = Some(cause.to_string());
+        err
+    }
+
+    /// A problem for a bare status produced outside the handlers (unknown route, wrong
+    /// method, oversized body).
+    pub fn from_status(status: StatusCode, detail: Option<String>) -> Self {
+        let title = status.canonical_reason().unwrap_or("Error");
+        let detail = detail
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| title.to_string());
+        Self::new(status, "http-error", title_static(status), detail)
+    }
+
+    pub fn problem(&self) -> Problem {
+        Problem {
+            problem_type: format!("urn:lotgate:problem:{}", self.slug),
+            title: self.title.to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail.clone(),
+            errors: self.errors.clone(),
+        }
+    }
+}
+
+fn title_static(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
+        StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
+        StatusCode::BAD_REQUEST => "The request could not be read",
+        s if s.is_server_error() => "Server error",
+        _ => "Request refused",
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.detail)?;
+        if let Some(cause) = &self.cause {
+            write!(f, " (cause: {cause})")?;
+        }
+        Ok(())
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if self.status.is_server_error() {
+            log::error!("{self}");
+        }
+        let mut res = HttpResponse::build(self.status);
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
+        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+            res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+        }
+        res.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// Unique constraints and the request field that breaks them.
+const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
+    (
+        "parts_number_key",
+        "number",
+        "a part with this number already exists",
+    ),
+    (
+        "characteristics_part_id_name_key",
+        "name",
+        "this part already has a characteristic with this name",
+    ),
+    (
+        "suppliers_code_key",
+        "code",
+        "a supplier with this code already exists",
+    ),
+    (
+        "lots_part_id_supplier_id_lot_number_key",
+        "lot_number",
+        "this supplier already has a lot with this number for this part",
+    ),
+    (
+        "inspections_supersedes_key",
+        "supersedes",
+        "that inspection has already been superseded by another correction",
+    ),
+];
+
+impl From<DieselError> for ApiError {
+    fn from(err: DieselError) -> Self {
+        match &err {
+            DieselError::NotFound => ApiError::from_status(StatusCode::NOT_FOUND, None),
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let constraint = info.constraint_name().unwrap_or_default();
+                match UNIQUE_FIELDS.iter().find(|(c, _, _)| *c == constraint) {
+                    Some((_, field, message)) => ApiError::conflict(Some(field), *message),
+                    None => ApiError::conflict(None, "a record with the same key already exists"),
+                }
+            }
+            DieselError::DatabaseError(
+                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+                _,
+            ) => ApiError::unavailable(err),
+            _ => ApiError::internal(err),
+        }
+    }
+}
+
+impl From<r2d2::Error> for ApiError {
+    fn from(err: r2d2::Error) -> Self {
+        ApiError::unavailable(err)
+    }
+}
+
+/// Shared error responses of the OpenAPI document.
+pub mod responses {
+    use super::Problem;
+    use utoipa::ToResponse;
+
+    /// The body, query or path could not be read (malformed JSON, a wrong type).
+    #[derive(ToResponse)]
+    #[response(
+        description = "The request could not be read",
+        content_type = "application/problem+json"
+    )]
+    pub struct BadRequest(#[allow(dead_code)] Problem);
+
+    /// A field breaks a rule; `errors` names each field.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The request has invalid fields; `errors` names each one",
+        content_type = "application/problem+json"
+    )]
+    pub struct Unprocessable(#[allow(dead_code)] Problem);
+
+    /// What the URL (or an id in the body) names does not exist.
+    #[derive(ToResponse)]
+    #[response(description = "Not found", content_type = "application/problem+json")]
+    pub struct NotFound(#[allow(dead_code)] Problem);
+
+    /// The request clashes with a stored record.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Conflicts with a stored record",
+        content_type = "application/problem+json"
+    )]
+    pub struct Conflict(#[allow(dead_code)] Problem);
+
+    /// The body is larger than the server accepts.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Request body too large",
+        content_type = "application/problem+json"
+    )]
+    pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
+
+    /// The body is not JSON.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The body must be application/json",
+        content_type = "application/problem+json"
+    )]
+    pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
+
+    /// The database cannot be reached; retry after the `Retry-After` seconds.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The database cannot be reached; retry after `Retry-After` seconds",
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
+    )]
+    pub struct Unavailable(#[allow(dead_code)] Problem);
+
+    /// A fault of the server, logged with its cause.
+    #[derive(ToResponse)]
+    #[response(
+        description = "A fault of the server; the cause is logged, not shown",
+        content_type = "application/problem+json"
+    )]
+    pub struct Internal(#[allow(dead_code)] Problem);
+}

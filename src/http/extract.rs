@@ -1,0 +1,148 @@
+//! Extractors that name the offending field when a request cannot be read.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, web};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// A JSON body deserialized with the path of the first bad field kept: malformed JSON is
+/// a 400, a well-formed body with a wrong type, an unknown or a missing field is a 422
+/// naming the field. The size limit is the app's `web::PayloadConfig` (413 above it).
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !is_json {
+                return Err(ApiError::unsupported_media_type(
+                    "the body must be JSON with Content-Type: application/json",
+                )
+                .into());
+            }
+            let bytes = bytes.await?;
+            parse_json(&bytes).map(JsonBody).map_err(Into::into)
+        })
+    }
+}
+
+/// Deserializes JSON, turning a failure into a problem that names the field.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|err| {
+        let field = field_name(err.path());
+        let inner = err.into_inner();
+        let message = strip_position(&inner.to_string());
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                ApiError::invalid_field(field.unwrap_or_else(|| "body".into()), message)
+            }
+            _ => ApiError::malformed(format!("the body is not valid JSON: {inner}"), field),
+        }
+    })
+}
+
+/// Query parameters deserialized with the name of the bad parameter kept (422).
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
+    type Error = actix_web::Error;
+    type Future = std::future::Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let query = req.query_string().as_bytes();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
+        let result = serde_path_to_error::deserialize(de)
+            .map(QueryParams)
+            .map_err(|err| {
+                let field = field_name(err.path()).unwrap_or_else(|| "query".into());
+                ApiError::invalid_field(field, err.into_inner()).into()
+            });
+        std::future::ready(result)
+    }
+}
+
+fn form_urlencoded_parse(query: &[u8]) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(query)
+}
+
+/// `units[0].measurements[1].value` for a serde path; `None` at the top level.
+fn field_name(path: &serde_path_to_error::Path) -> Option<String> {
+    let text = path.to_string();
+    (text != ".").then(|| text.replace(".[", "["))
+}
+
+/// serde_json appends "at line 1 column 42"; the field name says more to a client.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[allow(dead_code)]
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Unit {
+        unit: i32,
+        values: Vec<f64>,
+    }
+
+    #[allow(dead_code)]
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        units: Vec<Unit>,
+    }
+
+    #[test]
+    fn a_wrong_type_deep_in_the_body_names_its_path() {
+        let err = parse_json::<Body>(br#"{"units":[{"unit":1,"values":[1.0,"x"]}]}"#).unwrap_err();
+        let problem = err.problem();
+        assert_eq!(problem.status, 422);
+        assert_eq!(problem.errors[0].field, "units[0].values[1]");
+    }
+
+    #[test]
+    fn an_unknown_field_is_named() {
+        let err = parse_json::<Body>(br#"{"units":[{"unit":1,"values":[],"colour":"red"}]}"#)
+            .unwrap_err();
+        let problem = err.problem();
+        assert_eq!(problem.status, 422);
+        assert!(problem.errors[0].message.contains("colour"), "{problem:?}");
+    }
+
+    #[test]
+    fn malformed_json_is_a_bad_request() {
+        let err = parse_json::<Body>(br#"{"units":[{"unit":1,"#).unwrap_err();
+        assert_eq!(err.problem().status, 400);
+    }
+
+    #[test]
+    fn a_number_too_large_for_a_double_is_refused() {
+        let err = parse_json::<Body>(br#"{"units":[{"unit":1,"values":[1e999]}]}"#).unwrap_err();
+        assert!(matches!(err.problem().status, 400 | 422));
+    }
+}

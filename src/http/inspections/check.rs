@@ -1,0 +1,185 @@
+//! The rules a recorded inspection must follow: first its own shape, then against the
+//! lot and the lot's part. Every broken rule is reported with the field that breaks it.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::PgConnection;
+
+use super::RecordInspection;
+use crate::db::models::Lot;
+use crate::domain::{CharacteristicId, Kind};
+use crate::http::error::ApiError;
+use crate::http::validate::Checks;
+
+/// Inspections of more units than this go through the bulk import.
+pub const MAX_UNITS: usize = 10_000;
+/// How far ahead of the server's clock a tablet's clock may run.
+const CLOCK_SKEW: Duration = Duration::hours(24);
+
+/// Rules that need nothing but the request.
+pub fn shape(req: &RecordInspection, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let mut checks = Checks::new();
+    checks.text("inspector", &req.inspector, 100);
+    if req.inspected_at > now + CLOCK_SKEW {
+        checks.add(
+            "inspected_at",
+            "lies more than a day in the future; check the tablet's clock",
+        );
+    }
+    match (&req.supersedes, &req.reason) {
+        (Some(old), _) if *old == req.id => {
+            checks.add("supersedes", "an inspection cannot supersede itself")
+        }
+        (Some(_), None) => checks.add(
+            "reason",
+            "a correction must say why it supersedes the earlier inspection",
+        ),
+        (Some(_), Some(reason)) => checks.text("reason", reason, 1000),
+        (None, Some(_)) => checks.add(
+            "reason",
+            "only a correction (with `supersedes`) has a reason",
+        ),
+        (None, None) => {}
+    }
+    if req.units.is_empty() {
+        checks.add("units", "an inspection records at least one unit");
+    } else if req.units.len() > MAX_UNITS {
+        checks.add("units", format!("at most {MAX_UNITS} units per request"));
+    }
+    let mut seen_units = HashSet::new();
+    for (i, unit) in req.units.iter().enumerate() {
+        let at = format!("units[{i}]");
+        if unit.unit < 1 {
+            checks.add(format!("{at}.unit"), "unit numbers start at 1");
+        } else if !seen_units.insert(unit.unit) {
+            checks.add(
+                format!("{at}.unit"),
+                format!("unit {} appears more than once", unit.unit),
+            );
+        }
+        checks.optional_text(&format!("{at}.serial"), unit.serial.as_deref(), 64);
+        if unit.measurements.is_empty() && unit.attributes.is_empty() {
+            checks.add(
+                &at,
+                "a unit records at least one measurement or attribute result",
+            );
+        }
+        let mut seen_chars = HashSet::new();
+        for (j, m) in unit.measurements.iter().enumerate() {
+            if !seen_chars.insert(m.characteristic_id) {
+                checks.add(
+                    format!("{at}.measurements[{j}].characteristic_id"),
+                    "recorded twice for this unit",
+                );
+            }
+            if !m.value.is_finite() {
+                checks.add(
+                    format!("{at}.measurements[{j}].value"),
+                    "must be a finite number",
+                );
+            }
+        }
+        for (j, a) in unit.attributes.iter().enumerate() {
+            let field = format!("{at}.attributes[{j}]");
+            if !seen_chars.insert(a.characteristic_id) {
+                checks.add(
+                    format!("{field}.characteristic_id"),
+                    "recorded twice for this unit",
+                );
+            }
+            match a.defects {
+                Some(d) if d < 0 => checks.add(format!("{field}.defects"), "must not be negative"),
+                Some(d) if d > 0 && a.pass => checks.add(
+                    format!("{field}.defects"),
+                    "a unit that passed has no defects",
+                ),
+                Some(0) if !a.pass => checks.add(
+                    format!("{field}.defects"),
+                    "a unit that failed has at least one defect",
+                ),
+                Some(d) if d > i64::from(i32::MAX) => {
+                    checks.add(format!("{field}.defects"), "is too large")
+                }
+                _ => {}
+            }
+            checks.optional_text(&format!("{field}.note"), a.note.as_deref(), 500);
+        }
+    }
+    checks.finish()
+}
+
+/// Rules that need the lot and the characteristics of its part.
+pub fn against_lot(
+    conn: &mut PgConnection,
+    req: &RecordInspection,
+    lot: &Lot,
+    kinds: &HashMap<CharacteristicId, Kind>,
+) -> Result<(), ApiError> {
+    let mut checks = Checks::new();
+    let lot_size = i64::from(lot.lot_size);
+    if req.units.len() as i64 > lot_size {
+        checks.add(
+            "units",
+            format!(
+                "{} units recorded but the lot has only {lot_size}",
+                req.units.len()
+            ),
+        );
+    }
+    let mut unknown = Vec::new();
+    for (i, unit) in req.units.iter().enumerate() {
+        if unit.unit > lot_size {
+            checks.add(
+                format!("units[{i}].unit"),
+                format!("unit {} is beyond the lot size {lot_size}", unit.unit),
+            );
+        }
+        let results = unit
+            .measurements
+            .iter()
+            .enumerate()
+            .map(|(j, m)| {
+                (
+                    format!("units[{i}].measurements[{j}].characteristic_id"),
+                    m.characteristic_id,
+                    Kind::Variable,
+                )
+            })
+            .chain(unit.attributes.iter().enumerate().map(|(j, a)| {
+                (
+                    format!("units[{i}].attributes[{j}].characteristic_id"),
+                    a.characteristic_id,
+                    Kind::Attribute,
+                )
+            }));
+        for (field, id, wanted) in results {
+            match kinds.get(&id) {
+                None => unknown.push((field, id)),
+                Some(kind) if *kind != wanted => checks.add(
+                    field,
+                    format!(
+                        "characteristic {id} is a {kind} characteristic; record it under {}",
+                        if *kind == Kind::Variable {
+                            "measurements"
+                        } else {
+                            "attributes"
+                        }
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    for (field, id) in unknown {
+        if crate::db::characteristics::exists(conn, id)? {
+            checks.add(
+                field,
+                format!("characteristic {id} belongs to another part"),
+            );
+        } else {
+            return Err(ApiError::unknown_reference(field, "characteristic", id));
+        }
+    }
+    checks.finish()
+}

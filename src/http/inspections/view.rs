@@ -1,0 +1,171 @@
+//! The JSON shapes of a recorded inspection.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::inspections::InspectionRows;
+use crate::db::models::Inspection;
+use crate::domain::{CharacteristicId, InspectionId, LotId, Mode, Source};
+
+/// A recorded inspection with all its units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InspectionView {
+    /// Id of the inspection (chosen by the client that recorded it).
+    pub id: InspectionId,
+    /// The inspected lot.
+    pub lot_id: LotId,
+    /// Who inspected: the factory's QC or in-house inspection.
+    pub source: Source,
+    /// `sampling` or `full`.
+    pub mode: Mode,
+    /// Name or badge of the inspector.
+    pub inspector: String,
+    /// When the inspection was carried out (RFC 3339, UTC).
+    pub inspected_at: DateTime<Utc>,
+    /// The inspection this one corrects, if it is a correction.
+    pub supersedes: Option<InspectionId>,
+    /// Why this correction replaces the earlier inspection.
+    pub reason: Option<String>,
+    /// The correction that replaced this inspection, if any; a superseded inspection no
+    /// longer counts for the lot.
+    pub superseded_by: Option<InspectionId>,
+    /// When lotgate stored it (RFC 3339, UTC).
+    pub recorded_at: DateTime<Utc>,
+    /// The inspected units in unit order.
+    pub units: Vec<UnitView>,
+}
+
+/// One inspected unit with its results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitView {
+    /// Position of the unit in the sample, from 1.
+    pub unit: i32,
+    /// Serial number, when the unit has one.
+    pub serial: Option<String>,
+    /// Measured values.
+    pub measurements: Vec<MeasurementView>,
+    /// Attribute results.
+    pub attributes: Vec<AttributeView>,
+}
+
+/// A measured value.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeasurementView {
+    /// The variable characteristic measured.
+    pub characteristic_id: CharacteristicId,
+    /// The measured value in the characteristic's unit.
+    pub value: f64,
+}
+
+/// An attribute result.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttributeView {
+    /// The attribute characteristic checked.
+    pub characteristic_id: CharacteristicId,
+    /// Whether the unit passed.
+    pub pass: bool,
+    /// Number of defects found on the unit.
+    pub defects: i32,
+    /// What was seen.
+    pub note: Option<String>,
+}
+
+/// An inspection in a list, without its units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InspectionSummary {
+    /// Id of the inspection.
+    pub id: InspectionId,
+    /// The inspected lot.
+    pub lot_id: LotId,
+    /// Who inspected.
+    pub source: Source,
+    /// `sampling` or `full`.
+    pub mode: Mode,
+    /// Name or badge of the inspector.
+    pub inspector: String,
+    /// When the inspection was carried out.
+    pub inspected_at: DateTime<Utc>,
+    /// Number of units recorded.
+    pub unit_count: i64,
+    /// The inspection this one corrects, if any.
+    pub supersedes: Option<InspectionId>,
+    /// Why this correction replaces the earlier inspection.
+    pub reason: Option<String>,
+    /// The correction that replaced this inspection, if any.
+    pub superseded_by: Option<InspectionId>,
+    /// When lotgate stored it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Groups the rows (each sorted by unit) under their units.
+pub fn inspection(
+    i: Inspection,
+    rows: InspectionRows,
+    superseded_by: Option<InspectionId>,
+) -> InspectionView {
+    let mut units: Vec<UnitView> = rows
+        .units
+        .into_iter()
+        .map(|u| UnitView {
+            unit: u.unit_index,
+            serial: u.serial,
+            measurements: Vec::new(),
+            attributes: Vec::new(),
+        })
+        .collect();
+    units.sort_by_key(|u| u.unit);
+    let position =
+        |units: &[UnitView], index: i32| units.binary_search_by_key(&index, |u| u.unit).ok();
+    for m in rows.measurements {
+        if let Some(p) = position(&units, m.unit_index) {
+            units[p].measurements.push(MeasurementView {
+                characteristic_id: m.characteristic_id,
+                value: m.value,
+            });
+        }
+    }
+    for a in rows.attributes {
+        if let Some(p) = position(&units, a.unit_index) {
+            units[p].attributes.push(AttributeView {
+                characteristic_id: a.characteristic_id,
+                pass: a.pass,
+                defects: a.defects,
+                note: a.note,
+            });
+        }
+    }
+    InspectionView {
+        id: i.id,
+        lot_id: i.lot_id,
+        source: i.source,
+        mode: i.mode,
+        inspector: i.inspector,
+        inspected_at: i.inspected_at,
+        supersedes: i.supersedes,
+        reason: i.reason,
+        superseded_by,
+        recorded_at: i.recorded_at,
+        units,
+    }
+}
+
+pub fn summary(
+    i: Inspection,
+    unit_count: i64,
+    superseded_by: Option<InspectionId>,
+) -> InspectionSummary {
+    InspectionSummary {
+        id: i.id,
+        lot_id: i.lot_id,
+        source: i.source,
+        mode: i.mode,
+        inspector: i.inspector,
+        inspected_at: i.inspected_at,
+        unit_count,
+        supersedes: i.supersedes,
+        reason: i.reason,
+        superseded_by,
+        recorded_at: i.recorded_at,
+    }
+}

@@ -1,0 +1,241 @@
+//! Lots: register, read, list with filters.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::{ApiError, responses};
+use super::extract::{JsonBody, QueryParams};
+use super::pagination::{Page, PageParams};
+use super::parts::not_found_as;
+use super::validate::Checks;
+use super::{AppState, db};
+use crate::db::lots::LotFilter;
+use crate::db::{lots as lots_db, models, parts as parts_db, suppliers as suppliers_db};
+use crate::domain::{LotId, LotSize, PartId, SupplierId};
+
+/// A lot to register: a quantity of one part number from one supplier.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10",
+    "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+    "lot_number": "DPM-2026-1120-A", "lot_size": 5000, "produced_on": "2026-11-20"}))]
+pub struct CreateLot {
+    /// Optional client-generated id: sending the same id and body again returns the
+    /// stored lot instead of a duplicate.
+    pub id: Option<LotId>,
+    /// The part number the lot consists of.
+    pub part_id: PartId,
+    /// The supplier or factory that produced it.
+    pub supplier_id: SupplierId,
+    /// The supplier's lot number, unique per part and supplier (1-64 characters).
+    pub lot_number: String,
+    /// Number of units in the lot (N), at least 1.
+    pub lot_size: i64,
+    /// Date the lot was produced or received.
+    pub produced_on: NaiveDate,
+}
+
+/// A registered lot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LotView {
+    /// Id of the lot.
+    pub id: LotId,
+    /// The part number the lot consists of.
+    pub part_id: PartId,
+    /// The supplier or factory that produced it.
+    pub supplier_id: SupplierId,
+    /// The supplier's lot number.
+    pub lot_number: String,
+    /// Number of units in the lot (N).
+    pub lot_size: i32,
+    /// Date the lot was produced or received.
+    pub produced_on: NaiveDate,
+    /// When the lot was registered (RFC 3339, UTC).
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<models::Lot> for LotView {
+    fn from(l: models::Lot) -> Self {
+        LotView {
+            id: l.id,
+            part_id: l.part_id,
+            supplier_id: l.supplier_id,
+            lot_number: l.lot_number,
+            lot_size: l.lot_size,
+            produced_on: l.produced_on,
+            created_at: l.created_at,
+        }
+    }
+}
+
+/// Filters and page of `list_lots`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ListLotsQuery {
+    /// Only lots of this part.
+    pub part_id: Option<PartId>,
+    /// Only lots of this supplier.
+    pub supplier_id: Option<SupplierId>,
+    /// Only lots produced on or after this date.
+    pub produced_from: Option<NaiveDate>,
+    /// Only lots produced on or before this date.
+    pub produced_to: Option<NaiveDate>,
+    /// How many lots to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the previous page; omit for the first page.
+    pub cursor: Option<String>,
+}
+
+/// Register a lot.
+#[utoipa::path(
+    tag = "lots",
+    request_body = CreateLot,
+    responses(
+        (status = 201, description = "The lot was registered", body = LotView),
+        (status = 200, description = "A retry of a lot already registered with this id and content", body = LotView),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/lots")]
+pub async fn create_lot(
+    state: web::Data<AppState>,
+    body: JsonBody<CreateLot>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.0;
+    let mut checks = Checks::new();
+    checks.text("lot_number", &req.lot_number, 64);
+    let lot_size = checks.parse("lot_size", LotSize::parse(req.lot_size));
+    checks.finish()?;
+    let lot_size = lot_size.map_or(0, LotSize::get);
+    let (lot, created) = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            parts_db::get(conn, req.part_id)
+                .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
+            suppliers_db::get(conn, req.supplier_id)
+                .map_err(|e| reference(e, "supplier_id", "supplier", req.supplier_id))?;
+            let new = models::NewLot {
+                id: req.id.unwrap_or_else(LotId::new_random),
+                part_id: req.part_id,
+                supplier_id: req.supplier_id,
+                lot_number: req.lot_number.trim(),
+                lot_size,
+                produced_on: req.produced_on,
+            };
+            let (lot, created) = lots_db::insert_or_get(conn, &new)?;
+            let same = lot.part_id == new.part_id
+                && lot.supplier_id == new.supplier_id
+                && lot.lot_number == new.lot_number
+                && lot.lot_size == new.lot_size
+                && lot.produced_on == new.produced_on;
+            if !created && !same {
+                return Err(ApiError::conflict(
+                    Some("id"),
+                    "a lot with this id is already registered with different content",
+                ));
+            }
+            Ok((lot, created))
+        })
+    })
+    .await?;
+    let mut res = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(res
+        .insert_header(("Location", format!("/api/v1/lots/{}", lot.id)))
+        .json(LotView::from(lot)))
+}
+
+/// A missing referenced row, named by the body field that pointed at it.
+pub fn reference(
+    err: diesel::result::Error,
+    field: &str,
+    what: &str,
+    id: impl std::fmt::Display,
+) -> ApiError {
+    match err {
+        diesel::result::Error::NotFound => ApiError::unknown_reference(field, what, id),
+        other => other.into(),
+    }
+}
+
+/// Read a lot.
+#[utoipa::path(
+    tag = "lots",
+    params(("lot_id" = LotId, Path, description = "Id of the lot")),
+    responses(
+        (status = 200, description = "The lot", body = LotView),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/lots/{lot_id}")]
+pub async fn get_lot(
+    state: web::Data<AppState>,
+    path: web::Path<LotId>,
+) -> Result<web::Json<LotView>, ApiError> {
+    let id = path.into_inner();
+    let lot = db(&state, move |conn| {
+        lots_db::get(conn, id).map_err(|e| not_found_as(e, "lot", id))
+    })
+    .await?;
+    Ok(web::Json(lot.into()))
+}
+
+/// List lots, newest production date first, filtered by part, supplier and date.
+#[utoipa::path(
+    tag = "lots",
+    params(ListLotsQuery),
+    responses(
+        (status = 200, description = "One page of lots", body = Page<LotView>),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/lots")]
+pub async fn list_lots(
+    state: web::Data<AppState>,
+    query: QueryParams<ListLotsQuery>,
+) -> Result<web::Json<Page<LotView>>, ApiError> {
+    let q = query.0;
+    let page = PageParams {
+        limit: q.limit,
+        cursor: q.cursor,
+    };
+    let (limit, after) = (page.limit()?, page.after()?);
+    if let (Some(from), Some(to)) = (q.produced_from, q.produced_to)
+        && from > to
+    {
+        return Err(ApiError::invalid_field(
+            "produced_from",
+            "must not be after produced_to",
+        ));
+    }
+    let filter = LotFilter {
+        part_id: q.part_id,
+        supplier_id: q.supplier_id,
+        produced_from: q.produced_from,
+        produced_to: q.produced_to,
+    };
+    let rows = db(&state, move |conn| {
+        Ok(lots_db::list(conn, &filter, after, limit + 1)?)
+    })
+    .await?;
+    Ok(web::Json(Page::from_rows(
+        rows,
+        limit,
+        |l| (l.produced_on, l.id.0),
+        LotView::from,
+    )))
+}

@@ -1,0 +1,47 @@
+//! The HTTP layer: one route table, one file per resource, the JSON shapes and the
+//! OpenAPI annotations. No SQL and no statistics here.
+
+pub mod characteristics;
+pub mod error;
+pub mod extract;
+pub mod health;
+pub mod inspections;
+pub mod lots;
+mod middleware;
+pub mod pagination;
+pub mod parts;
+mod routes;
+pub mod suppliers;
+mod validate;
+
+pub use routes::{build_app, openapi};
+
+use actix_web::web;
+use diesel::PgConnection;
+
+use crate::db::PgPool;
+use error::ApiError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    /// Largest JSON body accepted, in bytes.
+    pub json_limit: usize,
+}
+
+/// Runs database work on the blocking thread pool, never on an actix worker. A pool that
+/// cannot hand out a connection in time is a 503.
+pub async fn db<T, F>(state: &AppState, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let mut conn = pool.get()?;
+        work(&mut conn)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}

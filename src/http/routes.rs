@@ -1,0 +1,122 @@
+//! The route table: every route of lotgate in one place, and the OpenAPI document
+//! collected from it.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{ErrorHandlers, from_fn};
+use actix_web::{App, HttpResponse, web};
+use utoipa::OpenApi;
+use utoipa::openapi::OpenApi as OpenApiDoc;
+use utoipa_actix_web::{AppExt, UtoipaApp, scope};
+use utoipa_scalar::{Scalar, Servable};
+
+use super::error::ApiError;
+use super::middleware::{log_request, problem_for_bare_errors};
+use super::{AppState, characteristics, health, inspections, lots, parts, suppliers};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "lotgate",
+        description = "Quality inspection of manufactured lots: parts and their characteristics, \
+            suppliers, lots and the inspections recorded against them. Errors are RFC 9457 \
+            problem details (`application/problem+json`) that name the offending field.",
+        license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
+    ),
+    tags(
+        (name = "parts", description = "Part numbers and their characteristics"),
+        (name = "suppliers", description = "Suppliers and factories"),
+        (name = "lots", description = "Lots of a part from a supplier"),
+        (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
+        (name = "health", description = "Liveness and readiness"),
+    ),
+    components(responses(
+        super::error::responses::BadRequest, super::error::responses::Unprocessable,
+        super::error::responses::NotFound, super::error::responses::Conflict,
+        super::error::responses::PayloadTooLarge, super::error::responses::UnsupportedMediaType,
+        super::error::responses::Unavailable, super::error::responses::Internal,
+    ))
+)]
+struct ApiDoc;
+
+/// Every route, registered so that the OpenAPI document collects it.
+fn routed() -> UtoipaApp<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .service(health::healthz)
+        .service(health::readyz)
+        .service(
+            scope("/api/v1")
+                .service(parts::create_part)
+                .service(parts::list_parts)
+                .service(parts::get_part)
+                .service(characteristics::create_characteristic)
+                .service(suppliers::create_supplier)
+                .service(suppliers::list_suppliers)
+                .service(lots::create_lot)
+                .service(lots::list_lots)
+                .service(lots::get_lot)
+                .service(inspections::record_inspection)
+                .service(inspections::list_lot_inspections)
+                .service(inspections::get_inspection),
+        )
+}
+
+/// The OpenAPI 3.1 document of the API, as served at `/api-docs/openapi.json`.
+pub fn openapi() -> OpenApiDoc {
+    routed().split_for_parts().1
+}
+
+/// The whole application: routes, documentation, limits, logging and problem details.
+pub fn build_app(
+    state: AppState,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let (app, api) = routed().split_for_parts();
+    let document = api.to_pretty_json().unwrap_or_default();
+    app.app_data(web::PayloadConfig::new(state.json_limit))
+        .app_data(web::PathConfig::default().error_handler(|err, _| {
+            ApiError::from_status(
+                actix_web::http::StatusCode::NOT_FOUND,
+                Some(format!("no such resource: {err}")),
+            )
+            .into()
+        }))
+        .app_data(web::Data::new(state))
+        .route(
+            "/api-docs/openapi.json",
+            web::get().to(move || {
+                let document = document.clone();
+                async move {
+                    HttpResponse::Ok()
+                        .content_type("application/json")
+                        .body(document)
+                }
+            }),
+        )
+        .service(Scalar::with_url("/docs", api))
+        .default_service(web::to(|| async {
+            Err::<HttpResponse, _>(ApiError::from_status(
+                actix_web::http::StatusCode::NOT_FOUND,
+                Some("no such route".into()),
+            ))
+        }))
+        .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
+        .wrap(from_fn(log_request))
+}
