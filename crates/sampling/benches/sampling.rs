@@ -19,9 +19,9 @@ fn plan_lookup(c: &mut Criterion) {
 }
 
 fn hypergeometric_oc(c: &mut Criterion) {
-    // Lot 200,000 at level II gives code letter Q, n = 1250; AQL 1.0 normal gives Ac = 21.
+    // Lot 600,000 at level II gives code letter Q, n = 1250; AQL 1.0 normal gives Ac = 21.
     // The OC is computed for a lot of N = 10,000 as the brief asks.
-    let plan = single_sampling_plan(200_000, InspectionLevel::II, 1.0, Severity::Normal).unwrap();
+    let plan = single_sampling_plan(600_000, InspectionLevel::II, 1.0, Severity::Normal).unwrap();
     assert_eq!((plan.sample_size, plan.acceptance_number), (1250, 21));
     let grid: Vec<f64> = (0..1000).map(|k| 0.05 * f64::from(k) / 999.0).collect();
     c.bench_function("OC hypergeometric 1000 points n=1250 c=21 N=10000", |b| {

@@ -103,7 +103,7 @@ fn five_rejections_on_tightened_discontinue_inspection() {
 #[test]
 fn switching_score_of_30_with_steady_production_and_approval_switches_to_reduced() {
     // Ac = 1: +2 per accepted lot. 15 accepted lots -> score 30 -> reduced at lot 15 (9.3.3).
-    let lots = vec![lot(true); 15];
+    let lots = [lot(true); 15];
     let (state, reasons) = run(SwitchingState::default(), &lots, STEADY);
     assert_eq!(state.severity, InspectionState::Reduced);
     assert!(reasons[13].is_none());
@@ -116,7 +116,7 @@ fn a_score_of_30_without_approval_stays_on_normal() {
         production_steady: true,
         reduced_approved: false,
     };
-    let (state, _) = run(SwitchingState::default(), &vec![lot(true); 20], no_approval);
+    let (state, _) = run(SwitchingState::default(), &[lot(true); 20], no_approval);
     assert_eq!(state.severity, InspectionState::Normal);
     assert_eq!(state.switching_score, 40);
 }
@@ -154,7 +154,7 @@ fn with_acceptance_number_two_or_more_the_score_needs_acceptance_at_the_tighter_
     let t2 = next_state(&t1.state, &with(3), &STEADY);
     assert_eq!(t2.state.switching_score, 0);
     // Ten lots with at most 2 found: 10 x 3 = 30 -> reduced.
-    let (state, _) = run(SwitchingState::default(), &vec![with(1); 10], STEADY);
+    let (state, _) = run(SwitchingState::default(), &[with(1); 10], STEADY);
     assert_eq!(state.severity, InspectionState::Reduced);
 }
 
