@@ -35,12 +35,13 @@ pub fn anderson_darling(sorted: &[f64], mean: f64, sd: f64) -> Option<AndersonDa
     if n < MIN_AD_SAMPLE || sd.is_nan() || sd <= 0.0 {
         return None;
     }
-    let z = |x: f64| (x - mean) / sd;
+    // Σ(2i+1)[ln Φ(z_i) + ln Φ(-z_(n-1-i))] regrouped per value j: each value
+    // contributes both tails, and one erfc call yields both of them.
+    let last = 2 * n - 1;
     let mut sum = 0.0;
-    for (i, (&lo, &hi)) in sorted.iter().zip(sorted.iter().rev()).enumerate() {
-        // ln(1 - Φ(z)) = ln Φ(-z): both tails computed without cancellation.
-        let term = log_ndtr(z(lo)) + log_ndtr(-z(hi));
-        sum += (2 * i + 1) as f64 * term;
+    for (j, &x) in sorted.iter().enumerate() {
+        let (lower, upper) = log_tails((x - mean) / sd);
+        sum += (2 * j + 1) as f64 * lower + (last - 2 * j) as f64 * upper;
     }
     let nf = n as f64;
     let statistic = (-nf - sum / nf).max(0.0);
@@ -68,24 +69,43 @@ pub fn p_value(aa: f64) -> f64 {
     p.clamp(0.0, 1.0)
 }
 
-/// ln Φ(z), accurate in both tails and never -inf for finite z.
-pub(crate) fn log_ndtr(z: f64) -> f64 {
-    if z > 0.0 {
-        // Φ(z) = 1 - Q with Q small: ln_1p keeps the digits of Q.
-        (-0.5 * erfc(z / SQRT_2)).ln_1p()
-    } else if z > -30.0 {
-        (0.5 * erfc(-z / SQRT_2)).ln()
+/// (ln Φ(z), ln Φ(-z)) from a single erfc evaluation, accurate in both tails
+/// and never -inf for finite z.
+pub(crate) fn log_tails(z: f64) -> (f64, f64) {
+    let a = z.abs();
+    let (small, large) = if a < 30.0 {
+        // q = Φ(-|z|); ln(1 - q) via ln_1p keeps the digits of a tiny q.
+        let q = 0.5 * erfc(a / SQRT_2);
+        (q.ln(), (-q).ln_1p())
     } else {
-        // Mills-ratio asymptotic series; at z <= -30 the first terms give full precision.
+        // Mills-ratio asymptotic series; at |z| >= 30 these terms give full precision.
         let z2 = z * z;
         let series = 1.0 - 1.0 / z2 + 3.0 / (z2 * z2) - 15.0 / (z2 * z2 * z2);
-        -0.5 * z2 - (-z).ln() - 0.5 * (2.0 * PI).ln() + series.ln()
+        let ln_q = -0.5 * z2 - a.ln() - 0.5 * (2.0 * PI).ln() + series.ln();
+        (ln_q, -ln_q.exp())
+    };
+    if z > 0.0 {
+        (large, small)
+    } else {
+        (small, large)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn log_ndtr(z: f64) -> f64 {
+        log_tails(z).0
+    }
+
+    #[test]
+    fn both_tails_come_from_one_evaluation() {
+        for z in [-35.0, -3.0, 0.0, 0.7, 8.0] {
+            let (lower, upper) = log_tails(z);
+            assert_eq!((lower, upper), (log_ndtr(z), log_tails(-z).0), "z={z}");
+        }
+    }
 
     #[test]
     fn log_ndtr_matches_known_values_in_both_tails() {

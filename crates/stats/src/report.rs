@@ -113,7 +113,9 @@ pub fn capability(
     let m = Moments::of(values)?;
     // One sort serves both the median and the Anderson-Darling statistic.
     let mut sorted = values.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    // All values are finite (checked above), so partial_cmp is total here and
+    // faster than total_cmp.
+    sorted.sort_unstable_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
     let d = m.with_median(median_of_sorted(&sorted));
     let ad = d.sd.and_then(|sd| anderson_darling(&sorted, m.mean, sd));
     drop(sorted);

@@ -100,8 +100,17 @@ fn windows(
 ) {
     let flags: Vec<bool> = points.iter().map(|&x| beyond(x)).collect();
     let mut open: Option<(usize, RuleViolation)> = None; // (window end, violation)
-    for (start, window) in flags.windows(len).enumerate() {
-        if window.iter().filter(|&&b| b).count() < need {
+    // Sliding count of flagged points in the window: O(n) whatever the rule.
+    let mut count = flags
+        .iter()
+        .take(len.saturating_sub(1))
+        .filter(|&&b| b)
+        .count();
+    for start in 0..(flags.len() + 1).saturating_sub(len) {
+        count += usize::from(flags[start + len - 1]);
+        let enough = count >= need;
+        count -= usize::from(flags[start]);
+        if !enough {
             continue;
         }
         let hits = (start..start + len).filter(|&i| flags[i]);
