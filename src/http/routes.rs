@@ -30,7 +30,7 @@ use super::{AppState, characteristics, health, inspections, lots, parts, supplie
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
         (name = "health", description = "Liveness and readiness"),
     ),
-    components(responses(
+    components(schemas(super::error::Problem, super::error::FieldError), responses(
         super::error::responses::BadRequest, super::error::responses::Unprocessable,
         super::error::responses::NotFound, super::error::responses::Conflict,
         super::error::responses::PayloadTooLarge, super::error::responses::UnsupportedMediaType,
