@@ -2,10 +2,12 @@
 //! row models and the queries, as plain functions over a `PgConnection`.
 
 pub mod characteristics;
+pub mod golden_samples;
 pub mod inspections;
 pub mod lots;
 pub mod models;
 pub mod parts;
+pub mod photos;
 pub mod schema;
 pub mod suppliers;
 
