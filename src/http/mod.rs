@@ -4,12 +4,14 @@
 pub mod characteristics;
 pub mod error;
 pub mod extract;
+pub mod golden_samples;
 pub mod health;
 pub mod inspections;
 pub mod lots;
 mod middleware;
 pub mod pagination;
 pub mod parts;
+pub mod photos;
 mod routes;
 pub mod suppliers;
 mod validate;

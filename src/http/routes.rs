@@ -12,7 +12,9 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
 use super::middleware::{log_request, problem_for_bare_errors};
-use super::{AppState, characteristics, health, inspections, lots, parts, suppliers};
+use super::{
+    AppState, characteristics, golden_samples, health, inspections, lots, parts, photos, suppliers,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +30,9 @@ use super::{AppState, characteristics, health, inspections, lots, parts, supplie
         (name = "suppliers", description = "Suppliers and factories"),
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
+        (name = "golden-samples", description = "Golden samples: the physical references of a part, \
+            with revisions, approval, reference measurements, photos and a condition log"),
+        (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -67,7 +72,20 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
-                .service(inspections::get_inspection),
+                .service(inspections::get_inspection)
+                .service(photos::upload_inspection_photo)
+                .service(golden_samples::create_golden_sample)
+                .service(golden_samples::get_golden_sample)
+                .service(golden_samples::list_part_golden_samples)
+                .service(golden_samples::record_golden_sample_condition)
+                .service(golden_samples::create_golden_sample_revision)
+                .service(golden_samples::record_reference_measurements)
+                .service(golden_samples::approve_golden_sample_revision)
+                .service(golden_samples::retire_golden_sample_revision)
+                .service(golden_samples::upload_golden_sample_photo)
+                .service(photos::get_photo)
+                .service(photos::get_photo_thumbnail)
+                .service(photos::compare_photos),
         )
 }
 
