@@ -4,8 +4,11 @@
 mod builders;
 mod embedded;
 mod errors;
+mod golden_builders;
+mod golden_samples;
 mod inspections;
 mod lots;
 mod openapi;
 mod parts;
+mod photos;
 mod support;
