@@ -7,6 +7,7 @@ pub mod lots;
 pub mod models;
 pub mod parts;
 pub mod schema;
+pub mod statistics;
 pub mod suppliers;
 
 use std::time::Duration;

@@ -11,6 +11,7 @@ mod middleware;
 pub mod pagination;
 pub mod parts;
 mod routes;
+pub mod statistics;
 pub mod suppliers;
 mod validate;
 

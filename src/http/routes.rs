@@ -12,7 +12,7 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
 use super::middleware::{log_request, problem_for_bare_errors};
-use super::{AppState, characteristics, health, inspections, lots, parts, suppliers};
+use super::{AppState, characteristics, health, inspections, lots, parts, statistics, suppliers};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,7 @@ use super::{AppState, characteristics, health, inspections, lots, parts, supplie
         (name = "suppliers", description = "Suppliers and factories"),
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
+        (name = "statistics", description = "Deviation statistics and process capability"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -67,7 +68,10 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
-                .service(inspections::get_inspection),
+                .service(inspections::get_inspection)
+                .service(statistics::compute_capability)
+                .service(statistics::get_lot_statistics)
+                .service(statistics::get_characteristic_capability),
         )
 }
 

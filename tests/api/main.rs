@@ -8,4 +8,5 @@ mod inspections;
 mod lots;
 mod openapi;
 mod parts;
+mod statistics;
 mod support;
