@@ -53,6 +53,18 @@ enum Command {
     Demo,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
+    /// Write a consistent backup of the whole database (photos included) to a file.
+    Backup {
+        /// The backup file to write (pg_dump custom format).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database, all or nothing.
+    Restore {
+        /// The backup file written by `lotgate backup`.
+        #[arg(long)]
+        from: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +84,10 @@ struct ServeArgs {
     /// Largest JSON request body in bytes (larger bodies get 413).
     #[arg(long, env = "LOTGATE_JSON_LIMIT", default_value_t = 4 * 1024 * 1024)]
     json_limit: usize,
+    /// Start even when PostgreSQL runs with fsync, synchronous_commit or
+    /// full_page_writes off (only for a database whose loss does not matter).
+    #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
+    throwaway_database: bool,
 }
 
 pub fn run() -> Result<(), BoxError> {
@@ -96,6 +112,17 @@ pub fn run() -> Result<(), BoxError> {
             Ok(())
         }),
         Command::Serve(args) => with_database(&cli.database, |url| serve(url, &args)),
+        Command::Backup { out } => with_database(&cli.database, |url| {
+            crate::operations::backup(url, &out)?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }),
+        Command::Restore { from } => with_database(&cli.database, |url| {
+            let mut conn = PgConnection::establish(url)?;
+            crate::operations::restore(&mut conn, url, &from)?;
+            println!("restored {}", from.display());
+            Ok(())
+        }),
     }
 }
 
@@ -135,6 +162,10 @@ fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
 }
 
 fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
+    crate::operations::check_durability(
+        &mut PgConnection::establish(url)?,
+        args.throwaway_database,
+    )?;
     let applied = migrate(url)?;
     if !applied.is_empty() {
         log::info!("applied {} migration(s)", applied.len());

@@ -290,9 +290,26 @@ impl From<DieselError> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => ApiError::unavailable(err),
+            DieselError::DatabaseError(_, info) if is_connection_loss(info.message()) => {
+                ApiError::unavailable(err)
+            }
             _ => ApiError::internal(err),
         }
     }
+}
+
+/// Messages libpq and PostgreSQL give when the server went away or is restarting
+/// (SQLSTATE class 57P and lost sockets); the request can be retried.
+fn is_connection_loss(message: &str) -> bool {
+    const SIGNS: [&str; 6] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not connect to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<r2d2::Error> for ApiError {

@@ -1,12 +1,16 @@
 //! Integration tests: the real application against a real PostgreSQL, one fresh
 //! database per test.
 
+mod backup;
 mod builders;
+mod crash;
 mod embedded;
 mod errors;
 mod inspections;
 mod lots;
 mod openapi;
+mod outage;
 mod parts;
 mod statistics;
 mod support;
+mod wire;
