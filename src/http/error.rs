@@ -151,6 +151,16 @@ impl ApiError {
         err
     }
 
+    /// 413: the body is larger than the operation accepts.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            format!("the body is larger than the {limit} bytes this operation accepts"),
+        )
+    }
+
     /// 415: the body is not of a type the operation reads.
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(
@@ -193,6 +203,22 @@ impl ApiError {
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| title.to_string());
         Self::new(status, "http-error", title_static(status), detail)
+    }
+
+    /// The same error with its field names rewritten (e.g. to name CSV lines).
+    pub fn map_fields(mut self, rename: impl Fn(&str) -> String) -> Self {
+        for e in &mut self.errors {
+            e.field = rename(&e.field);
+        }
+        if !self.errors.is_empty() && self.status == StatusCode::UNPROCESSABLE_ENTITY {
+            self.detail = self
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        self
     }
 
     pub fn problem(&self) -> Problem {

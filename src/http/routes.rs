@@ -68,6 +68,8 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
+                .service(inspections::import_inspection_csv)
+                .service(inspections::export_lot_measurements)
                 .service(inspections::get_inspection)
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)

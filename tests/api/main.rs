@@ -3,6 +3,7 @@
 
 mod backup;
 mod builders;
+mod bulk;
 mod crash;
 mod embedded;
 mod errors;
