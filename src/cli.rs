@@ -53,6 +53,46 @@ enum Command {
     Demo,
     /// Print the OpenAPI document (the content of openapi/openapi.json).
     Openapi,
+    /// Write a consistent backup of the whole database (photos included) to a file.
+    Backup {
+        /// The backup file to write (pg_dump custom format).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty database, all or nothing.
+    Restore {
+        /// The backup file written by `lotgate backup`.
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Import an inspection of a lot from a CSV export (unit,serial,<characteristic>...).
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// The inspected lot.
+    #[arg(long)]
+    lot: uuid::Uuid,
+    /// The CSV file.
+    #[arg(long)]
+    file: PathBuf,
+    /// Id of the new inspection (a new random one when omitted; give one to make a
+    /// repeated import harmless).
+    #[arg(long)]
+    id: Option<uuid::Uuid>,
+    /// `factory` or `in_house`.
+    #[arg(long, default_value = "factory")]
+    source: String,
+    /// `sampling` or `full`.
+    #[arg(long, default_value = "sampling")]
+    mode: String,
+    /// Name or badge of the inspector.
+    #[arg(long)]
+    inspector: String,
+    /// When the inspection was carried out (RFC 3339; default now).
+    #[arg(long)]
+    inspected_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +112,10 @@ struct ServeArgs {
     /// Largest JSON request body in bytes (larger bodies get 413).
     #[arg(long, env = "LOTGATE_JSON_LIMIT", default_value_t = 4 * 1024 * 1024)]
     json_limit: usize,
+    /// Start even when PostgreSQL runs with fsync, synchronous_commit or
+    /// full_page_writes off (only for a database whose loss does not matter).
+    #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
+    throwaway_database: bool,
 }
 
 pub fn run() -> Result<(), BoxError> {
@@ -96,6 +140,18 @@ pub fn run() -> Result<(), BoxError> {
             Ok(())
         }),
         Command::Serve(args) => with_database(&cli.database, |url| serve(url, &args)),
+        Command::Backup { out } => with_database(&cli.database, |url| {
+            crate::operations::backup(url, &out)?;
+            println!("backup written to {}", out.display());
+            Ok(())
+        }),
+        Command::Import(args) => with_database(&cli.database, |url| import(url, &args)),
+        Command::Restore { from } => with_database(&cli.database, |url| {
+            let mut conn = PgConnection::establish(url)?;
+            crate::operations::restore(&mut conn, url, &from)?;
+            println!("restored {}", from.display());
+            Ok(())
+        }),
     }
 }
 
@@ -129,12 +185,54 @@ pub fn ensure_database(cluster: &EmbeddedPostgres, name: &str) -> Result<(), Box
     Ok(())
 }
 
+fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
+    use crate::domain::{InspectionId, LotId};
+    use crate::http::inspections::{import::ImportMeta, import_csv};
+    let meta = ImportMeta {
+        id: InspectionId(args.id.unwrap_or_else(uuid::Uuid::new_v4)),
+        source: args.source.parse()?,
+        mode: args.mode.parse()?,
+        inspector: args.inspector.clone(),
+        inspected_at: args.inspected_at.unwrap_or_else(chrono::Utc::now),
+    };
+    let bytes = std::fs::read(&args.file)?;
+    let mut conn = PgConnection::establish(url)?;
+    migrate(url)?;
+    match import_csv(&mut conn, LotId(args.lot), meta, &bytes) {
+        Ok((view, created)) => {
+            let measured: usize = view.units.iter().map(|u| u.measurements.len()).sum();
+            let verb = if created {
+                "imported"
+            } else {
+                "already imported"
+            };
+            println!(
+                "{verb}: inspection {} with {} units and {measured} measurements",
+                view.id,
+                view.units.len()
+            );
+            Ok(())
+        }
+        Err(err) => {
+            let problem = err.problem();
+            for e in &problem.errors {
+                eprintln!("{}: {}", e.field, e.message);
+            }
+            Err(problem.detail.into())
+        }
+    }
+}
+
 fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     let mut conn = PgConnection::establish(url)?;
     db::run_migrations(&mut conn)
 }
 
 fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
+    crate::operations::check_durability(
+        &mut PgConnection::establish(url)?,
+        args.throwaway_database,
+    )?;
     let applied = migrate(url)?;
     if !applied.is_empty() {
         log::info!("applied {} migration(s)", applied.len());

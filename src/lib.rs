@@ -10,3 +10,4 @@ pub mod demo;
 pub mod domain;
 pub mod embedded_postgres;
 pub mod http;
+pub mod operations;

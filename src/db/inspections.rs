@@ -15,6 +15,8 @@ use crate::domain::{CharacteristicId, InspectionId, LotId, PhotoId};
 
 /// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters.
 const INSERT_CHUNK: usize = 10_000;
+/// From this many rows on, COPY (binary) beats multi-row INSERT.
+const COPY_FROM: usize = 500;
 
 /// Everything one inspection records, unit by unit.
 #[derive(Debug, Default, Clone)]
@@ -43,15 +45,27 @@ pub fn insert_new(
     else {
         return Ok(None);
     };
-    for chunk in rows.units.chunks(INSERT_CHUNK) {
-        diesel::insert_into(inspection_units::table)
-            .values(chunk)
+    if rows.units.len() >= COPY_FROM {
+        diesel::copy_from(inspection_units::table)
+            .from_insertable(&rows.units)
             .execute(conn)?;
+    } else {
+        for chunk in rows.units.chunks(INSERT_CHUNK) {
+            diesel::insert_into(inspection_units::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
     }
-    for chunk in rows.measurements.chunks(INSERT_CHUNK) {
-        diesel::insert_into(measurements::table)
-            .values(chunk)
+    if rows.measurements.len() >= COPY_FROM {
+        diesel::copy_from(measurements::table)
+            .from_insertable(&rows.measurements)
             .execute(conn)?;
+    } else {
+        for chunk in rows.measurements.chunks(INSERT_CHUNK) {
+            diesel::insert_into(measurements::table)
+                .values(chunk)
+                .execute(conn)?;
+        }
     }
     for chunk in rows.attributes.chunks(INSERT_CHUNK) {
         diesel::insert_into(attribute_results::table)

@@ -9,6 +9,7 @@ pub mod models;
 pub mod parts;
 pub mod photos;
 pub mod schema;
+pub mod statistics;
 pub mod suppliers;
 
 use std::time::Duration;

@@ -141,6 +141,7 @@ pub struct NewInspection<'a> {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = inspection_units, check_for_backend(diesel::pg::Pg))]
+#[diesel(treat_none_as_default_value = false)]
 pub struct InspectionUnit {
     pub inspection_id: InspectionId,
     pub unit_index: i32,
@@ -149,6 +150,7 @@ pub struct InspectionUnit {
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = measurements, check_for_backend(diesel::pg::Pg))]
+#[diesel(treat_none_as_default_value = false)]
 pub struct MeasurementRow {
     pub inspection_id: InspectionId,
     pub unit_index: i32,

@@ -151,6 +151,16 @@ impl ApiError {
         err
     }
 
+    /// 413: the body is larger than the operation accepts.
+    pub fn too_large(limit: usize) -> Self {
+        Self::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload-too-large",
+            "Request body too large",
+            format!("the body is larger than the {limit} bytes this operation accepts"),
+        )
+    }
+
     /// 415: the body is not of a type the operation reads.
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(
@@ -206,6 +216,22 @@ impl ApiError {
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| title.to_string());
         Self::new(status, "http-error", title_static(status), detail)
+    }
+
+    /// The same error with its field names rewritten (e.g. to name CSV lines).
+    pub fn map_fields(mut self, rename: impl Fn(&str) -> String) -> Self {
+        for e in &mut self.errors {
+            e.field = rename(&e.field);
+        }
+        if !self.errors.is_empty() && self.status == StatusCode::UNPROCESSABLE_ENTITY {
+            self.detail = self
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+        }
+        self
     }
 
     pub fn problem(&self) -> Problem {
@@ -314,9 +340,26 @@ impl From<DieselError> for ApiError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => ApiError::unavailable(err),
+            DieselError::DatabaseError(_, info) if is_connection_loss(info.message()) => {
+                ApiError::unavailable(err)
+            }
             _ => ApiError::internal(err),
         }
     }
+}
+
+/// Messages libpq and PostgreSQL give when the server went away or is restarting
+/// (SQLSTATE class 57P and lost sockets); the request can be retried.
+fn is_connection_loss(message: &str) -> bool {
+    const SIGNS: [&str; 6] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not connect to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<r2d2::Error> for ApiError {

@@ -13,6 +13,7 @@ pub mod pagination;
 pub mod parts;
 pub mod photos;
 mod routes;
+pub mod statistics;
 pub mod suppliers;
 mod validate;
 

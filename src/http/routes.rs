@@ -13,7 +13,8 @@ use utoipa_scalar::{Scalar, Servable};
 use super::error::ApiError;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
-    AppState, characteristics, golden_samples, health, inspections, lots, parts, photos, suppliers,
+    AppState, characteristics, golden_samples, health, inspections, lots, parts, photos,
+    statistics, suppliers,
 };
 
 #[derive(OpenApi)]
@@ -30,6 +31,7 @@ use super::{
         (name = "suppliers", description = "Suppliers and factories"),
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
+        (name = "statistics", description = "Deviation statistics and process capability"),
         (name = "golden-samples", description = "Golden samples: the physical references of a part, \
             with revisions, approval, reference measurements, photos and a condition log"),
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
@@ -72,7 +74,12 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
+                .service(inspections::import_inspection_csv)
+                .service(inspections::export_lot_measurements)
                 .service(inspections::get_inspection)
+                .service(statistics::compute_capability)
+                .service(statistics::get_lot_statistics)
+                .service(statistics::get_characteristic_capability)
                 .service(photos::upload_inspection_photo)
                 .service(golden_samples::create_golden_sample)
                 .service(golden_samples::get_golden_sample)

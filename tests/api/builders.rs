@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use crate::support::TestApp;
 
 /// Ids of a part with one variable and one attribute characteristic, a supplier and a lot.
+#[derive(Clone)]
 pub struct Fixture {
     pub part_id: String,
     pub width_id: String,

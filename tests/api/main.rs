@@ -1,7 +1,10 @@
 //! Integration tests: the real application against a real PostgreSQL, one fresh
 //! database per test.
 
+mod backup;
 mod builders;
+mod bulk;
+mod crash;
 mod embedded;
 mod errors;
 mod golden_builders;
@@ -9,6 +12,9 @@ mod golden_samples;
 mod inspections;
 mod lots;
 mod openapi;
+mod outage;
 mod parts;
 mod photos;
+mod statistics;
 mod support;
+mod wire;

@@ -145,6 +145,34 @@ impl TestDb {
         TestDb { pool, name }
     }
 
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// A URL to this database.
+    pub fn url(&self) -> String {
+        server().url_pattern.replace("{db}", &self.name)
+    }
+
+    /// An empty database (no tables), dropped with the returned guard.
+    pub fn empty() -> TestDb {
+        let server = server();
+        let name = format!("lotgate_test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin =
+            PgConnection::establish(&server.url_pattern.replace("{db}", "postgres")).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .execute(&mut admin)
+            .unwrap();
+        let pool = db::pool(
+            &server.url_pattern.replace("{db}", &name),
+            2,
+            std::time::Duration::from_secs(5),
+        )
+        .unwrap();
+        TestDb { pool, name }
+    }
+
     pub fn state(&self) -> AppState {
         AppState {
             pool: self.pool.clone(),

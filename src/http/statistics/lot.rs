@@ -1,0 +1,144 @@
+//! Statistics of a lot: per variable characteristic, per inspection and pooled over the
+//! lot's current inspections.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::view::{CapabilityView, Detail};
+use super::{SpecView, compute, spec_of, subgroup_param};
+use crate::db::{characteristics as chars_db, lots as lots_db, statistics as stats_db};
+use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, PartId, Source};
+use crate::http::error::{ApiError, responses};
+use crate::http::extract::QueryParams;
+use crate::http::parts::not_found_as;
+use crate::http::{AppState, db};
+
+/// Options of `get_lot_statistics`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct LotStatisticsQuery {
+    /// Consecutive units per rational subgroup for the within sigma, 1 (default) to 25.
+    pub subgroup_size: Option<i64>,
+}
+
+/// Statistics of every variable characteristic of a lot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LotStatistics {
+    /// The lot.
+    pub lot_id: LotId,
+    /// Its part.
+    pub part_id: PartId,
+    /// The current (not superseded) inspections the statistics use, in the order carried out.
+    pub inspections: Vec<InspectionId>,
+    /// One entry per variable characteristic of the part.
+    pub characteristics: Vec<CharacteristicStatistics>,
+}
+
+/// Statistics of one variable characteristic in a lot.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CharacteristicStatistics {
+    /// The characteristic.
+    pub characteristic_id: CharacteristicId,
+    /// Its name.
+    pub name: String,
+    /// The specification the values were judged against.
+    pub spec: SpecView,
+    /// Pooled over all current inspections of the lot, in inspection then unit order,
+    /// with control-chart data.
+    pub pooled: CapabilityView,
+    /// Each current inspection on its own (summaries without chart data).
+    pub per_inspection: Vec<InspectionStatistics>,
+}
+
+/// Statistics of one characteristic in one inspection.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InspectionStatistics {
+    /// The inspection.
+    pub inspection_id: InspectionId,
+    /// Who inspected.
+    pub source: Source,
+    /// `sampling` or `full`.
+    pub mode: Mode,
+    /// When it was carried out.
+    pub inspected_at: DateTime<Utc>,
+    /// The statistics of its values.
+    pub statistics: CapabilityView,
+}
+
+/// Deviation statistics and capability of every variable characteristic of a lot.
+#[utoipa::path(
+    tag = "statistics",
+    params(("lot_id" = LotId, Path, description = "Id of the lot"), LotStatisticsQuery),
+    responses(
+        (status = 200, description = "Statistics per variable characteristic", body = LotStatistics),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/lots/{lot_id}/statistics")]
+pub async fn get_lot_statistics(
+    state: web::Data<AppState>,
+    path: web::Path<LotId>,
+    query: QueryParams<LotStatisticsQuery>,
+) -> Result<web::Json<LotStatistics>, ApiError> {
+    let lot_id = path.into_inner();
+    let subgroup = subgroup_param(query.0.subgroup_size)?;
+    let (lot, chars, inspections) = db(&state, move |conn| {
+        let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        let chars = chars_db::of_part(conn, lot.part_id)?;
+        Ok((lot, chars, stats_db::lot_measurements(conn, lot_id)?))
+    })
+    .await?;
+    let stats = web::block(move || -> Result<_, ApiError> {
+        let mut out = Vec::new();
+        for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
+            let spec = spec_of(c, None);
+            let mut pooled = Vec::new();
+            let mut per_inspection = Vec::new();
+            for (inspection, rows) in &inspections {
+                let values: Vec<f64> = rows
+                    .iter()
+                    .filter(|m| m.characteristic_id == c.id)
+                    .map(|m| m.value)
+                    .collect();
+                if values.is_empty() {
+                    continue;
+                }
+                let report = compute(&values, &spec, subgroup)?;
+                per_inspection.push(InspectionStatistics {
+                    inspection_id: inspection.id,
+                    source: inspection.source,
+                    mode: inspection.mode,
+                    inspected_at: inspection.inspected_at,
+                    statistics: CapabilityView::from_report(
+                        report,
+                        spec.golden_sample,
+                        Detail::SUMMARY,
+                    ),
+                });
+                pooled.extend(values);
+            }
+            let report = compute(&pooled, &spec, subgroup)?;
+            out.push(CharacteristicStatistics {
+                characteristic_id: c.id,
+                name: c.name.clone(),
+                spec: c.into(),
+                pooled: CapabilityView::from_report(report, spec.golden_sample, Detail::CHART),
+                per_inspection,
+            });
+        }
+        Ok(LotStatistics {
+            lot_id,
+            part_id: lot.part_id,
+            inspections: inspections.iter().map(|(i, _)| i.id).collect(),
+            characteristics: out,
+        })
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(web::Json(stats))
+}

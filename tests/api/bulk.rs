@@ -1,0 +1,194 @@
+//! The bulk path: CSV import of an inspection and CSV export of a lot's measurements.
+
+use actix_web::test::TestRequest;
+use serde_json::json;
+
+use crate::builders::Fixture;
+use crate::support::app;
+
+const ID: &str = "5e4d3c2b-1a09-4877-8665-544332211000";
+
+fn import(f: &Fixture, csv: &str) -> TestRequest {
+    let uri = format!(
+        "/api/v1/lots/{}/inspections/import?id={ID}&source=in_house&mode=sampling&inspector=kim&inspected_at=2026-11-21T08:00:00Z",
+        f.lot_id
+    );
+    TestRequest::post()
+        .uri(&uri)
+        .insert_header(("content-type", "text/csv"))
+        .set_payload(csv.to_string())
+}
+
+#[actix_web::test]
+async fn imports_a_csv_one_row_per_unit_and_skips_empty_cells() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let csv = "unit,serial,Width\n1,B-1,12.01\n2,B-2,\n3,,11.95\n"
+        .replace("\n2,B-2,\n", "\n2,B-2,12.10\n");
+
+    let reply = app.send(import(&f, &csv)).await;
+
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let units = reply.body["units"].as_array().unwrap();
+    assert_eq!(units.len(), 3);
+    assert_eq!(units[2]["serial"], serde_json::Value::Null);
+    assert_eq!(units[2]["measurements"][0]["value"], 11.95);
+    assert_eq!(reply.body["source"], "in_house");
+}
+
+#[actix_web::test]
+async fn a_value_column_may_name_the_characteristic_by_id_and_cells_may_be_empty() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let extra = app
+        .create_characteristic(
+            &f.part_id,
+            json!({"name": "Weight", "kind": "variable", "unit": "g",
+        "classification": "minor", "aql": 2.5, "inspection_level": "II"}),
+        )
+        .await;
+    let csv = format!("unit,serial,{},Weight\n1,,12.0,\n2,,,2.4\n", f.width_id);
+
+    let reply = app.send(import(&f, &csv)).await;
+
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(
+        reply.body["units"][0]["measurements"],
+        json!([{"characteristic_id": f.width_id, "value": 12.0}])
+    );
+    assert_eq!(
+        reply.body["units"][1]["measurements"],
+        json!([{"characteristic_id": extra, "value": 2.4}])
+    );
+}
+
+#[actix_web::test]
+async fn importing_the_same_file_again_stores_nothing_new() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let csv = "unit,serial,Width\n1,B-1,12.01\n";
+
+    let first = app.send(import(&f, csv)).await;
+    let again = app.send(import(&f, csv)).await;
+
+    assert_eq!(first.status, 201);
+    assert_eq!(again.status, 200);
+    let list = app
+        .get(&format!("/api/v1/lots/{}/inspections", f.lot_id))
+        .await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn errors_name_the_line_and_column_and_nothing_is_stored() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let csv = "unit,serial,Width\n1,B-1,12.01\n2,B-2,twelve\n2,B-3,12.00\n0,B-4,12.0\n";
+
+    let reply = app.send(import(&f, csv)).await;
+
+    reply.assert_problem(422);
+    assert_eq!(
+        reply.error_fields(),
+        [
+            "line 3, column Width",
+            "line 4, column unit",
+            "line 5, column unit"
+        ]
+    );
+    let list = app
+        .get(&format!("/api/v1/lots/{}/inspections", f.lot_id))
+        .await;
+    assert_eq!(list.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn an_unknown_or_attribute_column_is_named_in_the_header() {
+    let app = app().await;
+    let f = app.fixture().await;
+
+    let reply = app
+        .send(import(
+            &f,
+            "unit,serial,Width,Colour,Scratches\n1,,12.0,3,1\n",
+        ))
+        .await;
+
+    reply.assert_problem(422);
+    assert_eq!(
+        reply.error_fields(),
+        ["line 1, column Colour", "line 1, column Scratches"]
+    );
+}
+
+#[actix_web::test]
+async fn a_unit_beyond_the_lot_size_names_its_line() {
+    let app = app().await;
+    let f = app.fixture().await;
+
+    let reply = app
+        .send(import(&f, "unit,serial,Width\n1,,12.0\n501,,12.0\n"))
+        .await;
+
+    reply.assert_problem(422);
+    assert_eq!(reply.error_fields(), ["line 3, column unit"]);
+}
+
+#[actix_web::test]
+async fn the_import_takes_csv_only_and_refuses_a_body_over_its_limit() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let json_body = import(&f, "{}").insert_header(("content-type", "application/json"));
+    let huge = import(&f, "unit,serial,Width\n")
+        .insert_header(("content-length", (64 * 1024 * 1024).to_string()));
+
+    app.send(json_body).await.assert_problem(415);
+    app.send(huge).await.assert_problem(413);
+}
+
+#[actix_web::test]
+async fn exports_every_measurement_of_a_lot_and_marks_superseded_ones() {
+    let app = app().await;
+    let f = app.fixture().await;
+    app.send(import(&f, "unit,serial,Width\n1,B-1,12.01\n2,B-2,12.02\n"))
+        .await;
+    let mut fix = crate::builders::inspection(&f, "6e4d3c2b-1a09-4877-8665-544332211000", 1);
+    fix["supersedes"] = json!(ID);
+    fix["reason"] = json!("wrong gauge");
+    assert_eq!(
+        app.post(&format!("/api/v1/lots/{}/inspections", f.lot_id), fix)
+            .await
+            .status,
+        201
+    );
+
+    let reply = app
+        .get(&format!("/api/v1/lots/{}/measurements.csv", f.lot_id))
+        .await;
+
+    assert_eq!(reply.status, 200);
+    assert!(reply.content_type().starts_with("text/csv"));
+    let text = reply.body.as_str().unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "inspection_id,inspected_at,source,mode,current,unit,serial,characteristic_id,characteristic,value"
+    );
+    assert_eq!(lines.len(), 4);
+    let imported: Vec<&&str> = lines.iter().filter(|l| l.starts_with(ID)).collect();
+    assert_eq!(imported.len(), 2);
+    assert!(
+        imported[0].starts_with(&format!(
+            "{ID},2026-11-21T08:00:00.000000Z,in_house,sampling,false,1,B-1,"
+        )),
+        "{}",
+        imported[0]
+    );
+    assert!(imported[0].ends_with(",Width,12.01"));
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("6e4d3c2b") && l.contains(",true,1,S-1,")),
+        "{text}"
+    );
+}

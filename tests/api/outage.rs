@@ -1,0 +1,101 @@
+//! A database outage: requests get 503 with Retry-After at once, /readyz says 503, and
+//! the service serves again by itself when PostgreSQL is back. Uses a private cluster of
+//! its own, stopped and started for real.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use actix_web::test as web_test;
+use diesel::{Connection, PgConnection};
+use lotgate::db;
+use lotgate::embedded_postgres::EmbeddedPostgres;
+use lotgate::http::{AppState, build_app};
+
+fn cluster_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("outage-{}", uuid::Uuid::new_v4().simple()))
+}
+
+#[actix_web::test]
+async fn answers_503_while_postgres_is_down_and_recovers_without_a_restart() {
+    let dir = cluster_dir();
+    let cluster = EmbeddedPostgres::start(&dir).unwrap();
+    lotgate::cli::ensure_database(&cluster, "lotgate").unwrap();
+    let url = cluster.url("lotgate");
+    db::run_migrations(&mut PgConnection::establish(&url).unwrap()).unwrap();
+    let pool = db::pool(&url, 4, Duration::from_secs(1)).unwrap();
+    let app = web_test::init_service(build_app(AppState {
+        pool,
+        json_limit: 1 << 20,
+    }))
+    .await;
+    let get = |uri: &'static str| web_test::TestRequest::get().uri(uri).to_request();
+    assert_eq!(
+        web_test::call_service(&app, get("/api/v1/lots"))
+            .await
+            .status(),
+        200
+    );
+
+    cluster.stop().unwrap();
+    let asked = Instant::now();
+    let down = web_test::call_service(&app, get("/api/v1/lots")).await;
+    let waited = asked.elapsed();
+    let ready = web_test::call_service(&app, get("/readyz")).await;
+
+    assert_eq!(down.status(), 503);
+    assert_eq!(down.headers().get("retry-after").unwrap(), "1");
+    assert_eq!(
+        down.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    // The pool gives up after its 1 s checkout timeout; allow for a slow test machine.
+    assert!(waited < Duration::from_secs(3), "503 took {waited:?}");
+    assert_eq!(ready.status(), 503);
+
+    let cluster = EmbeddedPostgres::start(&dir).unwrap();
+    let back = Instant::now();
+    let mut status = 0;
+    while back.elapsed() < Duration::from_secs(5) {
+        status = web_test::call_service(&app, get("/api/v1/lots"))
+            .await
+            .status()
+            .as_u16();
+        if status == 200 {
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        status, 200,
+        "not serving again 5 s after PostgreSQL came back"
+    );
+    cluster.stop().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn refuses_a_database_that_could_lose_acknowledged_writes() {
+    let db = crate::support::TestDb::new();
+    let mut conn = db.pool.get().unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!(
+            "ALTER DATABASE {} SET synchronous_commit = off",
+            db.name()
+        )),
+        &mut conn,
+    )
+    .unwrap();
+    let mut fresh = PgConnection::establish(&db.url()).unwrap();
+
+    let refused = lotgate::operations::check_durability(&mut fresh, false);
+    let throwaway = lotgate::operations::check_durability(&mut fresh, true);
+
+    assert!(
+        refused
+            .unwrap_err()
+            .to_string()
+            .contains("synchronous_commit")
+    );
+    assert!(throwaway.is_ok());
+}
