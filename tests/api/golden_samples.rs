@@ -379,3 +379,39 @@ async fn reference_values_for_a_lot_come_from_the_revision_its_inspection_record
         a.body["id"].as_str().unwrap()
     );
 }
+
+#[actix_web::test]
+async fn lot_statistics_report_the_deviation_from_the_judged_revisions_reference() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let id = app.create_golden_sample(&f.part_id, "GS-1").await;
+    let a = app.create_revision(&id).await;
+    app.post(
+        &format!("/api/v1/golden-samples/{id}/revisions/A/reference-measurements"),
+        json!({"measured_by": "lee", "measurements": [{"characteristic_id": f.width_id, "value": 12.02}]}),
+    )
+    .await;
+    app.approve(&id, "A").await;
+    // Widths 12.01, 12.02, 12.03, 12.04: mean 12.025.
+    let mut judged = inspection(&f, "00000000-0000-4000-8000-000000000001", 4);
+    judged["inspected_at"] = json!(at(Utc::now()));
+    app.post(&format!("/api/v1/lots/{}/inspections", f.lot_id), judged)
+        .await;
+
+    let stats = app
+        .get(&format!("/api/v1/lots/{}/statistics", f.lot_id))
+        .await;
+
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    let width = &stats.body["characteristics"][0];
+    assert_eq!(width["golden_sample"]["revision"], "A");
+    assert_eq!(width["golden_sample"]["revision_id"], a.body["id"]);
+    assert_eq!(width["golden_sample"]["value"], 12.02);
+    let deviation = width["pooled"]["deviation_from_golden_sample"]
+        .as_f64()
+        .unwrap();
+    assert!((deviation - 0.005).abs() < 1e-9, "{deviation}");
+    let own = &width["per_inspection"][0];
+    assert_eq!(own["golden_sample_revision_id"], a.body["id"]);
+    assert_eq!(own["statistics"]["golden_reference"], 12.02);
+}
