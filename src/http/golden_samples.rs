@@ -122,6 +122,19 @@ pub struct RetireRevision {
 
 /// The result of an approval.
 #[derive(Debug, serde::Serialize, ToSchema)]
+#[schema(example = json!({
+    "revision": {"id": "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968",
+        "golden_sample_id": "5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a", "revision": "B",
+        "status": "approved", "description": "Re-sampled after the gate insert was replaced",
+        "revalidation_due": "2027-11-30",
+        "approval": {"approved_by": "sato.qa", "approved_at": "2026-11-23T10:00:00Z",
+            "comment": "New insert: width back on nominal", "approved_until": null},
+        "retirement": null, "reference_measurements": [], "photos": [],
+        "created_at": "2026-11-23T09:30:00Z"},
+    "superseded_revision": "A",
+    "lots_judged_against_older_revisions": [{"lot_id": "7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d",
+        "lot_number": "DPM-2611-01", "judged_against": "A", "inspections": 2}]
+}))]
 pub struct ApprovalOutcome {
     /// The revision, now approved.
     pub revision: RevisionView,

@@ -43,6 +43,11 @@ pub struct GoldenSampleView {
 
 /// A golden sample in a list, without its revisions' details.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a", "part_id": "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "code": "GS-012", "storage_location": "QA cabinet 2, drawer 3", "approved_revision": "B",
+    "revalidation_due": "2027-11-30", "revisions": ["A", "B"]
+}))]
 pub struct GoldenSampleSummary {
     /// Id of the golden sample.
     pub id: GoldenSampleId,
@@ -62,6 +67,8 @@ pub struct GoldenSampleSummary {
 
 /// One entry of the condition log.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "2f3e4d5c-6b7a-4988-a7b6-c5d4e3f2a1b0", "noted_by": "lee.min",
+    "condition": "Light wear on the latch after 40 comparisons", "noted_at": "2026-11-23T09:00:00Z"}))]
 pub struct ConditionView {
     /// Id of the entry.
     pub id: ConditionEntryId,
@@ -75,6 +82,24 @@ pub struct ConditionView {
 
 /// A revision of a golden sample.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": "8e7d6c5b-4a39-4281-9f0e-1d2c3b4a5968",
+    "golden_sample_id": "5d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a",
+    "revision": "B", "status": "approved", "description": "Re-sampled after the gate insert was replaced",
+    "revalidation_due": "2027-11-30",
+    "approval": {"approved_by": "sato.qa", "approved_at": "2026-11-23T10:00:00Z",
+        "comment": "New insert: width back on nominal", "approved_until": null},
+    "retirement": null,
+    "reference_measurements": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        "value": 12.01, "measured_by": "lee.min", "measured_at": "2026-11-23T09:40:00Z"}],
+    "photos": [{"id": "0b6f3d2e-8c4a-4f1b-9e7d-2a5c6b8d9e0f",
+        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        "content_type": "image/jpeg", "byte_size": 98211, "width": 1024, "height": 768, "view": "front",
+        "links": {"id": "0b6f3d2e-8c4a-4f1b-9e7d-2a5c6b8d9e0f",
+            "href": "/api/v1/photos/0b6f3d2e-8c4a-4f1b-9e7d-2a5c6b8d9e0f",
+            "thumbnail": "/api/v1/photos/0b6f3d2e-8c4a-4f1b-9e7d-2a5c6b8d9e0f/thumbnail"}}],
+    "created_at": "2026-11-23T09:30:00Z"
+}))]
 pub struct RevisionView {
     /// Id of the revision; inspections name it in `golden_sample_revision_id`.
     pub id: GoldenSampleRevisionId,
