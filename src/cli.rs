@@ -223,6 +223,22 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     }
 }
 
+/// Removes stored Idempotency-Key responses past their retention, now and every hour.
+fn expire_idempotency_keys(pool: db::PgPool) {
+    std::thread::spawn(move || {
+        loop {
+            if let Ok(mut conn) = pool.get() {
+                match db::idempotency::expire(&mut conn, db::idempotency::RETENTION) {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("removed {n} expired Idempotency-Key responses"),
+                    Err(err) => log::warn!("could not expire Idempotency-Key responses: {err}"),
+                }
+            }
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    });
+}
+
 fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     let mut conn = PgConnection::establish(url)?;
     db::run_migrations(&mut conn)
@@ -241,6 +257,7 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
     if args.demo && crate::demo::load(&pool)? {
         log::info!("demo data loaded");
     }
+    expire_idempotency_keys(pool.clone());
     let state = AppState {
         pool,
         json_limit: args.json_limit,

@@ -2,6 +2,7 @@
 //! row models and the queries, as plain functions over a `PgConnection`.
 
 pub mod characteristics;
+pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;

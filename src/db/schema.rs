@@ -30,6 +30,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        request_sha256 -> Text,
+        status -> Nullable<Int2>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     inspection_units (inspection_id, unit_index) {
         inspection_id -> Uuid,
         unit_index -> Int4,
@@ -104,6 +117,7 @@ diesel::joinable!(measurements -> characteristics (characteristic_id));
 diesel::allow_tables_to_appear_in_same_query!(
     attribute_results,
     characteristics,
+    idempotency_keys,
     inspection_units,
     inspections,
     lots,

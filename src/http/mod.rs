@@ -5,6 +5,7 @@ pub mod characteristics;
 pub mod error;
 pub mod extract;
 pub mod health;
+mod idempotency;
 pub mod inspections;
 pub mod lots;
 mod middleware;

@@ -11,6 +11,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
+use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{AppState, characteristics, health, inspections, lots, parts, statistics, suppliers};
 
@@ -79,7 +80,7 @@ fn routed() -> UtoipaApp<
 
 /// The OpenAPI 3.1 document of the API, as served at `/api-docs/openapi.json`.
 pub fn openapi() -> OpenApiDoc {
-    routed().split_for_parts().1
+    with_idempotency_key(routed().split_for_parts().1)
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.
@@ -95,6 +96,7 @@ pub fn build_app(
     >,
 > {
     let (app, api) = routed().split_for_parts();
+    let api = with_idempotency_key(api);
     let document = api.to_pretty_json().unwrap_or_default();
     app.app_data(web::PayloadConfig::new(state.json_limit))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
@@ -123,6 +125,37 @@ pub fn build_app(
                 Some("no such route".into()),
             ))
         }))
+        .wrap(from_fn(idempotent_posts))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))
+}
+
+/// Declares the optional `Idempotency-Key` header on every POST operation.
+fn with_idempotency_key(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for item in api.paths.paths.values_mut() {
+        if let Some(post) = item.post.as_mut() {
+            let header = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Makes a retry harmless: a repeat with the same key gets the stored \
+                     response; the same key while the first request is in flight is 409, \
+                     with a different request 422. 1 to 255 visible ASCII characters.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255)),
+                ))
+                .build();
+            post.parameters
+                .get_or_insert_with(Vec::new)
+                .push(header.into());
+        }
+    }
+    api
 }

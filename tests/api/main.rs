@@ -7,6 +7,7 @@ mod bulk;
 mod crash;
 mod embedded;
 mod errors;
+mod idempotency;
 mod inspections;
 mod lots;
 mod openapi;
