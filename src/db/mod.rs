@@ -2,12 +2,14 @@
 //! row models and the queries, as plain functions over a `PgConnection`.
 
 pub mod characteristics;
+pub mod decisions;
 pub mod inspections;
 pub mod lots;
 pub mod models;
 pub mod parts;
 pub mod schema;
 pub mod suppliers;
+pub mod switching;
 
 use std::time::Duration;
 

@@ -12,7 +12,10 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
 use super::middleware::{log_request, problem_for_bare_errors};
-use super::{AppState, characteristics, health, inspections, lots, parts, suppliers};
+use super::{
+    AppState, characteristics, decisions, health, inspections, lots, parts, sampling, suppliers,
+    switching,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +31,9 @@ use super::{AppState, characteristics, health, inspections, lots, parts, supplie
         (name = "suppliers", description = "Suppliers and factories"),
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
+        (name = "decisions", description = "Lot decisions under ISO 2859-1 plans or full inspection; immutable revisions"),
+        (name = "switching", description = "ISO 2859-1 switching rules per supplier, part and characteristic"),
+        (name = "sampling", description = "Stateless sampling calculators: plans, OC curves, plan design"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -67,7 +73,14 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
-                .service(inspections::get_inspection),
+                .service(inspections::get_inspection)
+                .service(decisions::decide_lot)
+                .service(decisions::get_lot_decision)
+                .service(switching::get_switching)
+                .service(switching::set_switching_settings)
+                .service(sampling::get_iso2859_plan)
+                .service(sampling::get_operating_characteristic)
+                .service(sampling::design_sampling_plan),
         )
 }
 

@@ -1,0 +1,197 @@
+//! Lot decisions: compute and store one (a new immutable revision each time), read one.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::IntoParams;
+
+use super::error::{ApiError, responses};
+use super::extract::QueryParams;
+use super::parts::not_found_as;
+use super::{AppState, db};
+use crate::db::decisions::{self as decisions_db, NewLotDecision};
+use crate::db::switching::{self as switching_db, EventRow, StateRow};
+use crate::db::{characteristics as chars_db, lots as lots_db};
+use crate::decision::replay::{lot_order, replay};
+use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
+use crate::decision::{DecideInput, decide};
+use crate::domain::{DecisionId, LotId};
+
+/// Decide a lot: compute its sampling decision from its current inspections and store it as a new revision.
+///
+/// Every call stores a new immutable revision (1, 2, ...); earlier revisions are kept.
+/// The supplier and part's switching state and history are replayed and stored in the
+/// same transaction, in lot order (production date, then lot id). Decisions of one
+/// supplier and part are serialised by a row lock, so simultaneous decisions cannot
+/// corrupt the history.
+#[utoipa::path(
+    tag = "decisions",
+    params(("lot_id" = LotId, Path, description = "Id of the lot to decide")),
+    responses(
+        (status = 201, description = "The decision was computed and stored as a new revision", body = LotDecisionView),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/lots/{lot_id}/decision")]
+pub async fn decide_lot(
+    state: web::Data<AppState>,
+    path: web::Path<LotId>,
+) -> Result<HttpResponse, ApiError> {
+    let lot_id = path.into_inner();
+    let view = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| store(conn, lot_id))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/lots/{lot_id}/decision?revision={}", view.revision),
+        ))
+        .json(view))
+}
+
+fn parse(value: serde_json::Value) -> Result<LotDecisionView, ApiError> {
+    serde_json::from_value(value).map_err(ApiError::internal)
+}
+
+/// Computes the decision under the supplier and part's lock, stores it, and replays
+/// the switching history with it.
+fn store(conn: &mut diesel::PgConnection, lot_id: LotId) -> Result<LotDecisionView, ApiError> {
+    let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+    let (supplier, part) = (lot.supplier_id, lot.part_id);
+    let settings = switching_db::lock(conn, supplier, part)?;
+    let settings = SwitchingSettingsView {
+        production_steady: settings.production_steady,
+        reduced_approved: settings.reduced_approved,
+    };
+    let characteristics = chars_db::of_part(conn, part)?;
+    let stream = decisions_db::latest_of_stream(conn, supplier, part)?
+        .into_iter()
+        .map(parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    let key = (lot.produced_on, lot.id);
+    let earlier: Vec<LotDecisionView> = stream
+        .iter()
+        .filter(|d| lot_order(d) < key)
+        .cloned()
+        .collect();
+    let earlier = replay(&earlier);
+    let current = decisions_db::current_inspections(conn, lot_id)?;
+    let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
+    let view = decide(&DecideInput {
+        id: DecisionId::new_random(),
+        lot: &lot,
+        revision,
+        decided_at: Utc::now(),
+        settings,
+        characteristics: &characteristics,
+        earlier: &earlier,
+        current: &current,
+    })
+    .map_err(ApiError::internal)?;
+    let inputs = json!({
+        "lot": {"id": lot.id, "lot_size": lot.lot_size, "produced_on": lot.produced_on},
+        "settings": settings,
+        "characteristics": characteristics.iter().map(|c| json!({
+            "id": c.id, "kind": c.kind, "classification": c.classification, "aql": c.aql,
+            "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
+            "destructive": c.destructive, "one_defect_fatal": c.one_defect_fatal,
+            "inspection_cost": c.inspection_cost, "escape_cost": c.escape_cost,
+            "switching_before": earlier.get(&c.id),
+        })).collect::<Vec<_>>(),
+        "current_inspections": current.iter().map(|(i, rows)| json!({
+            "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,
+            "units": rows.units.len(),
+        })).collect::<Vec<_>>(),
+    });
+    let decision = serde_json::to_value(&view).map_err(ApiError::internal)?;
+    decisions_db::insert(
+        conn,
+        &NewLotDecision {
+            id: view.id,
+            lot_id,
+            revision,
+            verdict: view.verdict.as_str(),
+            inputs: &inputs,
+            decision: &decision,
+            decided_at: view.decided_at,
+        },
+    )?;
+    let mut all: Vec<LotDecisionView> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
+    all.push(view.clone());
+    all.sort_by_key(lot_order);
+    let histories = replay(&all);
+    let (mut states, mut events) = (Vec::new(), Vec::new());
+    for (characteristic_id, mut history) in histories {
+        for (k, s) in history.switches.drain(..).enumerate() {
+            events.push(EventRow {
+                supplier_id: supplier,
+                part_id: part,
+                characteristic_id,
+                seq: k as i32 + 1,
+                lot_id: s.lot_id,
+                decision_id: s.decision_id,
+                from_severity: s.from.as_str().into(),
+                to_severity: s.to.as_str().into(),
+                reason: s.reason,
+            });
+        }
+        states.push(StateRow {
+            supplier_id: supplier,
+            part_id: part,
+            characteristic_id,
+            severity: history.severity().as_str().into(),
+            state: serde_json::to_value(&history).map_err(ApiError::internal)?,
+        });
+    }
+    switching_db::replace(conn, supplier, part, &states, &events)?;
+    Ok(view)
+}
+
+/// Which revision to read.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionQuery {
+    /// A revision number (1, 2, ...); the latest when omitted.
+    #[param(minimum = 1)]
+    pub revision: Option<i32>,
+}
+
+/// Read the latest decision of a lot (or one revision of it).
+#[utoipa::path(
+    tag = "decisions",
+    params(("lot_id" = LotId, Path, description = "Id of the lot"), DecisionQuery),
+    responses(
+        (status = 200, description = "The decision, exactly as stored", body = LotDecisionView),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/lots/{lot_id}/decision")]
+pub async fn get_lot_decision(
+    state: web::Data<AppState>,
+    path: web::Path<LotId>,
+    query: QueryParams<DecisionQuery>,
+) -> Result<web::Json<LotDecisionView>, ApiError> {
+    let lot_id = path.into_inner();
+    let revision = query.0.revision;
+    if revision.is_some_and(|r| r < 1) {
+        return Err(ApiError::invalid_field("revision", "revisions start at 1"));
+    }
+    let row = db(&state, move |conn| {
+        lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        decisions_db::get(conn, lot_id, revision).map_err(|e| match e {
+            diesel::result::Error::NotFound => match revision {
+                Some(r) => ApiError::not_found("decision revision", format!("{r} of lot {lot_id}")),
+                None => ApiError::not_found("decision for the lot", lot_id),
+            },
+            other => other.into(),
+        })
+    })
+    .await?;
+    Ok(web::Json(parse(row.decision)?))
+}
