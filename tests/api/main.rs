@@ -2,10 +2,13 @@
 //! database per test.
 
 mod builders;
+mod decisions;
 mod embedded;
 mod errors;
 mod inspections;
 mod lots;
 mod openapi;
 mod parts;
+mod sampling;
 mod support;
+mod switching;
