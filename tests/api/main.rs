@@ -3,6 +3,7 @@
 
 mod builders;
 mod decisions;
+mod demo;
 mod embedded;
 mod errors;
 mod inspections;
