@@ -5,8 +5,8 @@ use lotgate_sampling as sampling;
 use sampling::{CharacteristicContext, LotPlan, OcModel};
 
 use super::types::{
-    AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison, PlanView,
-    SwitchingOutcome, SwitchingSeverity, table_level,
+    AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison, PlanSeverity,
+    PlanView, SwitchingOutcome, SwitchingSeverity, table_level,
 };
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection};
@@ -234,11 +234,12 @@ pub fn evaluate(
                 accepted: verdict == DecisionVerdict::Accept,
                 acceptance_number: p.acceptance_number,
                 nonconforming: u32::try_from(defectives).unwrap_or(u32::MAX),
-                acceptance_number_one_step_tighter: sampling::acceptance_number_one_step_tighter(
-                    p.code_letter,
-                    aql,
-                    p.sample_size,
-                )?,
+                // Only the switching score on normal inspection uses it (9.3.3.2).
+                acceptance_number_one_step_tighter: if plan_severity == PlanSeverity::Normal {
+                    sampling::acceptance_number_one_step_tighter(p.code_letter, aql, p.sample_size)?
+                } else {
+                    None
+                },
             })
         }
         _ => None,

@@ -99,7 +99,10 @@ fn store(conn: &mut diesel::PgConnection, lot_id: LotId) -> Result<LotDecisionVi
             "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
             "destructive": c.destructive, "one_defect_fatal": c.one_defect_fatal,
             "inspection_cost": c.inspection_cost, "escape_cost": c.escape_cost,
-            "switching_before": earlier.get(&c.id),
+            "switching_before": earlier.get(&c.id).map(|h| json!({
+                "severity": h.severity(), "state": h.state, "lots_counted": h.lots_counted,
+                "units": h.units, "defectives": h.defectives, "lots_with_units": h.lots_with_units,
+            })),
         })).collect::<Vec<_>>(),
         "current_inspections": current.iter().map(|(i, rows)| json!({
             "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,

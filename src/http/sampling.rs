@@ -14,6 +14,9 @@ use crate::domain::{Aql, InspectionLevel};
 
 /// Most points an OC request may ask for.
 const MAX_POINTS: usize = 1000;
+/// Largest acceptance number of an OC request: the hypergeometric sum costs O(Ac) per
+/// point (ISO 2859-1 plans stop at Ac 44).
+const MAX_ACCEPTANCE_NUMBER: i64 = 10_000;
 
 /// Lot, AQL, level and severity of `get_iso2859_plan`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -93,8 +96,8 @@ pub struct OcQuery {
     /// Sample size n, at least 1 and at most the lot size.
     #[param(minimum = 1, example = 80)]
     pub sample_size: i64,
-    /// Acceptance number Ac (c), at least 0 and below the sample size.
-    #[param(minimum = 0, example = 2)]
+    /// Acceptance number Ac (c), at least 0, below the sample size and at most 10000.
+    #[param(minimum = 0, maximum = 10000, example = 2)]
     pub acceptance_number: i64,
     /// Lot size N, for AOQ and ATI (and the hypergeometric model).
     #[param(minimum = 1, example = 1000)]
@@ -124,8 +127,8 @@ pub struct OcPointView {
 /// Operating characteristic of a single sampling plan.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"model": "hypergeometric", "sample_size": 80, "acceptance_number": 2,
-    "lot_size": 1000, "points": [{"p": 0.01, "pa": 0.9573, "aoq": 0.0088, "ati": 119.3}],
-    "aoql": 0.0186, "aoql_at_p": 0.034}))]
+    "lot_size": 1000, "points": [{"p": 0.01, "pa": 0.96075, "aoq": 0.00884, "ati": 116.11}],
+    "aoql": 0.015686, "aoql_at_p": 0.027}))]
 pub struct OcView {
     /// Model used.
     pub model: OcModelName,
@@ -200,6 +203,11 @@ pub async fn get_operating_characteristic(
     }
     if q.acceptance_number < 0 {
         checks.add("acceptance_number", "must not be negative");
+    } else if q.acceptance_number > MAX_ACCEPTANCE_NUMBER {
+        checks.add(
+            "acceptance_number",
+            format!("must be at most {MAX_ACCEPTANCE_NUMBER}"),
+        );
     } else if q.sample_size >= 1 && q.acceptance_number >= q.sample_size {
         checks.add("acceptance_number", "must be smaller than the sample size");
     }
@@ -217,8 +225,16 @@ pub async fn get_operating_characteristic(
         OcModelName::Poisson => sampling::OcModel::Poisson,
     };
     let grid = grid.unwrap_or_else(|| sampling::default_grid(n, c));
-    let points = sampling::oc_curve(model, big_n, n, c, &grid).map_err(ApiError::internal)?;
-    let limit = sampling::aoql(model, big_n, n, c).map_err(ApiError::internal)?;
+    // Up to 1000 points of a large plan: off the actix worker.
+    let (points, limit) = web::block(move || {
+        Ok::<_, sampling::SamplingError>((
+            sampling::oc_curve(model, big_n, n, c, &grid)?,
+            sampling::aoql(model, big_n, n, c)?,
+        ))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     Ok(web::Json(OcView {
         model: name,
         sample_size: n,
@@ -262,7 +278,7 @@ pub struct DesignQuery {
 /// A single sampling plan designed from AQL, LTPD and the two risks.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"sample_size": 132, "acceptance_number": 3, "rejection_number": 4,
-    "producer_risk": 0.0452, "consumer_risk": 0.0983, "aql": 0.01, "ltpd": 0.05, "alpha": 0.05, "beta": 0.1}))]
+    "producer_risk": 0.04425, "consumer_risk": 0.09923, "aql": 0.01, "ltpd": 0.05, "alpha": 0.05, "beta": 0.1}))]
 pub struct DesignView {
     /// Sample size n.
     pub sample_size: u64,
@@ -318,7 +334,12 @@ pub async fn design_sampling_plan(
         checks.add("ltpd", format!("must be larger than the AQL {}", q.aql));
     }
     checks.finish()?;
-    let plan = sampling::design_plan(q.aql, q.ltpd, alpha, beta).map_err(|e| match e {
+    // The search may try many acceptance numbers when AQL and LTPD are close.
+    let (aql, ltpd) = (q.aql, q.ltpd);
+    let plan = web::block(move || sampling::design_plan(aql, ltpd, alpha, beta))
+        .await
+        .map_err(ApiError::internal)?;
+    let plan = plan.map_err(|e| match e {
         sampling::SamplingError::NoPlanWithinSearchBound { .. } => {
             ApiError::invalid_field("ltpd", format!("{e}; move the LTPD further from the AQL"))
         }
