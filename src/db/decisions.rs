@@ -48,6 +48,15 @@ pub fn latest_revision(conn: &mut PgConnection, lot: LotId) -> QueryResult<Optio
         .get_result(conn)
 }
 
+/// The revision stored under this id, if any (of any lot).
+pub fn find(conn: &mut PgConnection, id: DecisionId) -> QueryResult<Option<LotDecision>> {
+    lot_decisions::table
+        .find(id)
+        .select(LotDecision::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// One revision of the lot's decision, or the latest when `revision` is `None`.
 pub fn get(conn: &mut PgConnection, lot: LotId, revision: Option<i32>) -> QueryResult<LotDecision> {
     let mut query = lot_decisions::table

@@ -1,13 +1,14 @@
 //! Lot decisions: compute and store one (a new immutable revision each time), read one.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, responses};
-use super::extract::QueryParams;
+use super::extract::{QueryParams, parse_json};
 use super::parts::not_found_as;
 use super::{AppState, db};
 use crate::db::decisions::{self as decisions_db, NewLotDecision};
@@ -18,9 +19,40 @@ use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide};
 use crate::domain::{DecisionId, LotId};
 
+/// The optional body of `decide_lot`.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d"}))]
+pub struct DecideLot {
+    /// Optional client-generated id of the new revision: sending the same id again (a
+    /// retry after a lost response) returns the stored revision instead of deciding again.
+    pub id: Option<DecisionId>,
+}
+
+/// The body, when there is one: JSON naming the bad field, like every other body.
+fn decide_body(req: &HttpRequest, body: &[u8]) -> Result<DecideLot, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(DecideLot::default());
+    }
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v.ends_with("+json"));
+    if !is_json {
+        return Err(ApiError::unsupported_media_type(
+            "the body must be JSON with Content-Type: application/json",
+        ));
+    }
+    parse_json(body)
+}
+
 /// Decide a lot: compute its sampling decision from its current inspections and store it as a new revision.
 ///
 /// Every call stores a new immutable revision (1, 2, ...); earlier revisions are kept.
+/// With an `id` in the body, a retry returns the revision stored under that id (200).
 /// The supplier and part's switching state and history are replayed and stored in the
 /// same transaction, in lot order (production date, then lot id). Decisions of one
 /// supplier and part are serialised by a row lock, so simultaneous decisions cannot
@@ -28,9 +60,16 @@ use crate::domain::{DecisionId, LotId};
 #[utoipa::path(
     tag = "decisions",
     params(("lot_id" = LotId, Path, description = "Id of the lot to decide")),
+    request_body = Option<DecideLot>,
     responses(
         (status = 201, description = "The decision was computed and stored as a new revision", body = LotDecisionView),
+        (status = 200, description = "A retry with the id of a stored revision: that revision, nothing new stored", body = LotDecisionView),
+        (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
         (status = 503, response = responses::Unavailable),
     )
 )]
@@ -38,13 +77,22 @@ use crate::domain::{DecisionId, LotId};
 pub async fn decide_lot(
     state: web::Data<AppState>,
     path: web::Path<LotId>,
+    req: HttpRequest,
+    body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| store(conn, lot_id))
+    let wanted = decide_body(&req, &body)?.id;
+    let (view, created) = db(&state, move |conn| {
+        conn.build_transaction()
+            .run(|conn| store(conn, lot_id, wanted))
     })
     .await?;
-    Ok(HttpResponse::Created()
+    let mut res = if created {
+        HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(res
         .insert_header((
             "Location",
             format!("/api/v1/lots/{lot_id}/decision?revision={}", view.revision),
@@ -57,11 +105,27 @@ fn parse(value: serde_json::Value) -> Result<LotDecisionView, ApiError> {
 }
 
 /// Computes the decision under the supplier and part's lock, stores it, and replays
-/// the switching history with it.
-fn store(conn: &mut diesel::PgConnection, lot_id: LotId) -> Result<LotDecisionView, ApiError> {
+/// the switching history with it. Returns the decision and whether it is new.
+fn store(
+    conn: &mut diesel::PgConnection,
+    lot_id: LotId,
+    wanted: Option<DecisionId>,
+) -> Result<(LotDecisionView, bool), ApiError> {
     let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
     let (supplier, part) = (lot.supplier_id, lot.part_id);
     let settings = switching_db::lock(conn, supplier, part)?;
+    // Under the lock, so a retry racing the original sees its committed revision.
+    if let Some(id) = wanted
+        && let Some(existing) = decisions_db::find(conn, id)?
+    {
+        if existing.lot_id != lot_id {
+            return Err(ApiError::conflict(
+                Some("id"),
+                "a decision with this id is stored for another lot; use a new id",
+            ));
+        }
+        return Ok((parse(existing.decision)?, false));
+    }
     let settings = SwitchingSettingsView {
         production_steady: settings.production_steady,
         reduced_approved: settings.reduced_approved,
@@ -81,7 +145,7 @@ fn store(conn: &mut diesel::PgConnection, lot_id: LotId) -> Result<LotDecisionVi
     let current = decisions_db::current_inspections(conn, lot_id)?;
     let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
     let view = decide(&DecideInput {
-        id: DecisionId::new_random(),
+        id: wanted.unwrap_or_else(DecisionId::new_random),
         lot: &lot,
         revision,
         decided_at: Utc::now(),
@@ -150,7 +214,7 @@ fn store(conn: &mut diesel::PgConnection, lot_id: LotId) -> Result<LotDecisionVi
         });
     }
     switching_db::replace(conn, supplier, part, &states, &events)?;
-    Ok(view)
+    Ok((view, true))
 }
 
 /// Which revision to read.

@@ -77,8 +77,12 @@ where
     }
 
     pub async fn decide(&self, lot_id: &str) -> Reply {
-        self.post(&format!("/api/v1/lots/{lot_id}/decision"), Value::Null)
-            .await
+        self.call(
+            actix_web::http::Method::POST,
+            &format!("/api/v1/lots/{lot_id}/decision"),
+            None,
+        )
+        .await
     }
 
     /// A lot of the stream with one sampling inspection, decided; returns the decision.
@@ -386,4 +390,34 @@ async fn a_characteristic_keeps_its_costs_and_refuses_a_zero_escape_cost() {
     assert_eq!(good.status, 201);
     assert_eq!(good.body["inspection_cost"], 0.5);
     assert_eq!(good.body["one_defect_fatal"], false);
+}
+
+#[actix_web::test]
+async fn a_retried_decision_with_the_same_id_returns_the_stored_revision() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    let other = app.stream_lot(&s, "L-2", 1000, "2026-11-02").await;
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    let body = json!({"id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d"});
+    let uri = format!("/api/v1/lots/{lot}/decision");
+
+    let first = app.post(&uri, body.clone()).await;
+    let retry = app.post(&uri, body.clone()).await;
+    let elsewhere = app
+        .post(&format!("/api/v1/lots/{other}/decision"), body)
+        .await;
+    let bad = app.post(&uri, json!({"id": "not-a-uuid"})).await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(retry.status, 200, "{}", retry.body);
+    assert_eq!(retry.body, first.body);
+    assert_eq!(first.body["id"], "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+    elsewhere.assert_problem(409);
+    assert_eq!(elsewhere.error_fields(), ["id"]);
+    bad.assert_problem(422);
+    assert_eq!(bad.error_fields(), ["id"]);
+    let latest = app.get(&uri).await;
+    assert_eq!(latest.body["revision"], 1);
 }
