@@ -421,3 +421,20 @@ async fn a_retried_decision_with_the_same_id_returns_the_stored_revision() {
     let latest = app.get(&uri).await;
     assert_eq!(latest.body["revision"], 1);
 }
+
+#[actix_web::test]
+async fn a_lot_of_one_unit_is_fully_inspected_without_a_table_plan() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1, "2026-11-01").await;
+    app.attribute_inspection(&lot, &s.char_id, 1, 1, "sampling", None)
+        .await;
+
+    let d = app.decide(&lot).await;
+
+    assert_eq!(d.status, 201, "{}", d.body);
+    let c = only(&d.body);
+    assert_eq!(c["plan"], Value::Null);
+    assert_eq!(c["mode"], "full");
+    assert_eq!(c["verdict"], "reject");
+}
