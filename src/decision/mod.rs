@@ -21,6 +21,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use lotgate_sampling as sampling;
+use serde_json::{Value, json};
 
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection, Lot};
@@ -99,5 +100,31 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::Samp
         inspections_rule: INSPECTIONS_RULE.into(),
         settings: input.settings,
         characteristics,
+    })
+}
+
+/// What a decision was computed from, stored beside it: the lot, the settings, every
+/// characteristic's settings and switching state before the lot, and the lot's current
+/// inspections.
+pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
+    let lot = input.lot;
+    json!({
+        "lot": {"id": lot.id, "lot_size": lot.lot_size, "produced_on": lot.produced_on},
+        "settings": input.settings,
+        "characteristics": input.characteristics.iter().map(|c| json!({
+            "id": c.id, "kind": c.kind, "classification": c.classification, "aql": c.aql,
+            "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
+            "destructive": c.destructive, "one_defect_fatal": c.one_defect_fatal,
+            "inspection_cost": c.inspection_cost, "escape_cost": c.escape_cost,
+            "switching_before": input.earlier.get(&c.id).map(|h| json!({
+                "severity": h.severity(), "state": h.state, "lots_counted": h.lots_counted,
+                "units": h.units, "defectives": h.defectives,
+                "lots_with_units": h.lots_with_units,
+            })),
+        })).collect::<Vec<_>>(),
+        "current_inspections": input.current.iter().map(|(i, rows)| json!({
+            "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,
+            "units": rows.units.len(),
+        })).collect::<Vec<_>>(),
     })
 }

@@ -4,7 +4,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use serde::Deserialize;
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, responses};
@@ -16,8 +15,8 @@ use crate::db::switching::{self as switching_db, EventRow, StateRow};
 use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::decision::replay::{lot_order, replay};
 use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
-use crate::decision::{DecideInput, decide};
-use crate::domain::{DecisionId, LotId};
+use crate::decision::{DecideInput, decide, inputs_snapshot};
+use crate::domain::{DecisionId, LotId, PartId, SupplierId};
 
 /// The optional body of `decide_lot`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -144,7 +143,7 @@ fn store(
     let earlier = replay(&earlier);
     let current = decisions_db::current_inspections(conn, lot_id)?;
     let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
-    let view = decide(&DecideInput {
+    let input = DecideInput {
         id: wanted.unwrap_or_else(DecisionId::new_random),
         lot: &lot,
         revision,
@@ -153,26 +152,9 @@ fn store(
         characteristics: &characteristics,
         earlier: &earlier,
         current: &current,
-    })
-    .map_err(ApiError::internal)?;
-    let inputs = json!({
-        "lot": {"id": lot.id, "lot_size": lot.lot_size, "produced_on": lot.produced_on},
-        "settings": settings,
-        "characteristics": characteristics.iter().map(|c| json!({
-            "id": c.id, "kind": c.kind, "classification": c.classification, "aql": c.aql,
-            "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
-            "destructive": c.destructive, "one_defect_fatal": c.one_defect_fatal,
-            "inspection_cost": c.inspection_cost, "escape_cost": c.escape_cost,
-            "switching_before": earlier.get(&c.id).map(|h| json!({
-                "severity": h.severity(), "state": h.state, "lots_counted": h.lots_counted,
-                "units": h.units, "defectives": h.defectives, "lots_with_units": h.lots_with_units,
-            })),
-        })).collect::<Vec<_>>(),
-        "current_inspections": current.iter().map(|(i, rows)| json!({
-            "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,
-            "units": rows.units.len(),
-        })).collect::<Vec<_>>(),
-    });
+    };
+    let view = decide(&input).map_err(ApiError::internal)?;
+    let inputs = inputs_snapshot(&input);
     let decision = serde_json::to_value(&view).map_err(ApiError::internal)?;
     decisions_db::insert(
         conn,
@@ -189,9 +171,20 @@ fn store(
     let mut all: Vec<LotDecisionView> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
     all.push(view.clone());
     all.sort_by_key(lot_order);
-    let histories = replay(&all);
+    store_history(conn, supplier, part, &all)?;
+    Ok((view, true))
+}
+
+/// Replays the latest decisions of every lot (in lot order) and replaces the stored
+/// switching state and history of the supplier and part with the result.
+fn store_history(
+    conn: &mut diesel::PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+    decisions: &[LotDecisionView],
+) -> Result<(), ApiError> {
     let (mut states, mut events) = (Vec::new(), Vec::new());
-    for (characteristic_id, mut history) in histories {
+    for (characteristic_id, mut history) in replay(decisions) {
         for (k, s) in history.switches.drain(..).enumerate() {
             events.push(EventRow {
                 supplier_id: supplier,
@@ -213,8 +206,9 @@ fn store(
             state: serde_json::to_value(&history).map_err(ApiError::internal)?,
         });
     }
-    switching_db::replace(conn, supplier, part, &states, &events)?;
-    Ok((view, true))
+    Ok(switching_db::replace(
+        conn, supplier, part, &states, &events,
+    )?)
 }
 
 /// Which revision to read.

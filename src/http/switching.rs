@@ -44,7 +44,8 @@ pub struct SwitchingSettingsStored {
     pub production_steady: bool,
     /// The responsible authority approves reduced inspection.
     pub reduced_approved: bool,
-    /// When the settings were last changed (absent while they are the defaults).
+    /// When the settings row was stored or last changed (a first decision stores the
+    /// defaults); absent while nothing is stored.
     pub updated_at: Option<DateTime<Utc>>,
 }
 
