@@ -13,28 +13,51 @@ use crate::db::models::{Characteristic, Inspection};
 use crate::domain::{Classification, InspectionId, Kind, Mode, SpecLimits};
 
 /// Units and defective units one inspection recorded for one characteristic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Evidence {
     pub inspection_id: InspectionId,
     pub units: u64,
     pub defectives: u64,
+    /// Ppk of the measured values (variable characteristics with enough units).
+    pub ppk: Option<f64>,
+}
+
+/// Fewest measured units for a performance index to mean anything.
+pub const MIN_UNITS_FOR_PPK: usize = 30;
+/// Ppk at or above which a process counts as capable (the common 1.33).
+pub const CAPABLE_PPK: f64 = 1.33;
+
+/// Ppk = min(USL - mean, mean - LSL) / (3 s) of the values, with the lotgate-stats crate.
+fn ppk(values: &[f64], limits: &SpecLimits) -> Option<f64> {
+    if values.len() < MIN_UNITS_FOR_PPK {
+        return None;
+    }
+    let d = lotgate_stats::describe(values).ok()?;
+    let spec = lotgate_stats::Spec {
+        nominal: limits.nominal(),
+        lsl: limits.lsl(),
+        usl: limits.usl(),
+        golden_sample: None,
+    };
+    lotgate_stats::indices(&spec, d.n, d.mean?, d.sd, None).ppk
 }
 
 /// Counts the units of `rows` with a result for `c`, and the defective ones among them: a
 /// measurement outside the specification limits, or an attribute result that failed.
 pub fn count(c: &Characteristic, inspection_id: InspectionId, rows: &InspectionRows) -> Evidence {
-    let (mut units, mut defectives) = (0, 0);
+    let (mut units, mut defectives, mut performance) = (0, 0, None);
     match c.kind {
         Kind::Variable => {
             let limits = SpecLimits::parse(c.nominal, c.lsl, c.usl).unwrap_or_default();
-            for m in rows
+            let values: Vec<f64> = rows
                 .measurements
                 .iter()
                 .filter(|m| m.characteristic_id == c.id)
-            {
-                units += 1;
-                defectives += u64::from(limits.is_outside(m.value));
-            }
+                .map(|m| m.value)
+                .collect();
+            units = values.len() as u64;
+            defectives = values.iter().filter(|v| limits.is_outside(**v)).count() as u64;
+            performance = ppk(&values, &limits);
         }
         Kind::Attribute => {
             for a in rows
@@ -51,6 +74,7 @@ pub fn count(c: &Characteristic, inspection_id: InspectionId, rows: &InspectionR
         inspection_id,
         units,
         defectives,
+        ppk: performance,
     }
 }
 
@@ -153,6 +177,21 @@ pub fn evaluate(
             "Sampling: the lot of {big_n} units is larger than the sample of {n}; the characteristic has no inspection_cost and escape_cost, so Deming's kp rule was not applied."
         );
     }
+    let performance = input.sampling.and_then(|e| e.ppk.map(|k| (k, e.units)));
+    if mode == Mode::Sampling
+        && !c.destructive
+        && let Some((k, units)) = performance
+    {
+        mode_reason.push_str(&if k >= CAPABLE_PPK {
+            format!(
+                " The process is capable (Ppk {k:.2} over the {units} measured units of this lot), so sampling suffices for a lot this large."
+            )
+        } else {
+            format!(
+                " The process is not capable (Ppk {k:.2} below {CAPABLE_PPK} over the {units} measured units): the plan guards the AQL, not the spread."
+            )
+        });
+    }
     if input.severity == SwitchingSeverity::Discontinued && !c.destructive {
         mode = Mode::Full;
         mode_reason = "Full inspection: sampling inspection is discontinued for this supplier and part (ISO 2859-1 9.4) until the supplier has corrected the process.".into();
@@ -249,6 +288,7 @@ pub fn evaluate(
         _ => None,
     };
     Ok(CharacteristicDecision {
+        process_performance: performance.map(|(k, _)| k),
         characteristic_id: c.id,
         name: c.name.clone(),
         kind: c.kind,

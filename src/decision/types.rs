@@ -274,6 +274,10 @@ pub struct CharacteristicDecision {
     /// Costs of sampling against full inspection; absent when the characteristic has no
     /// `inspection_cost` and `escape_cost`.
     pub economics: Option<Economics>,
+    /// Ppk of the measured values in the counted sampling inspection (variable
+    /// characteristics with at least 30 measured units); 1.33 or more counts as capable.
+    #[serde(default)]
+    pub process_performance: Option<f64>,
     /// The plan the verdict is judged by.
     pub applied: AppliedPlan,
     /// The inspection whose results were counted (see the decision's `inspections_rule`).
@@ -320,6 +324,7 @@ pub struct SwitchingSettingsView {
             "severity": "normal", "table_code_letter": "J", "code_letter": "J", "sample_size": 80,
             "acceptance_number": 2, "rejection_number": 3, "full_inspection": false},
         "mode": "sampling", "mode_reason": "Sampling: ...", "economics": null,
+        "process_performance": 1.52,
         "applied": {"sample_size": 80, "acceptance_number": 2, "rejection_number": 3, "full_inspection": false},
         "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "units_inspected": 80, "defectives": 1,
         "verdict": "accept", "explanation": "Accept: 1 nonconforming in the sample of 80 is within the acceptance number 2.",

@@ -438,3 +438,46 @@ async fn a_lot_of_one_unit_is_fully_inspected_without_a_table_plan() {
     assert_eq!(c["mode"], "full");
     assert_eq!(c["verdict"], "reject");
 }
+
+#[actix_web::test]
+async fn says_when_a_large_lot_comes_from_a_capable_process() {
+    let app = app().await;
+    let part = app.create_part("CLP-9").await;
+    let width = app
+        .create_characteristic(&part, crate::builders::width())
+        .await;
+    let supplier = app.create_supplier("SUP").await;
+    let lot = app
+        .create_lot(&part, &supplier, "L-1", 1000, "2026-11-01")
+        .await;
+    // 12.00 mm -0.02 .. +0.02 in steps of 0.01, 16 times: mean 12.00, s^2 = 0.016 / 79.
+    let units: Vec<Value> = (1..=80)
+        .map(|i| {
+            let value = 12.0 + 0.01 * f64::from((i % 5) - 2);
+            json!({"unit": i, "measurements": [{"characteristic_id": width, "value": value}]})
+        })
+        .collect();
+    let body = json!({"id": uuid::Uuid::new_v4(), "source": "factory", "mode": "sampling",
+        "inspector": "kim", "inspected_at": "2026-11-02T08:00:00Z", "units": units});
+    assert_eq!(
+        app.post(&format!("/api/v1/lots/{lot}/inspections"), body)
+            .await
+            .status,
+        201
+    );
+
+    let d = app.decide(&lot).await.body;
+
+    let c = only(&d);
+    // Ppk = min(12.2 - 12.0, 12.0 - 11.8) / (3 s).
+    let want = 0.2 / (3.0 * (0.016f64 / 79.0).sqrt());
+    let got = c["process_performance"].as_f64().unwrap();
+    assert!((got - want).abs() < 1e-6 * want, "{got} vs {want}");
+    assert_eq!(c["mode"], "sampling");
+    assert!(
+        c["mode_reason"]
+            .as_str()
+            .unwrap()
+            .contains("The process is capable (Ppk 4.68")
+    );
+}
