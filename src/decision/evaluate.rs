@@ -196,6 +196,12 @@ pub fn evaluate(
         mode = Mode::Full;
         mode_reason = "Full inspection: sampling inspection is discontinued for this supplier and part (ISO 2859-1 9.4) until the supplier has corrected the process.".into();
     }
+    if mode == Mode::Sampling && input.sampling.is_none() && input.full.is_some() {
+        mode = Mode::Full;
+        mode_reason.push_str(
+            " No sampling inspection records it, but the lot was fully inspected: it is judged on that full inspection.",
+        );
+    }
     let economics = costs.map(|(k1, k2)| Economics {
         inspection_cost: k1,
         escape_cost: k2,

@@ -9,7 +9,8 @@
 //! * Only current (not superseded) inspections count. Under sampling, a characteristic
 //!   is judged on the latest current sampling inspection that records it; under full
 //!   inspection, on the latest current full inspection that records it, or failing that
-//!   on the latest sampling inspection as the first part of the sort.
+//!   on the latest sampling inspection as the first part of the sort. A characteristic
+//!   chosen for sampling that only a full inspection records is judged on that.
 //! * The lot is rejected when any characteristic is rejected, pending while any is
 //!   pending, otherwise accepted (the sampling crate's `lot_verdict`).
 
@@ -34,7 +35,7 @@ use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
 pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critical, major or minor) is rejected, pending while any characteristic is pending, and accepted when every characteristic is accepted.";
 
 /// Which inspections a decision counts.
-pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort. A full inspection, when present, is also compared with the sampling verdict.";
+pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that only a full inspection records is judged on that. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic). A full inspection, when present, is also compared with the sampling verdict.";
 
 /// Everything a decision is computed from.
 pub struct DecideInput<'a> {

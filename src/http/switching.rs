@@ -35,6 +35,9 @@ pub struct SetSwitchingSettings {
 
 /// Stored switching settings.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+    "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "production_steady": true,
+    "reduced_approved": true, "updated_at": "2026-11-21T10:00:00Z"}))]
 pub struct SwitchingSettingsStored {
     /// The supplier.
     pub supplier_id: SupplierId,

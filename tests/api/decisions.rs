@@ -481,3 +481,29 @@ async fn says_when_a_large_lot_comes_from_a_capable_process() {
             .contains("The process is capable (Ppk 4.68")
     );
 }
+
+#[actix_web::test]
+async fn a_lot_only_fully_inspected_is_judged_on_the_full_inspection() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
+    // Lot 500, level II, AQL 1.0 -> H: n 50, Ac 1, Re 2, applied to the whole lot.
+    let full = app
+        .attribute_inspection(&lot, &s.char_id, 500, 1, "full", None)
+        .await;
+
+    let d = app.decide(&lot).await.body;
+
+    let c = only(&d);
+    assert_eq!(c["mode"], "full");
+    assert!(
+        c["mode_reason"]
+            .as_str()
+            .unwrap()
+            .contains("fully inspected")
+    );
+    assert_eq!(c["inspection_id"], full.as_str());
+    assert_eq!(c["applied"]["sample_size"], 500);
+    assert_eq!(c["verdict"], "accept");
+    assert_eq!(c["switching_outcome"], Value::Null);
+}
