@@ -11,5 +11,6 @@ mod lots;
 mod openapi;
 mod parts;
 mod sampling;
+mod streams;
 mod support;
 mod switching;
