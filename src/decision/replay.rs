@@ -112,3 +112,74 @@ pub fn replay(decisions: &[LotDecisionView]) -> HashMap<CharacteristicId, Charac
     }
     histories
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const CHAR: &str = "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e";
+
+    /// A decision of one characteristic on a plan with Ac 2 (ISO 2859-1 J at AQL 1.0),
+    /// counting for switching, decided under `severity`.
+    fn decided(lot: u8, day: &str, severity: &str, accepted: bool) -> LotDecisionView {
+        let plan = json!({"sample_size": 80, "acceptance_number": 2, "rejection_number": 3,
+            "full_inspection": false});
+        serde_json::from_value(json!({
+            "id": format!("00000000-0000-4000-8000-0000000000{lot:02}"),
+            "lot_id": format!("10000000-0000-4000-8000-0000000000{lot:02}"),
+            "lot_number": format!("L-{lot}"), "lot_size": 1000,
+            "part_id": "20000000-0000-4000-8000-000000000000",
+            "supplier_id": "30000000-0000-4000-8000-000000000000",
+            "produced_on": day, "revision": 1, "decided_at": "2026-11-21T10:00:00Z",
+            "verdict": if accepted { "accept" } else { "reject" }, "explanation": "",
+            "rule": "", "inspections_rule": "",
+            "settings": {"production_steady": false, "reduced_approved": false},
+            "characteristics": [{"characteristic_id": CHAR, "name": "Scratches",
+                "kind": "attribute", "classification": "major", "severity": severity,
+                "plan": null, "mode": "sampling", "mode_reason": "", "economics": null,
+                "applied": plan, "inspection_id": null, "units_inspected": 80,
+                "defectives": if accepted { 0 } else { 3 },
+                "verdict": if accepted { "accept" } else { "reject" }, "explanation": "",
+                "switching_outcome": {"accepted": accepted, "acceptance_number": 2,
+                    "nonconforming": if accepted { 0 } else { 3 },
+                    "acceptance_number_one_step_tighter": 1},
+                "comparison": null}]
+        }))
+        .unwrap()
+    }
+
+    fn history(decisions: &[LotDecisionView]) -> CharacteristicHistory {
+        let id: CharacteristicId = serde_json::from_value(json!(CHAR)).unwrap();
+        replay(decisions).remove(&id).unwrap()
+    }
+
+    #[test]
+    fn two_rejections_in_lot_order_tighten_at_the_second() {
+        let h = history(&[
+            decided(1, "2026-10-01", "normal", false),
+            decided(2, "2026-10-02", "normal", true),
+            decided(3, "2026-10-03", "normal", false),
+        ]);
+
+        assert_eq!(h.severity(), SwitchingSeverity::Tightened);
+        assert_eq!(h.switches.len(), 1);
+        assert_eq!(h.switches[0].from, SwitchingSeverity::Normal);
+        assert!(h.switches[0].reason.contains("9.3.2"));
+        assert_eq!((h.units, h.defectives, h.lots_counted), (240, 6, 3));
+    }
+
+    #[test]
+    fn a_lot_decided_on_another_severity_than_the_rules_give_is_stale() {
+        // Lot 3 was decided on normal before lots 1 and 2 (both rejected) were known.
+        let h = history(&[
+            decided(1, "2026-10-01", "normal", false),
+            decided(2, "2026-10-02", "normal", false),
+            decided(3, "2026-10-03", "normal", true),
+        ]);
+
+        assert_eq!(h.stale.len(), 1);
+        assert_eq!(h.stale[0].lot_number, "L-3");
+        assert_eq!(h.stale[0].severity_by_rules, SwitchingSeverity::Tightened);
+    }
+}
