@@ -2,6 +2,7 @@
 //! row models and the queries, as plain functions over a `PgConnection`.
 
 pub mod characteristics;
+pub mod decisions;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;
@@ -10,6 +11,7 @@ pub mod parts;
 pub mod schema;
 pub mod statistics;
 pub mod suppliers;
+pub mod switching;
 
 use std::time::Duration;
 

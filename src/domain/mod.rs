@@ -6,5 +6,5 @@ mod ids;
 mod values;
 
 pub use enums::{Classification, InspectionLevel, Kind, Mode, Source, Stage};
-pub use ids::{CharacteristicId, InspectionId, LotId, PartId, SupplierId};
+pub use ids::{CharacteristicId, DecisionId, InspectionId, LotId, PartId, SupplierId};
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

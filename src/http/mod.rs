@@ -2,6 +2,7 @@
 //! OpenAPI annotations. No SQL and no statistics here.
 
 pub mod characteristics;
+pub mod decisions;
 pub mod error;
 pub mod extract;
 pub mod health;
@@ -12,8 +13,10 @@ mod middleware;
 pub mod pagination;
 pub mod parts;
 mod routes;
+pub mod sampling;
 pub mod statistics;
 pub mod suppliers;
+pub mod switching;
 mod validate;
 
 pub use routes::{build_app, openapi};

@@ -13,7 +13,10 @@ use utoipa_scalar::{Scalar, Servable};
 use super::error::ApiError;
 use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
-use super::{AppState, characteristics, health, inspections, lots, parts, statistics, suppliers};
+use super::{
+    AppState, characteristics, decisions, health, inspections, lots, parts, sampling, statistics,
+    suppliers, switching,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +33,9 @@ use super::{AppState, characteristics, health, inspections, lots, parts, statist
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
         (name = "statistics", description = "Deviation statistics and process capability"),
+        (name = "decisions", description = "Lot decisions under ISO 2859-1 plans or full inspection; immutable revisions"),
+        (name = "switching", description = "ISO 2859-1 switching rules per supplier, part and characteristic"),
+        (name = "sampling", description = "Stateless sampling calculators: plans, OC curves, plan design"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -74,7 +80,14 @@ fn routed() -> UtoipaApp<
                 .service(inspections::get_inspection)
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)
-                .service(statistics::get_characteristic_capability),
+                .service(statistics::get_characteristic_capability)
+                .service(decisions::decide_lot)
+                .service(decisions::get_lot_decision)
+                .service(switching::get_switching)
+                .service(switching::set_switching_settings)
+                .service(sampling::get_iso2859_plan)
+                .service(sampling::get_operating_characteristic)
+                .service(sampling::design_sampling_plan),
         )
 }
 
