@@ -112,6 +112,10 @@ struct ServeArgs {
     /// Largest JSON request body in bytes (larger bodies get 413).
     #[arg(long, env = "LOTGATE_JSON_LIMIT", default_value_t = 4 * 1024 * 1024)]
     json_limit: usize,
+    /// Seconds a client has to send its request head, and a database statement to run,
+    /// before the request is refused (408) or the statement cancelled (500).
+    #[arg(long, env = "LOTGATE_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
     /// Start even when PostgreSQL runs with fsync, synchronous_commit or
     /// full_page_writes off (only for a database whose loss does not matter).
     #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
@@ -223,6 +227,22 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     }
 }
 
+/// Removes stored Idempotency-Key responses past their retention, now and every hour.
+fn expire_idempotency_keys(pool: db::PgPool) {
+    std::thread::spawn(move || {
+        loop {
+            if let Ok(mut conn) = pool.get() {
+                match db::idempotency::expire(&mut conn, db::idempotency::RETENTION) {
+                    Ok(0) => {}
+                    Ok(n) => log::info!("removed {n} expired Idempotency-Key responses"),
+                    Err(err) => log::warn!("could not expire Idempotency-Key responses: {err}"),
+                }
+            }
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    });
+}
+
 fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     let mut conn = PgConnection::establish(url)?;
     db::run_migrations(&mut conn)
@@ -237,15 +257,24 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
     if !applied.is_empty() {
         log::info!("applied {} migration(s)", applied.len());
     }
-    let pool = db::pool(url, args.pool_size, Duration::from_secs(1))?;
+    let timeout = Duration::from_secs(args.request_timeout.max(1));
+    let pool = db::pool_with_statement_timeout(
+        url,
+        args.pool_size,
+        Duration::from_secs(1),
+        Some(timeout),
+    )?;
     if args.demo && crate::demo::load(&pool)? {
         log::info!("demo data loaded");
     }
+    expire_idempotency_keys(pool.clone());
     let state = AppState {
         pool,
         json_limit: args.json_limit,
     };
-    let mut server = actix_web::HttpServer::new(move || build_app(state.clone()));
+    let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
+        .client_request_timeout(timeout)
+        .shutdown_timeout(30);
     if let Some(workers) = args.workers {
         server = server.workers(workers);
     }

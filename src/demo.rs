@@ -128,6 +128,17 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
                 .into());
             }
         }
+        // Every lot is decided once its inspections are in; lots come in production
+        // order per supplier and part, so the switching history builds up as it would.
+        let uri = format!("/api/v1/lots/{id}/decision");
+        let decision = test::TestRequest::default()
+            .method(Method::POST)
+            .uri(&uri)
+            .to_request();
+        expect_created(
+            test::call_service(&app, decision).await.status(),
+            "decision",
+        )?;
     }
     for (id, drawing, revision) in later {
         golden_revision(&app, &id, drawing, revision).await?;

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod db;
+pub mod decision;
 pub mod demo;
 pub mod domain;
 pub mod embedded_postgres;

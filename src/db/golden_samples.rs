@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use super::photos::PhotoMeta;
 use super::schema::{
     golden_sample_conditions, golden_sample_photos, golden_sample_references,
-    golden_sample_revisions, golden_samples, inspections, lots, photos,
+    golden_sample_revisions, golden_samples, inspections, lot_decisions, lots, photos,
 };
 use crate::domain::{
     CharacteristicId, ConditionEntryId, GoldenSampleId, GoldenSampleRevisionId, LotId, PartId,
@@ -395,8 +395,9 @@ pub fn approved_at(
         .optional()
 }
 
-/// Lots with inspections (not replaced by a correction) judged against a revision of
-/// this golden sample older than `number`.
+/// Open lots with inspections (not replaced by a correction) judged against a revision
+/// of this golden sample older than `number`. A lot is open until its latest decision
+/// accepts or rejects it (no decision, or a `pending` one, keeps it open).
 pub fn lots_judged_before(
     conn: &mut PgConnection,
     sample: GoldenSampleId,
@@ -441,7 +442,26 @@ pub fn lots_judged_before(
             )),
         }
     }
-    Ok(judged.into_iter().map(|(lot, _)| lot).collect())
+    let lot_ids: Vec<LotId> = judged.iter().map(|(lot, _)| lot.lot_id).collect();
+    let decisions: Vec<(LotId, i32, String)> = lot_decisions::table
+        .filter(lot_decisions::lot_id.eq_any(&lot_ids))
+        .select((
+            lot_decisions::lot_id,
+            lot_decisions::revision,
+            lot_decisions::verdict,
+        ))
+        .load(conn)?;
+    let mut latest: HashMap<LotId, (i32, String)> = HashMap::new();
+    for (lot, revision, verdict) in decisions {
+        if latest.get(&lot).is_none_or(|(r, _)| *r < revision) {
+            latest.insert(lot, (revision, verdict));
+        }
+    }
+    Ok(judged
+        .into_iter()
+        .map(|(lot, _)| lot)
+        .filter(|lot| latest.get(&lot.lot_id).is_none_or(|(_, v)| v == "pending"))
+        .collect())
 }
 
 /// The golden-sample reference value of each variable characteristic, for the lot's

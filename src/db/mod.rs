@@ -3,6 +3,8 @@
 
 pub mod characteristics;
 pub mod golden_samples;
+pub mod decisions;
+pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;
@@ -11,6 +13,7 @@ pub mod photos;
 pub mod schema;
 pub mod statistics;
 pub mod suppliers;
+pub mod switching;
 
 use std::time::Duration;
 
@@ -31,11 +34,41 @@ pub fn pool(
     max_size: u32,
     checkout_timeout: Duration,
 ) -> Result<PgPool, r2d2::Error> {
+    pool_with_statement_timeout(database_url, max_size, checkout_timeout, None)
+}
+
+/// Like [`pool`], and every statement is cancelled after `statement_timeout`, so a
+/// runaway query cannot hold a connection (and a worker's request) for ever.
+pub fn pool_with_statement_timeout(
+    database_url: &str,
+    max_size: u32,
+    checkout_timeout: Duration,
+    statement_timeout: Option<Duration>,
+) -> Result<PgPool, r2d2::Error> {
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
         .connection_timeout(checkout_timeout)
+        .connection_customizer(Box::new(SessionSettings { statement_timeout }))
         .build(ConnectionManager::new(database_url))
+}
+
+/// Settings applied to every new connection of the pool.
+#[derive(Debug, Clone, Copy)]
+struct SessionSettings {
+    statement_timeout: Option<Duration>,
+}
+
+impl r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for SessionSettings {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        use diesel::RunQueryDsl;
+        if let Some(timeout) = self.statement_timeout {
+            diesel::sql_query(format!("SET statement_timeout = {}", timeout.as_millis()))
+                .execute(conn)
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
 }
 
 /// Applies every pending migration; returns the versions applied.

@@ -49,6 +49,9 @@ pub struct Characteristic {
     pub inspection_level: InspectionLevel,
     pub destructive: bool,
     pub created_at: DateTime<Utc>,
+    pub inspection_cost: Option<f64>,
+    pub escape_cost: Option<f64>,
+    pub one_defect_fatal: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -66,6 +69,9 @@ pub struct NewCharacteristic<'a> {
     pub aql: f64,
     pub inspection_level: InspectionLevel,
     pub destructive: bool,
+    pub inspection_cost: Option<f64>,
+    pub escape_cost: Option<f64>,
+    pub one_defect_fatal: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

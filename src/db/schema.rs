@@ -36,6 +36,9 @@ diesel::table! {
         inspection_level -> Text,
         destructive -> Bool,
         created_at -> Timestamptz,
+        inspection_cost -> Nullable<Float8>,
+        escape_cost -> Nullable<Float8>,
+        one_defect_fatal -> Bool,
     }
 }
 
@@ -99,6 +102,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    idempotency_keys (key) {
+        key -> Text,
+        request_sha256 -> Text,
+        status -> Nullable<Int2>,
+        content_type -> Nullable<Text>,
+        location -> Nullable<Text>,
+        body -> Nullable<Bytea>,
+        created_at -> Timestamptz,
+        completed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     inspection_units (inspection_id, unit_index) {
         inspection_id -> Uuid,
         unit_index -> Int4,
@@ -119,6 +135,18 @@ diesel::table! {
         body_sha256 -> Text,
         recorded_at -> Timestamptz,
         golden_sample_revision_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    lot_decisions (id) {
+        id -> Uuid,
+        lot_id -> Uuid,
+        revision -> Int4,
+        verdict -> Text,
+        inputs -> Jsonb,
+        decision -> Jsonb,
+        decided_at -> Timestamptz,
     }
 }
 
@@ -180,6 +208,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    switching_events (supplier_id, part_id, characteristic_id, seq) {
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        characteristic_id -> Uuid,
+        seq -> Int4,
+        lot_id -> Uuid,
+        decision_id -> Uuid,
+        from_severity -> Text,
+        to_severity -> Text,
+        reason -> Text,
+    }
+}
+
+diesel::table! {
+    switching_settings (supplier_id, part_id) {
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        production_steady -> Bool,
+        reduced_approved -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    switching_states (supplier_id, part_id, characteristic_id) {
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        characteristic_id -> Uuid,
+        severity -> Text,
+        state -> Jsonb,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
 diesel::joinable!(characteristics -> parts (part_id));
@@ -193,9 +256,20 @@ diesel::joinable!(golden_samples -> parts (part_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
+diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
+diesel::joinable!(switching_events -> characteristics (characteristic_id));
+diesel::joinable!(switching_events -> lot_decisions (decision_id));
+diesel::joinable!(switching_events -> lots (lot_id));
+diesel::joinable!(switching_events -> parts (part_id));
+diesel::joinable!(switching_events -> suppliers (supplier_id));
+diesel::joinable!(switching_settings -> parts (part_id));
+diesel::joinable!(switching_settings -> suppliers (supplier_id));
+diesel::joinable!(switching_states -> characteristics (characteristic_id));
+diesel::joinable!(switching_states -> parts (part_id));
+diesel::joinable!(switching_states -> suppliers (supplier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     attribute_result_photos,
@@ -206,11 +280,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     golden_sample_references,
     golden_sample_revisions,
     golden_samples,
+    idempotency_keys,
     inspection_units,
     inspections,
+    lot_decisions,
     lots,
     measurements,
     parts,
     photos,
     suppliers,
+    switching_events,
+    switching_settings,
+    switching_states,
 );

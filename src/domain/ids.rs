@@ -50,4 +50,6 @@ typed_id!(
     PhotoId,
     /// Id of an entry in a golden sample's condition log.
     ConditionEntryId,
+    /// Id of one revision of a lot decision.
+    DecisionId,
 );

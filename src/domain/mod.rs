@@ -7,7 +7,7 @@ mod values;
 
 pub use enums::{Classification, InspectionLevel, Kind, Mode, RevisionStatus, Source, Stage};
 pub use ids::{
-    CharacteristicId, ConditionEntryId, GoldenSampleId, GoldenSampleRevisionId, InspectionId,
-    LotId, PartId, PhotoId, SupplierId,
+    CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
+    InspectionId, LotId, PartId, PhotoId, SupplierId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

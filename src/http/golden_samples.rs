@@ -140,8 +140,9 @@ pub struct ApprovalOutcome {
     pub revision: RevisionView,
     /// The revision it superseded, if one was approved.
     pub superseded_revision: Option<String>,
-    /// Lots whose inspections were judged against an older revision of this golden
-    /// sample: their results may need a second look against the new reference.
+    /// Open lots (no decision accepting or rejecting them yet) whose inspections were
+    /// judged against an older revision of this golden sample: their results may need a
+    /// second look against the new reference.
     pub lots_judged_against_older_revisions: Vec<JudgedLotView>,
 }
 

@@ -2,10 +2,12 @@
 //! OpenAPI annotations. No SQL and no statistics here.
 
 pub mod characteristics;
+pub mod decisions;
 pub mod error;
 pub mod extract;
 pub mod golden_samples;
 pub mod health;
+mod idempotency;
 pub mod inspections;
 pub mod lots;
 mod middleware;
@@ -13,8 +15,10 @@ pub mod pagination;
 pub mod parts;
 pub mod photos;
 mod routes;
+pub mod sampling;
 pub mod statistics;
 pub mod suppliers;
+pub mod switching;
 mod validate;
 
 pub use routes::{build_app, openapi};

@@ -11,10 +11,11 @@ use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
+use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
-    AppState, characteristics, golden_samples, health, inspections, lots, parts, photos,
-    statistics, suppliers,
+    AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts,
+    photos, sampling, statistics, suppliers, switching,
 };
 
 #[derive(OpenApi)]
@@ -32,6 +33,9 @@ use super::{
         (name = "lots", description = "Lots of a part from a supplier"),
         (name = "inspections", description = "Inspections recorded unit by unit; append-only"),
         (name = "statistics", description = "Deviation statistics and process capability"),
+        (name = "decisions", description = "Lot decisions under ISO 2859-1 plans or full inspection; immutable revisions"),
+        (name = "switching", description = "ISO 2859-1 switching rules per supplier, part and characteristic"),
+        (name = "sampling", description = "Stateless sampling calculators: plans, OC curves, plan design"),
         (name = "golden-samples", description = "Golden samples: the physical references of a part, \
             with revisions, approval, reference measurements, photos and a condition log"),
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
@@ -80,6 +84,13 @@ fn routed() -> UtoipaApp<
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)
                 .service(statistics::get_characteristic_capability)
+                .service(decisions::decide_lot)
+                .service(decisions::get_lot_decision)
+                .service(switching::get_switching)
+                .service(switching::set_switching_settings)
+                .service(sampling::get_iso2859_plan)
+                .service(sampling::get_operating_characteristic)
+                .service(sampling::design_sampling_plan)
                 .service(photos::upload_inspection_photo)
                 .service(golden_samples::create_golden_sample)
                 .service(golden_samples::get_golden_sample)
@@ -98,7 +109,7 @@ fn routed() -> UtoipaApp<
 
 /// The OpenAPI 3.1 document of the API, as served at `/api-docs/openapi.json`.
 pub fn openapi() -> OpenApiDoc {
-    routed().split_for_parts().1
+    with_idempotency_key(routed().split_for_parts().1)
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.
@@ -114,6 +125,7 @@ pub fn build_app(
     >,
 > {
     let (app, api) = routed().split_for_parts();
+    let api = with_idempotency_key(api);
     let document = api.to_pretty_json().unwrap_or_default();
     app.app_data(web::PayloadConfig::new(state.json_limit))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
@@ -142,6 +154,37 @@ pub fn build_app(
                 Some("no such route".into()),
             ))
         }))
+        .wrap(from_fn(idempotent_posts))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))
+}
+
+/// Declares the optional `Idempotency-Key` header on every POST operation.
+fn with_idempotency_key(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    use utoipa::openapi::{ObjectBuilder, Required, Type};
+    for item in api.paths.paths.values_mut() {
+        if let Some(post) = item.post.as_mut() {
+            let header = ParameterBuilder::new()
+                .name("Idempotency-Key")
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(
+                    "Makes a retry harmless: a repeat with the same key gets the stored \
+                     response; the same key while the first request is in flight is 409, \
+                     with a different request 422. 1 to 255 visible ASCII characters.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .min_length(Some(1))
+                        .max_length(Some(255)),
+                ))
+                .build();
+            post.parameters
+                .get_or_insert_with(Vec::new)
+                .push(header.into());
+        }
+    }
+    api
 }

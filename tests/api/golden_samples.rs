@@ -294,7 +294,7 @@ async fn an_inspection_may_name_its_revision_but_never_a_draft_or_another_parts(
 }
 
 #[actix_web::test]
-async fn approving_a_new_revision_lists_the_lots_judged_against_an_older_one() {
+async fn approving_a_new_revision_lists_the_open_lots_judged_against_an_older_one() {
     let app = app().await;
     let f = app.fixture().await;
     let id = app.create_golden_sample(&f.part_id, "GS-1").await;
@@ -306,6 +306,23 @@ async fn approving_a_new_revision_lists_the_lots_judged_against_an_older_one() {
         .post(&format!("/api/v1/lots/{}/inspections", f.lot_id), judged)
         .await;
     assert_eq!(recorded.status, 201, "{}", recorded.body);
+    // A second lot, judged against A too but already accepted: it is not open.
+    let closed = app
+        .create_lot(&f.part_id, &f.supplier_id, "L-2", 500, "2026-11-21")
+        .await;
+    let mut judged = inspection(&f, "00000000-0000-4000-8000-000000000002", 2);
+    judged["inspected_at"] = json!(at(Utc::now()));
+    let recorded = app
+        .post(&format!("/api/v1/lots/{closed}/inspections"), judged)
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let mut conn = app.db.pool.get().unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO lot_decisions (id, lot_id, revision, verdict, inputs, decision) \
+         VALUES (gen_random_uuid(), '{closed}', 1, 'accept', '{{}}', '{{}}')"
+    ))
+    .execute(&mut conn)
+    .unwrap();
     app.create_revision(&id).await;
 
     let approved = app.approve(&id, "B").await;

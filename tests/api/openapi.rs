@@ -17,6 +17,13 @@ const REQUIRED_OPERATIONS: &[&str] = &[
     "record_inspection",
     "get_inspection",
     "list_lot_inspections",
+    "decide_lot",
+    "get_lot_decision",
+    "get_switching",
+    "set_switching_settings",
+    "get_iso2859_plan",
+    "get_operating_characteristic",
+    "design_sampling_plan",
 ];
 
 #[actix_web::test]

@@ -99,3 +99,22 @@ fn refuses_a_database_that_could_lose_acknowledged_writes() {
     );
     assert!(throwaway.is_ok());
 }
+
+#[test]
+fn a_statement_running_past_the_timeout_is_cancelled() {
+    let db = crate::support::TestDb::new();
+    let pool = db::pool_with_statement_timeout(
+        &db.url(),
+        1,
+        Duration::from_secs(5),
+        Some(Duration::from_millis(200)),
+    )
+    .unwrap();
+    let mut conn = pool.get().unwrap();
+
+    let slow = diesel::RunQueryDsl::execute(diesel::sql_query("SELECT pg_sleep(2)"), &mut conn);
+    let quick = diesel::RunQueryDsl::execute(diesel::sql_query("SELECT 1"), &mut conn);
+
+    assert!(slow.unwrap_err().to_string().contains("statement timeout"));
+    assert!(quick.is_ok());
+}

@@ -14,6 +14,8 @@ use crate::http::validate::Checks;
 
 /// Inspections of more units than this go through the bulk import.
 pub const MAX_UNITS: usize = 10_000;
+/// Measurements and attribute results per request, all units together.
+pub const MAX_RESULTS: usize = 200_000;
 /// How far ahead of the server's clock a tablet's clock may run.
 const CLOCK_SKEW: Duration = Duration::hours(24);
 
@@ -46,6 +48,17 @@ pub fn shape(req: &RecordInspection, now: DateTime<Utc>) -> Result<(), ApiError>
         checks.add("units", "an inspection records at least one unit");
     } else if req.units.len() > MAX_UNITS {
         checks.add("units", format!("at most {MAX_UNITS} units per request"));
+    }
+    let results: usize = req
+        .units
+        .iter()
+        .map(|u| u.measurements.len() + u.attributes.len())
+        .sum();
+    if results > MAX_RESULTS {
+        checks.add(
+            "units",
+            format!("{results} results in one request; at most {MAX_RESULTS}"),
+        );
     }
     let mut seen_units = HashSet::new();
     for (i, unit) in req.units.iter().enumerate() {

@@ -1,0 +1,20 @@
+-- pgbench: the SQL transaction lotgate runs to record an inspection of one unit with ten
+-- measurements (see src/http/inspections.rs `store` and src/db/inspections.rs).
+-- Variables :lot and :part are passed with -D; :c1 .. :c10 are the characteristics.
+SELECT gen_random_uuid() AS iid \gset
+BEGIN;
+SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at FROM lots WHERE id = :lot;
+SELECT id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at FROM inspections WHERE id = :iid;
+SELECT id, part_id, name, kind, unit, nominal, lsl, usl, classification, aql, inspection_level, destructive, created_at
+  FROM characteristics WHERE part_id = :part ORDER BY created_at, id;
+INSERT INTO inspections (id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256)
+  VALUES (:iid, :lot, 'factory', 'sampling', 'bench', '2026-11-20T09:15:00Z', NULL, NULL,
+          'bench-fingerprint-0000000000000000000000000000000000000000000000000000000000')
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at;
+INSERT INTO inspection_units (inspection_id, unit_index, serial) VALUES (:iid, 1, 'B-1');
+INSERT INTO measurements (inspection_id, unit_index, characteristic_id, value) VALUES
+  (:iid, 1, :c1, 12.01), (:iid, 1, :c2, 12.02), (:iid, 1, :c3, 12.03), (:iid, 1, :c4, 12.04),
+  (:iid, 1, :c5, 12.05), (:iid, 1, :c6, 12.06), (:iid, 1, :c7, 12.07), (:iid, 1, :c8, 12.08),
+  (:iid, 1, :c9, 12.09), (:iid, 1, :c10, 12.10);
+COMMIT;

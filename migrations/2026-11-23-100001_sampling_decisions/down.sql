@@ -1,0 +1,9 @@
+DROP TABLE switching_events;
+DROP TABLE switching_states;
+DROP TABLE lot_decisions;
+DROP FUNCTION refuse_change_of_lot_decision();
+DROP TABLE switching_settings;
+ALTER TABLE characteristics
+    DROP COLUMN one_defect_fatal,
+    DROP COLUMN escape_cost,
+    DROP COLUMN inspection_cost;

@@ -1,0 +1,384 @@
+//! One characteristic of one lot: its ISO 2859-1 plan at the current severity, full
+//! inspection or sampling and why, the inspection counted, and the verdict.
+
+use lotgate_sampling as sampling;
+use sampling::{CharacteristicContext, LotPlan, OcModel};
+
+use super::types::{
+    AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison, PlanSeverity,
+    PlanView, SwitchingOutcome, SwitchingSeverity, table_level,
+};
+use crate::db::inspections::InspectionRows;
+use crate::db::models::{Characteristic, Inspection};
+use crate::domain::{Classification, InspectionId, Kind, Mode, SpecLimits};
+
+/// Units and defective units one inspection recorded for one characteristic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence {
+    pub inspection_id: InspectionId,
+    pub units: u64,
+    pub defectives: u64,
+    /// Ppk of the measured values (variable characteristics with enough units).
+    pub ppk: Option<f64>,
+}
+
+/// Fewest measured units for a performance index to mean anything.
+pub const MIN_UNITS_FOR_PPK: usize = 30;
+/// Ppk at or above which a process counts as capable (the common 1.33).
+pub const CAPABLE_PPK: f64 = 1.33;
+
+/// Ppk = min(USL - mean, mean - LSL) / (3 s) of the values, with the lotgate-stats crate.
+fn ppk(values: &[f64], limits: &SpecLimits) -> Option<f64> {
+    if values.len() < MIN_UNITS_FOR_PPK {
+        return None;
+    }
+    let d = lotgate_stats::describe(values).ok()?;
+    let spec = lotgate_stats::Spec {
+        nominal: limits.nominal(),
+        lsl: limits.lsl(),
+        usl: limits.usl(),
+        golden_sample: None,
+    };
+    lotgate_stats::indices(&spec, d.n, d.mean?, d.sd, None).ppk
+}
+
+/// Counts the units of `rows` with a result for `c`, and the defective ones among them: a
+/// measurement outside the specification limits, or an attribute result that failed.
+pub fn count(c: &Characteristic, inspection_id: InspectionId, rows: &InspectionRows) -> Evidence {
+    let (mut units, mut defectives, mut performance) = (0, 0, None);
+    match c.kind {
+        Kind::Variable => {
+            let limits = SpecLimits::parse(c.nominal, c.lsl, c.usl).unwrap_or_default();
+            let values: Vec<f64> = rows
+                .measurements
+                .iter()
+                .filter(|m| m.characteristic_id == c.id)
+                .map(|m| m.value)
+                .collect();
+            units = values.len() as u64;
+            defectives = values.iter().filter(|v| limits.is_outside(**v)).count() as u64;
+            performance = ppk(&values, &limits);
+        }
+        Kind::Attribute => {
+            for a in rows
+                .attributes
+                .iter()
+                .filter(|a| a.characteristic_id == c.id)
+            {
+                units += 1;
+                defectives += u64::from(!a.pass);
+            }
+        }
+    }
+    Evidence {
+        inspection_id,
+        units,
+        defectives,
+        ppk: performance,
+    }
+}
+
+/// The latest of the current inspections (given in the order they were carried out) in
+/// `mode` that records `c` at all.
+pub fn latest_evidence(
+    c: &Characteristic,
+    current: &[(Inspection, InspectionRows)],
+    mode: Mode,
+) -> Option<Evidence> {
+    current
+        .iter()
+        .rev()
+        .filter(|(i, _)| i.mode == mode)
+        .map(|(i, rows)| count(c, i.id, rows))
+        .find(|e| e.units > 0)
+}
+
+/// What the decision of one characteristic needs.
+pub struct CharacteristicInput<'a> {
+    pub characteristic: &'a Characteristic,
+    pub lot_size: u64,
+    /// Severity of the switching scheme at this lot.
+    pub severity: SwitchingSeverity,
+    /// Units and defectives of this characteristic in the earlier lots' decisions, and
+    /// how many lots they come from.
+    pub history: (u64, u64, usize),
+    pub sampling: Option<Evidence>,
+    pub full: Option<Evidence>,
+}
+
+fn classification(c: Classification) -> sampling::Classification {
+    match c {
+        Classification::Critical => sampling::Classification::Critical,
+        Classification::Major => sampling::Classification::Major,
+        Classification::Minor => sampling::Classification::Minor,
+    }
+}
+
+/// The decision for one characteristic. Errors are faults of the sampling tables (a
+/// stored AQL or level is always one of the standard's).
+pub fn evaluate(
+    input: &CharacteristicInput<'_>,
+) -> Result<CharacteristicDecision, sampling::SamplingError> {
+    let c = input.characteristic;
+    let big_n = input.lot_size;
+    let plan_severity = input.severity.plan_severity();
+    // Table I starts at lots of 2; a lot of one unit is simply inspected.
+    let plan = if big_n >= 2 {
+        let p = sampling::single_sampling_plan(
+            big_n,
+            table_level(c.inspection_level),
+            c.aql,
+            plan_severity.table(),
+        )?;
+        Some(p)
+    } else {
+        None
+    };
+    let (n, ac, re) = plan.map_or((1, 0, 1), |p| {
+        (p.sample_size, p.acceptance_number, p.rejection_number)
+    });
+
+    let (hist_units, hist_defectives, hist_lots) = input.history;
+    let (p_hat, basis) = if hist_units > 0 {
+        (
+            hist_defectives as f64 / hist_units as f64,
+            format!(
+                "{hist_defectives} defective in {hist_units} units inspected over {hist_lots} earlier lot(s) of this supplier"
+            ),
+        )
+    } else {
+        (
+            (c.aql / 100.0).min(1.0),
+            "no earlier lots of this supplier: the AQL is taken as the estimate".to_string(),
+        )
+    };
+    let costs = c.inspection_cost.zip(c.escape_cost);
+    let ctx = CharacteristicContext {
+        classification: classification(c.classification),
+        one_defect_fatal: c.one_defect_fatal,
+        destructive_test: c.destructive,
+        lot_size: big_n,
+        sample_size: n,
+        acceptance_number: ac,
+        // Without costs the kp rule cannot be applied: p = 0 never triggers it, and the
+        // reason is rewritten below.
+        cost_to_inspect_unit: costs.map_or(0.0, |k| k.0),
+        cost_of_escaped_defective: costs.map_or(1.0, |k| k.1),
+        estimated_fraction_defective: if costs.is_some() { p_hat } else { 0.0 },
+    };
+    let choice = sampling::choose_inspection(&ctx)?;
+    let mut mode = match choice.mode {
+        sampling::InspectionMode::Full => Mode::Full,
+        sampling::InspectionMode::Sampling => Mode::Sampling,
+    };
+    let mut mode_reason = choice.reason.clone();
+    if costs.is_none() && mode == Mode::Sampling && !c.destructive {
+        mode_reason = format!(
+            "Sampling: the lot of {big_n} units is larger than the sample of {n}; the characteristic has no inspection_cost and escape_cost, so Deming's kp rule was not applied."
+        );
+    }
+    let performance = input.sampling.and_then(|e| e.ppk.map(|k| (k, e.units)));
+    if mode == Mode::Sampling
+        && !c.destructive
+        && let Some((k, units)) = performance
+    {
+        mode_reason.push_str(&if k >= CAPABLE_PPK {
+            format!(
+                " The process is capable (Ppk {k:.2} over the {units} measured units of this lot), so sampling suffices for a lot this large."
+            )
+        } else {
+            format!(
+                " The process is not capable (Ppk {k:.2} below {CAPABLE_PPK} over the {units} measured units): the plan guards the AQL, not the spread."
+            )
+        });
+    }
+    if input.severity == SwitchingSeverity::Discontinued && !c.destructive {
+        mode = Mode::Full;
+        mode_reason = "Full inspection: sampling inspection is discontinued for this supplier and part (ISO 2859-1 9.4) until the supplier has corrected the process.".into();
+    }
+    if mode == Mode::Sampling && input.sampling.is_none() && input.full.is_some() {
+        mode = Mode::Full;
+        mode_reason.push_str(
+            " No sampling inspection records it, but the lot was fully inspected: it is judged on that full inspection.",
+        );
+    }
+    let economics = costs.map(|(k1, k2)| Economics {
+        inspection_cost: k1,
+        escape_cost: k2,
+        estimated_fraction_defective: p_hat,
+        estimate_basis: basis,
+        break_even_fraction_defective: choice.break_even_fraction_defective,
+        expected_cost_sampling: choice.expected_cost_sampling,
+        expected_cost_full_inspection: choice.expected_cost_full_inspection,
+    });
+
+    let zero_defects = c.classification == Classification::Critical || c.one_defect_fatal;
+    let applied = match mode {
+        // A critical or fatal characteristic under full inspection accepts no defective.
+        Mode::Full if zero_defects => AppliedPlan {
+            sample_size: big_n,
+            acceptance_number: 0,
+            rejection_number: 1,
+            full_inspection: true,
+        },
+        Mode::Full => AppliedPlan {
+            sample_size: big_n,
+            acceptance_number: ac,
+            rejection_number: re,
+            full_inspection: true,
+        },
+        Mode::Sampling => AppliedPlan {
+            sample_size: n,
+            acceptance_number: ac,
+            rejection_number: re,
+            full_inspection: plan.is_none_or(|p| p.full_inspection),
+        },
+    };
+    // Under full inspection a sampling inspection counts as the first part of the sort.
+    let evidence = match mode {
+        Mode::Full => input.full.or(input.sampling),
+        Mode::Sampling => input.sampling,
+    };
+    let (verdict, explanation, units, defectives) = match evidence {
+        None => (
+            DecisionVerdict::Pending,
+            format!(
+                "Pending: no current {} inspection of this lot records this characteristic.",
+                if mode == Mode::Full {
+                    "full or sampling"
+                } else {
+                    "sampling"
+                }
+            ),
+            0,
+            0,
+        ),
+        Some(e) => {
+            let lot_plan = LotPlan {
+                sample_size: applied.sample_size,
+                acceptance_number: applied.acceptance_number,
+                rejection_number: applied.rejection_number,
+                full_inspection: applied.full_inspection,
+            };
+            let v = sampling::characteristic_verdict(&lot_plan, e.units, e.defectives)?;
+            let mut text = v.explanation;
+            if e.units > applied.sample_size {
+                text.push_str(&format!(
+                    " {} units were inspected, more than the plan's {}; every defective found counts.",
+                    e.units, applied.sample_size
+                ));
+            }
+            (v.verdict.into(), text, e.units, e.defectives)
+        }
+    };
+
+    let switching_outcome = match (mode, verdict, plan) {
+        (Mode::Sampling, DecisionVerdict::Accept | DecisionVerdict::Reject, Some(p)) => {
+            let aql = sampling::Aql::from_percent(c.aql)?;
+            Some(SwitchingOutcome {
+                accepted: verdict == DecisionVerdict::Accept,
+                acceptance_number: p.acceptance_number,
+                nonconforming: u32::try_from(defectives).unwrap_or(u32::MAX),
+                // Only the switching score on normal inspection uses it (9.3.3.2).
+                acceptance_number_one_step_tighter: if plan_severity == PlanSeverity::Normal {
+                    sampling::acceptance_number_one_step_tighter(p.code_letter, aql, p.sample_size)?
+                } else {
+                    None
+                },
+            })
+        }
+        _ => None,
+    };
+    let comparison = match (input.full, plan) {
+        (Some(full), Some(p)) => Some(compare(c, big_n, &p, full, input.sampling)?),
+        _ => None,
+    };
+    Ok(CharacteristicDecision {
+        process_performance: performance.map(|(k, _)| k),
+        characteristic_id: c.id,
+        name: c.name.clone(),
+        kind: c.kind,
+        classification: c.classification,
+        severity: input.severity,
+        plan: plan.map(|p| PlanView::new(&p, c.inspection_level, plan_severity)),
+        mode,
+        mode_reason,
+        economics,
+        applied,
+        inspection_id: evidence.map(|e| e.inspection_id),
+        units_inspected: units,
+        defectives,
+        verdict,
+        explanation,
+        switching_outcome,
+        comparison,
+    })
+}
+
+/// The ISO plan's verdict on the sampling inspection against what the full inspection
+/// found. The full inspection "accepts" when its fraction defective is at most the AQL.
+fn compare(
+    c: &Characteristic,
+    big_n: u64,
+    plan: &sampling::SamplingPlan,
+    full: Evidence,
+    sample: Option<Evidence>,
+) -> Result<FullComparison, sampling::SamplingError> {
+    let fraction = full.defectives as f64 / full.units.max(1) as f64;
+    let full_verdict = if fraction * 100.0 <= c.aql {
+        DecisionVerdict::Accept
+    } else {
+        DecisionVerdict::Reject
+    };
+    let lot_plan = LotPlan {
+        sample_size: plan.sample_size,
+        acceptance_number: plan.acceptance_number,
+        rejection_number: plan.rejection_number,
+        full_inspection: plan.full_inspection,
+    };
+    let sampling_verdict = sample
+        .map(|s| sampling::characteristic_verdict(&lot_plan, s.units, s.defectives))
+        .transpose()?
+        .map(|v| DecisionVerdict::from(v.verdict));
+    let agrees = sampling_verdict
+        .filter(|v| *v != DecisionVerdict::Pending)
+        .map(|v| v == full_verdict);
+    let pa = sampling::probability_of_acceptance(
+        OcModel::Hypergeometric { lot_size: big_n },
+        plan.sample_size,
+        plan.acceptance_number,
+        fraction,
+    )?;
+    let percent = fraction * 100.0;
+    let explanation = match (sampling_verdict, agrees) {
+        (Some(v), Some(true)) => format!(
+            "The full inspection found {percent:.2}% defective (AQL {}%), so it would {}; the sampling plan's {} agrees. Pa at that fraction is {pa:.3}.",
+            c.aql,
+            full_verdict.as_str(),
+            v.as_str()
+        ),
+        (Some(v), Some(false)) => format!(
+            "The full inspection found {percent:.2}% defective (AQL {}%), so it would {}; the sampling plan's {} disagrees. Pa at that fraction is {pa:.3}.",
+            c.aql,
+            full_verdict.as_str(),
+            v.as_str()
+        ),
+        _ => format!(
+            "The full inspection found {percent:.2}% defective (AQL {}%), so it would {}; no complete sampling inspection to compare. Pa at that fraction is {pa:.3}.",
+            c.aql,
+            full_verdict.as_str()
+        ),
+    };
+    Ok(FullComparison {
+        full_inspection_id: full.inspection_id,
+        units_inspected: full.units,
+        defectives: full.defectives,
+        fraction_defective: fraction,
+        full_verdict,
+        sampling_inspection_id: sample.map(|s| s.inspection_id),
+        sampling_verdict,
+        agrees,
+        probability_of_acceptance: pa,
+        explanation,
+    })
+}

@@ -1,0 +1,131 @@
+//! Lot decisions as pure computation over loaded rows: no actix, no SQL. The ISO 2859-1
+//! tables, OC, switching rules and verdicts come from the `lotgate-sampling` crate; this
+//! module chooses which recorded inspection counts, replays the switching history and
+//! assembles the immutable snapshot that is stored.
+//!
+//! Rules chosen here:
+//! * Lot order is `produced_on`, then lot id. The switching state for a lot is the replay
+//!   of the latest decision of every *earlier* lot of the same supplier and part.
+//! * Only current (not superseded) inspections count. Under sampling, a characteristic
+//!   is judged on the latest current sampling inspection that records it; under full
+//!   inspection, on the latest current full inspection that records it, or failing that
+//!   on the latest sampling inspection as the first part of the sort. A characteristic
+//!   chosen for sampling that only a full inspection records is judged on that.
+//! * The lot is rejected when any characteristic is rejected, pending while any is
+//!   pending, otherwise accepted (the sampling crate's `lot_verdict`).
+
+pub mod evaluate;
+pub mod replay;
+pub mod types;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use lotgate_sampling as sampling;
+use serde_json::{Value, json};
+
+use crate::db::inspections::InspectionRows;
+use crate::db::models::{Characteristic, Inspection, Lot};
+use crate::domain::{CharacteristicId, DecisionId, Mode};
+use evaluate::{CharacteristicInput, evaluate, latest_evidence};
+use replay::CharacteristicHistory;
+use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
+
+/// How the characteristics' verdicts combine into the lot's.
+pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critical, major or minor) is rejected, pending while any characteristic is pending, and accepted when every characteristic is accepted.";
+
+/// Which inspections a decision counts.
+pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that only a full inspection records is judged on that. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic). A full inspection, when present, is also compared with the sampling verdict.";
+
+/// Everything a decision is computed from.
+pub struct DecideInput<'a> {
+    pub id: DecisionId,
+    pub lot: &'a Lot,
+    pub revision: i32,
+    pub decided_at: DateTime<Utc>,
+    pub settings: SwitchingSettingsView,
+    /// The part's characteristics, in the order they were defined.
+    pub characteristics: &'a [Characteristic],
+    /// The switching history replayed over the lots before this one.
+    pub earlier: &'a HashMap<CharacteristicId, CharacteristicHistory>,
+    /// The lot's current inspections with their rows, in the order carried out.
+    pub current: &'a [(Inspection, InspectionRows)],
+}
+
+/// Computes the decision of a lot.
+pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::SamplingError> {
+    let lot_size = u64::try_from(input.lot.lot_size).unwrap_or(1);
+    let mut characteristics = Vec::with_capacity(input.characteristics.len());
+    for c in input.characteristics {
+        let history = input.earlier.get(&c.id);
+        let evaluated = evaluate(&CharacteristicInput {
+            characteristic: c,
+            lot_size,
+            severity: history.map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity),
+            history: history.map_or((0, 0, 0), |h| (h.units, h.defectives, h.lots_with_units)),
+            sampling: latest_evidence(c, input.current, Mode::Sampling),
+            full: latest_evidence(c, input.current, Mode::Full),
+        })?;
+        characteristics.push(evaluated);
+    }
+    let verdicts: Vec<(sampling::Classification, sampling::Verdict)> = characteristics
+        .iter()
+        .map(|c| {
+            let class = match c.classification {
+                crate::domain::Classification::Critical => sampling::Classification::Critical,
+                crate::domain::Classification::Major => sampling::Classification::Major,
+                crate::domain::Classification::Minor => sampling::Classification::Minor,
+            };
+            let verdict = match c.verdict {
+                types::DecisionVerdict::Accept => sampling::Verdict::Accept,
+                types::DecisionVerdict::Reject => sampling::Verdict::Reject,
+                types::DecisionVerdict::Pending => sampling::Verdict::Pending,
+            };
+            (class, verdict)
+        })
+        .collect();
+    let lot = sampling::lot_verdict(&verdicts);
+    Ok(LotDecisionView {
+        id: input.id,
+        lot_id: input.lot.id,
+        lot_number: input.lot.lot_number.clone(),
+        lot_size,
+        part_id: input.lot.part_id,
+        supplier_id: input.lot.supplier_id,
+        produced_on: input.lot.produced_on,
+        revision: input.revision,
+        decided_at: input.decided_at,
+        verdict: lot.verdict.into(),
+        explanation: lot.explanation,
+        rule: LOT_RULE.into(),
+        inspections_rule: INSPECTIONS_RULE.into(),
+        settings: input.settings,
+        characteristics,
+    })
+}
+
+/// What a decision was computed from, stored beside it: the lot, the settings, every
+/// characteristic's settings and switching state before the lot, and the lot's current
+/// inspections.
+pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
+    let lot = input.lot;
+    json!({
+        "lot": {"id": lot.id, "lot_size": lot.lot_size, "produced_on": lot.produced_on},
+        "settings": input.settings,
+        "characteristics": input.characteristics.iter().map(|c| json!({
+            "id": c.id, "kind": c.kind, "classification": c.classification, "aql": c.aql,
+            "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
+            "destructive": c.destructive, "one_defect_fatal": c.one_defect_fatal,
+            "inspection_cost": c.inspection_cost, "escape_cost": c.escape_cost,
+            "switching_before": input.earlier.get(&c.id).map(|h| json!({
+                "severity": h.severity(), "state": h.state, "lots_counted": h.lots_counted,
+                "units": h.units, "defectives": h.defectives,
+                "lots_with_units": h.lots_with_units,
+            })),
+        })).collect::<Vec<_>>(),
+        "current_inspections": input.current.iter().map(|(i, rows)| json!({
+            "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,
+            "units": rows.units.len(),
+        })).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,365 @@
+//! The shapes of a lot decision. A decision is stored as this JSON (JSONB) and read back
+//! unchanged, so these types are both the stored snapshot and the API's view of it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use lotgate_sampling as sampling;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::domain::{
+    CharacteristicId, Classification, DecisionId, InspectionId, InspectionLevel, Kind, LotId, Mode,
+    PartId, SupplierId,
+};
+
+/// Severity of inspection: which ISO 2859-1 master table a plan is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanSeverity {
+    /// Table II-A.
+    Normal,
+    /// Table II-B.
+    Tightened,
+    /// Table II-C.
+    Reduced,
+}
+
+impl PlanSeverity {
+    pub fn table(self) -> sampling::Severity {
+        match self {
+            Self::Normal => sampling::Severity::Normal,
+            Self::Tightened => sampling::Severity::Tightened,
+            Self::Reduced => sampling::Severity::Reduced,
+        }
+    }
+}
+
+/// Where a supplier and part stand in the switching scheme of ISO 2859-1 clause 9.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SwitchingSeverity {
+    /// Normal inspection (Table II-A); every scheme starts here (9.1).
+    Normal,
+    /// Tightened inspection (Table II-B).
+    Tightened,
+    /// Reduced inspection (Table II-C).
+    Reduced,
+    /// Sampling discontinued (9.4): every unit is inspected until the supplier has
+    /// corrected the process.
+    Discontinued,
+}
+
+impl SwitchingSeverity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Normal => "normal",
+            Self::Tightened => "tightened",
+            Self::Reduced => "reduced",
+            Self::Discontinued => "discontinued",
+        }
+    }
+
+    /// The master table a plan is read from (tightened while discontinued, 9.4).
+    pub fn plan_severity(self) -> PlanSeverity {
+        match self {
+            Self::Normal => PlanSeverity::Normal,
+            Self::Tightened | Self::Discontinued => PlanSeverity::Tightened,
+            Self::Reduced => PlanSeverity::Reduced,
+        }
+    }
+}
+
+impl From<sampling::InspectionState> for SwitchingSeverity {
+    fn from(state: sampling::InspectionState) -> Self {
+        match state {
+            sampling::InspectionState::Normal => Self::Normal,
+            sampling::InspectionState::Tightened => Self::Tightened,
+            sampling::InspectionState::Reduced => Self::Reduced,
+            sampling::InspectionState::Discontinued => Self::Discontinued,
+        }
+    }
+}
+
+/// The inspection level in the sampling crate's terms.
+pub fn table_level(level: InspectionLevel) -> sampling::InspectionLevel {
+    match level {
+        InspectionLevel::S1 => sampling::InspectionLevel::S1,
+        InspectionLevel::S2 => sampling::InspectionLevel::S2,
+        InspectionLevel::S3 => sampling::InspectionLevel::S3,
+        InspectionLevel::S4 => sampling::InspectionLevel::S4,
+        InspectionLevel::I => sampling::InspectionLevel::I,
+        InspectionLevel::II => sampling::InspectionLevel::II,
+        InspectionLevel::III => sampling::InspectionLevel::III,
+    }
+}
+
+/// An ISO 2859-1 single sampling plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"standard": "ISO 2859-1", "lot_size": 1000, "inspection_level": "II",
+    "aql": 1.0, "severity": "normal", "table_code_letter": "J", "code_letter": "J",
+    "sample_size": 80, "acceptance_number": 2, "rejection_number": 3, "full_inspection": false}))]
+pub struct PlanView {
+    /// The standard the plan comes from: `ISO 2859-1` (single sampling).
+    pub standard: String,
+    /// Number of units in the lot (N).
+    pub lot_size: u64,
+    /// Inspection level used with Table I.
+    pub inspection_level: InspectionLevel,
+    /// AQL in percent.
+    pub aql: f64,
+    /// Master table used: normal (II-A), tightened (II-B) or reduced (II-C).
+    pub severity: PlanSeverity,
+    /// Code letter Table I gives for the lot size and inspection level.
+    pub table_code_letter: String,
+    /// Code letter of the plan actually used, after following the table's arrows.
+    pub code_letter: String,
+    /// Units to inspect (n); the lot size when the table's sample reaches it.
+    pub sample_size: u64,
+    /// Acceptance number Ac: accept with at most this many nonconforming units.
+    pub acceptance_number: u32,
+    /// Rejection number Re: reject when this many are found.
+    pub rejection_number: u32,
+    /// True when the table's sample size reaches the lot size: every unit is inspected.
+    pub full_inspection: bool,
+}
+
+impl PlanView {
+    pub fn new(
+        plan: &sampling::SamplingPlan,
+        level: InspectionLevel,
+        severity: PlanSeverity,
+    ) -> Self {
+        PlanView {
+            standard: "ISO 2859-1".into(),
+            lot_size: plan.lot_size,
+            inspection_level: level,
+            aql: plan.aql_percent,
+            severity,
+            table_code_letter: plan.code_letter.as_str().into(),
+            code_letter: plan.plan_code_letter.as_str().into(),
+            sample_size: plan.sample_size,
+            acceptance_number: plan.acceptance_number,
+            rejection_number: plan.rejection_number,
+            full_inspection: plan.full_inspection,
+        }
+    }
+}
+
+/// Accept, reject or pending.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionVerdict {
+    /// Accepted.
+    Accept,
+    /// Not accepted.
+    Reject,
+    /// Not decided yet: the sample (or the lot) is not completely inspected.
+    Pending,
+}
+
+impl DecisionVerdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Accept => "accept",
+            Self::Reject => "reject",
+            Self::Pending => "pending",
+        }
+    }
+}
+
+impl From<sampling::Verdict> for DecisionVerdict {
+    fn from(v: sampling::Verdict) -> Self {
+        match v {
+            sampling::Verdict::Accept => Self::Accept,
+            sampling::Verdict::Reject => Self::Reject,
+            sampling::Verdict::Pending => Self::Pending,
+        }
+    }
+}
+
+/// The plan the verdict was actually judged by.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct AppliedPlan {
+    /// Units that must be inspected: the plan's n, or the lot size under full inspection.
+    pub sample_size: u64,
+    /// Accept with at most this many defective units.
+    pub acceptance_number: u32,
+    /// Reject when this many defective units are found.
+    pub rejection_number: u32,
+    /// Every unit of the lot is to be inspected.
+    pub full_inspection: bool,
+}
+
+/// Expected cost per lot of sampling against full inspection (Deming's kp rule).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Economics {
+    /// k1: cost to inspect one unit.
+    pub inspection_cost: f64,
+    /// k2: cost of one defective unit reaching the customer.
+    pub escape_cost: f64,
+    /// p: the supplier's estimated fraction defective used for the rule.
+    pub estimated_fraction_defective: f64,
+    /// Where p comes from, in words.
+    pub estimate_basis: String,
+    /// k1 / k2: above this fraction defective full inspection is cheaper.
+    pub break_even_fraction_defective: f64,
+    /// k1 * ATI + k2 * Pa * p * (N - n): expected cost per lot under the sampling plan
+    /// (binomial OC; rejected lots are fully inspected).
+    pub expected_cost_sampling: f64,
+    /// k1 * N: cost per lot of full inspection.
+    pub expected_cost_full_inspection: f64,
+}
+
+/// The lot's result for one characteristic as it counts for the switching rules (only
+/// accepted or rejected lots on sampling inspection count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SwitchingOutcome {
+    /// Accepted on original inspection.
+    pub accepted: bool,
+    /// Ac of the plan applied.
+    pub acceptance_number: u32,
+    /// Defective units found in the sample.
+    pub nonconforming: u32,
+    /// Ac of the normal plan one AQL step tighter with the same sample size, when one
+    /// exists (for the switching score, ISO 2859-1 9.3.3.2).
+    pub acceptance_number_one_step_tighter: Option<u32>,
+}
+
+/// Sampling against full inspection, for a lot that also has a full inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct FullComparison {
+    /// The full inspection compared with.
+    pub full_inspection_id: InspectionId,
+    /// Units the full inspection recorded for this characteristic.
+    pub units_inspected: u64,
+    /// Defective units it found.
+    pub defectives: u64,
+    /// Fraction defective the full inspection found (defectives / units inspected).
+    pub fraction_defective: f64,
+    /// What the full inspection says: accept when the fraction defective is at most the AQL.
+    pub full_verdict: DecisionVerdict,
+    /// The sampling inspection judged by the ISO plan, when there is one.
+    pub sampling_inspection_id: Option<InspectionId>,
+    /// Verdict of the ISO sampling plan on that sampling inspection.
+    pub sampling_verdict: Option<DecisionVerdict>,
+    /// Whether the sampling verdict agrees with the full inspection (absent while the
+    /// sampling verdict is pending or missing).
+    pub agrees: Option<bool>,
+    /// Pa of the ISO plan at the fraction defective the full inspection found
+    /// (hypergeometric OC for this lot size).
+    pub probability_of_acceptance: f64,
+    /// One sentence summing up the comparison.
+    pub explanation: String,
+}
+
+/// The decision for one characteristic of the lot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CharacteristicDecision {
+    /// The characteristic.
+    pub characteristic_id: CharacteristicId,
+    /// Its name.
+    pub name: String,
+    /// `variable` or `attribute`.
+    pub kind: Kind,
+    /// Its classification.
+    pub classification: Classification,
+    /// Severity of the switching scheme for this supplier, part and characteristic at
+    /// this lot (replayed from the earlier lots in lot order).
+    pub severity: SwitchingSeverity,
+    /// The ISO 2859-1 plan at that severity (absent only for a lot of one unit).
+    pub plan: Option<PlanView>,
+    /// `full` (every unit) or `sampling`.
+    pub mode: Mode,
+    /// Why full inspection or sampling, in words.
+    pub mode_reason: String,
+    /// Costs of sampling against full inspection; absent when the characteristic has no
+    /// `inspection_cost` and `escape_cost`.
+    pub economics: Option<Economics>,
+    /// Ppk of the measured values in the counted sampling inspection (variable
+    /// characteristics with at least 30 measured units); 1.33 or more counts as capable.
+    #[serde(default)]
+    pub process_performance: Option<f64>,
+    /// The plan the verdict is judged by.
+    pub applied: AppliedPlan,
+    /// The inspection whose results were counted (see the decision's `inspections_rule`).
+    pub inspection_id: Option<InspectionId>,
+    /// Units of that inspection with a result for this characteristic.
+    pub units_inspected: u64,
+    /// Defective units among them: a measurement outside its specification limits, or an
+    /// attribute result that failed.
+    pub defectives: u64,
+    /// Accept, reject, or pending while the sample is not complete.
+    pub verdict: DecisionVerdict,
+    /// One sentence explaining the verdict.
+    pub explanation: String,
+    /// How this lot counts for the switching rules; absent when it does not count (full
+    /// inspection, or verdict pending).
+    pub switching_outcome: Option<SwitchingOutcome>,
+    /// Sampling against full inspection, when the lot also has a full inspection.
+    pub comparison: Option<FullComparison>,
+}
+
+/// The switching settings a decision used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SwitchingSettingsView {
+    /// Production is at a steady rate (ISO 2859-1 9.3.3 b).
+    pub production_steady: bool,
+    /// The responsible authority approves reduced inspection (9.3.3 c).
+    pub reduced_approved: bool,
+}
+
+/// A decision on a lot: one immutable revision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    "lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "lot_number": "DPM-2026-1120-A",
+    "lot_size": 1000, "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c",
+    "supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f", "produced_on": "2026-11-20",
+    "revision": 1, "decided_at": "2026-11-21T10:00:00Z", "verdict": "accept",
+    "explanation": "Accept: all 1 characteristic(s) accepted.",
+    "rule": "The lot is rejected when any characteristic is rejected, pending while any is pending, otherwise accepted.",
+    "inspections_rule": "Only current (not superseded) inspections count; ...",
+    "settings": {"production_steady": false, "reduced_approved": false},
+    "characteristics": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        "name": "Width", "kind": "variable", "classification": "major", "severity": "normal",
+        "plan": {"standard": "ISO 2859-1", "lot_size": 1000, "inspection_level": "II", "aql": 1.0,
+            "severity": "normal", "table_code_letter": "J", "code_letter": "J", "sample_size": 80,
+            "acceptance_number": 2, "rejection_number": 3, "full_inspection": false},
+        "mode": "sampling", "mode_reason": "Sampling: ...", "economics": null,
+        "process_performance": 1.52,
+        "applied": {"sample_size": 80, "acceptance_number": 2, "rejection_number": 3, "full_inspection": false},
+        "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "units_inspected": 80, "defectives": 1,
+        "verdict": "accept", "explanation": "Accept: 1 nonconforming in the sample of 80 is within the acceptance number 2.",
+        "switching_outcome": {"accepted": true, "acceptance_number": 2, "nonconforming": 1,
+            "acceptance_number_one_step_tighter": 1},
+        "comparison": null}]}))]
+pub struct LotDecisionView {
+    /// Id of this revision of the decision.
+    pub id: DecisionId,
+    /// The lot decided.
+    pub lot_id: LotId,
+    /// The supplier's lot number.
+    pub lot_number: String,
+    /// Lot size N.
+    pub lot_size: u64,
+    /// The part of the lot.
+    pub part_id: PartId,
+    /// The supplier of the lot.
+    pub supplier_id: SupplierId,
+    /// Production date: lots are ordered by it (then by id) for the switching rules.
+    pub produced_on: NaiveDate,
+    /// Revision number: 1 for the first decision of the lot, then 2, 3, ...
+    pub revision: i32,
+    /// When this revision was computed (RFC 3339, UTC).
+    pub decided_at: DateTime<Utc>,
+    /// Overall verdict of the lot.
+    pub verdict: DecisionVerdict,
+    /// One sentence explaining the overall verdict.
+    pub explanation: String,
+    /// The rule that combines the characteristics' verdicts into the lot's.
+    pub rule: String,
+    /// Which recorded inspections the decision counts.
+    pub inspections_rule: String,
+    /// The switching settings of the supplier and part when the lot was decided.
+    pub settings: SwitchingSettingsView,
+    /// One entry per characteristic of the part, in the order they were defined.
+    pub characteristics: Vec<CharacteristicDecision>,
+}

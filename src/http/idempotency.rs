@@ -1,0 +1,195 @@
+//! The `Idempotency-Key` header on every POST (IETF httpapi draft "The Idempotency-Key
+//! HTTP Header Field"): the first request is processed and its response stored; a
+//! repeat gets the stored response (with `Idempotent-Replayed: true`); the same key
+//! while the first is still in flight is a 409; the same key with a different request
+//! is a 422. Server errors are not stored, so a retry after a 5xx runs again.
+
+use std::time::Duration;
+
+use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
+use futures_util::StreamExt;
+use sha2::{Digest, Sha256};
+
+use super::error::ApiError;
+use super::{AppState, db};
+use crate::db::idempotency::{self as keys_db, Claim};
+
+pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
+const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
+/// Largest body a keyed request may have (the bulk CSV import's limit).
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// A request in flight this long without an answer is taken to have died.
+const LEASE: Duration = Duration::from_secs(120);
+
+pub async fn idempotent_posts(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let key = match req.headers().get(&IDEMPOTENCY_KEY) {
+        Some(value) if req.method() == Method::POST => {
+            value.to_str().ok().map(str::to_owned).unwrap_or_default()
+        }
+        _ => return Ok(next.call(req).await?.map_into_boxed_body()),
+    };
+    let key = key.trim_matches('"').to_string();
+    if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        let err = ApiError::invalid_field(
+            "Idempotency-Key",
+            "must be 1 to 255 visible ASCII characters",
+        );
+        return Ok(req.error_response(err));
+    }
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let body = match read_body(&mut req).await {
+        Ok(body) => body,
+        Err(err) => return Ok(req.error_response(err)),
+    };
+    let fingerprint = fingerprint(&req, &body);
+    req.set_payload(bytes_payload(body));
+
+    let claim = {
+        let (key, fingerprint) = (key.clone(), fingerprint.clone());
+        db(&state, move |conn| {
+            Ok(keys_db::claim(conn, &key, &fingerprint, LEASE)?)
+        })
+        .await
+    };
+    let claim = match claim {
+        Ok(claim) => claim,
+        Err(err) => return Ok(req.error_response(err)),
+    };
+    if let Claim::Existing(stored) = claim {
+        if stored.request_sha256 != fingerprint {
+            let err = ApiError::invalid_field(
+                "Idempotency-Key",
+                "this key was already used for a different request; use a new key",
+            );
+            return Ok(req.error_response(err));
+        }
+        let Some(status) = stored.status else {
+            return Ok(req.error_response(in_flight()));
+        };
+        let (http, _) = req.into_parts();
+        return Ok(ServiceResponse::new(
+            http,
+            replay(status, stored.content_type, stored.location, stored.body),
+        ));
+    }
+
+    let res = next.call(req).await?;
+    let status = res.status();
+    let (http, res) = res.into_parts();
+    let (head, body) = res.into_parts();
+    let Ok(bytes) = body::to_bytes(body).await else {
+        return Ok(ServiceResponse::new(
+            http,
+            ApiError::internal("response body could not be read").error_response(),
+        ));
+    };
+    let content_type = head
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let location = head
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let stored = bytes.clone();
+    let outcome = db(&state, move |conn| {
+        if status.is_server_error() {
+            Ok(keys_db::release(conn, &key)?)
+        } else {
+            Ok(keys_db::complete(
+                conn,
+                &key,
+                status.as_u16() as i16,
+                content_type.as_deref(),
+                location.as_deref(),
+                &stored,
+            )?)
+        }
+    })
+    .await;
+    if let Err(err) = outcome {
+        // The work is done and committed; only the stored copy is missing. Answer anyway.
+        log::warn!("could not store the response for an Idempotency-Key: {err}");
+    }
+    Ok(ServiceResponse::new(
+        http,
+        head.set_body(BoxBody::new(bytes)),
+    ))
+}
+
+fn in_flight() -> ApiError {
+    ApiError::conflict(
+        Some("Idempotency-Key"),
+        "a request with this key is still being processed; retry shortly",
+    )
+}
+
+fn replay(
+    status: i16,
+    content_type: Option<String>,
+    location: Option<String>,
+    body: Option<Vec<u8>>,
+) -> HttpResponse {
+    let status = StatusCode::from_u16(status as u16).unwrap_or(StatusCode::OK);
+    let mut res = HttpResponse::build(status);
+    res.insert_header((REPLAYED, HeaderValue::from_static("true")));
+    if let Some(ct) = content_type {
+        res.insert_header((header::CONTENT_TYPE, ct));
+    }
+    if let Some(location) = location {
+        res.insert_header((header::LOCATION, location));
+    }
+    res.body(body.unwrap_or_default())
+}
+
+async fn read_body(req: &mut ServiceRequest) -> Result<web::Bytes, ApiError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT) {
+        return Err(ApiError::too_large(BODY_LIMIT));
+    }
+    let mut payload = req.take_payload();
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk
+            .map_err(|e| ApiError::malformed(format!("the body could not be read: {e}"), None))?;
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(ApiError::too_large(BODY_LIMIT));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn bytes_payload(bytes: web::Bytes) -> actix_web::dev::Payload {
+    let (_, mut payload) = actix_http::h1::Payload::create(true);
+    payload.unread_data(bytes);
+    actix_web::dev::Payload::from(payload)
+}
+
+/// SHA-256 of method, path, query and body: what makes two requests "the same".
+fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(req.method().as_str().as_bytes());
+    hash.update(b" ");
+    hash.update(req.uri().path().as_bytes());
+    hash.update(b"?");
+    hash.update(req.query_string().as_bytes());
+    hash.update(b"\n");
+    hash.update(body);
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,263 @@
+//! ISO 2859-1 switching rules per supplier, part and characteristic: the settings a
+//! reviewer controls, and the current severity with the history of every switch.
+
+use actix_web::{get, put, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::error::{ApiError, responses};
+use super::extract::{JsonBody, QueryParams};
+use super::lots::reference;
+use super::parts::not_found_as;
+use super::{AppState, db};
+use crate::db::{
+    characteristics as chars_db, parts as parts_db, suppliers as suppliers_db,
+    switching as switching_db,
+};
+use crate::decision::replay::{CharacteristicHistory, StaleLot};
+use crate::decision::types::SwitchingSeverity;
+use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
+
+/// The switching settings of a supplier and part.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c",
+    "production_steady": true, "reduced_approved": true}))]
+pub struct SetSwitchingSettings {
+    /// The part the settings apply to (with the supplier of the URL).
+    pub part_id: PartId,
+    /// Production is at a steady rate (ISO 2859-1 9.3.3 b).
+    pub production_steady: bool,
+    /// The responsible authority approves reduced inspection (9.3.3 c).
+    pub reduced_approved: bool,
+}
+
+/// Stored switching settings.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+    "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "production_steady": true,
+    "reduced_approved": true, "updated_at": "2026-11-21T10:00:00Z"}))]
+pub struct SwitchingSettingsStored {
+    /// The supplier.
+    pub supplier_id: SupplierId,
+    /// The part.
+    pub part_id: PartId,
+    /// Production is at a steady rate.
+    pub production_steady: bool,
+    /// The responsible authority approves reduced inspection.
+    pub reduced_approved: bool,
+    /// When the settings row was stored or last changed (a first decision stores the
+    /// defaults); absent while nothing is stored.
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Set whether production is steady and whether reduced inspection is approved, for a supplier and part.
+///
+/// The settings apply to decisions made from now on; each decision stores the settings
+/// it used, so earlier decisions and the history replayed from them do not change.
+#[utoipa::path(
+    tag = "switching",
+    params(("supplier_id" = SupplierId, Path, description = "Id of the supplier")),
+    request_body = SetSwitchingSettings,
+    responses(
+        (status = 200, description = "The settings were stored", body = SwitchingSettingsStored),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[put("/suppliers/{supplier_id}/switching/settings")]
+pub async fn set_switching_settings(
+    state: web::Data<AppState>,
+    path: web::Path<SupplierId>,
+    body: JsonBody<SetSwitchingSettings>,
+) -> Result<web::Json<SwitchingSettingsStored>, ApiError> {
+    let (supplier, req) = (path.into_inner(), body.0);
+    let stored = db(&state, move |conn| {
+        suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
+        parts_db::get(conn, req.part_id)
+            .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
+        Ok(switching_db::set(
+            conn,
+            supplier,
+            req.part_id,
+            req.production_steady,
+            req.reduced_approved,
+        )?)
+    })
+    .await?;
+    Ok(web::Json(SwitchingSettingsStored {
+        supplier_id: stored.supplier_id,
+        part_id: stored.part_id,
+        production_steady: stored.production_steady,
+        reduced_approved: stored.reduced_approved,
+        updated_at: Some(stored.updated_at),
+    }))
+}
+
+/// Which part of the supplier to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchingQuery {
+    /// The part.
+    pub part_id: PartId,
+}
+
+/// One switch of severity.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SwitchView {
+    /// The lot whose result caused the switch.
+    pub lot_id: LotId,
+    /// Its lot number.
+    pub lot_number: String,
+    /// Its production date.
+    pub produced_on: NaiveDate,
+    /// The decision revision that counted.
+    pub decision_id: DecisionId,
+    /// Severity before the lot.
+    pub from: SwitchingSeverity,
+    /// Severity after the lot.
+    pub to: SwitchingSeverity,
+    /// The rule that switched, in words, with its clause of ISO 2859-1.
+    pub reason: String,
+}
+
+/// Switching state and history of one characteristic.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CharacteristicSwitching {
+    /// The characteristic.
+    pub characteristic_id: CharacteristicId,
+    /// Its name.
+    pub name: String,
+    /// Severity for the next lot.
+    pub severity: SwitchingSeverity,
+    /// Switching score (ISO 2859-1 9.3.3.2), on normal inspection.
+    pub switching_score: u32,
+    /// Results of the last (at most 5) lots on normal inspection, oldest first.
+    pub recent_normal_results: Vec<bool>,
+    /// Consecutive lots accepted since the switch to tightened inspection.
+    pub consecutive_accepted_on_tightened: u32,
+    /// Lots not accepted since the switch to tightened inspection (5 discontinue).
+    pub not_accepted_on_tightened: u32,
+    /// Lots that counted for the switching rules.
+    pub lots_counted: u32,
+    /// Every switch, oldest first.
+    pub switches: Vec<SwitchView>,
+    /// Lots whose latest decision used another severity than the rules now give them,
+    /// because an earlier lot was decided (again) after them: decide them again.
+    pub lots_to_decide_again: Vec<StaleLot>,
+}
+
+/// Switching state and history of a supplier and part.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+    "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c",
+    "settings": {"supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+        "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "production_steady": false,
+        "reduced_approved": false, "updated_at": null},
+    "characteristics": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+        "name": "Width", "severity": "tightened", "switching_score": 0,
+        "recent_normal_results": [], "consecutive_accepted_on_tightened": 0,
+        "not_accepted_on_tightened": 0, "lots_counted": 3, "lots_to_decide_again": [],
+        "switches": [{"lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "lot_number": "L-3",
+            "produced_on": "2026-11-20", "decision_id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+            "from": "normal", "to": "tightened",
+            "reason": "Tightened inspection: 2 of the last 3 consecutive lots were not accepted on normal inspection (ISO 2859-1 9.3.2)."}]}]}))]
+pub struct SwitchingView {
+    /// The supplier.
+    pub supplier_id: SupplierId,
+    /// The part.
+    pub part_id: PartId,
+    /// The settings that apply to the next decision.
+    pub settings: SwitchingSettingsStored,
+    /// One entry per characteristic of the part, in the order they were defined.
+    pub characteristics: Vec<CharacteristicSwitching>,
+}
+
+/// Read the switching state and history (every switch with its lot and reason) of a supplier and part.
+#[utoipa::path(
+    tag = "switching",
+    params(("supplier_id" = SupplierId, Path, description = "Id of the supplier"), SwitchingQuery),
+    responses(
+        (status = 200, description = "Current severity and switches per characteristic", body = SwitchingView),
+        (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/suppliers/{supplier_id}/switching")]
+pub async fn get_switching(
+    state: web::Data<AppState>,
+    path: web::Path<SupplierId>,
+    query: QueryParams<SwitchingQuery>,
+) -> Result<web::Json<SwitchingView>, ApiError> {
+    let (supplier, part) = (path.into_inner(), query.0.part_id);
+    let (settings, characteristics, states, events) = db(&state, move |conn| {
+        suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
+        parts_db::get(conn, part).map_err(|e| reference(e, "part_id", "part", part))?;
+        Ok((
+            switching_db::settings(conn, supplier, part)?,
+            chars_db::of_part(conn, part)?,
+            switching_db::states(conn, supplier, part)?,
+            switching_db::events(conn, supplier, part)?,
+        ))
+    })
+    .await?;
+    let mut out = Vec::with_capacity(characteristics.len());
+    for c in characteristics {
+        let history: CharacteristicHistory =
+            match states.iter().find(|s| s.characteristic_id == c.id) {
+                Some(s) => serde_json::from_value(s.state.clone()).map_err(ApiError::internal)?,
+                None => CharacteristicHistory::default(),
+            };
+        let switches = events
+            .iter()
+            .filter(|(e, _, _)| e.characteristic_id == c.id)
+            .map(|(e, lot_number, produced_on)| {
+                Ok(SwitchView {
+                    lot_id: e.lot_id,
+                    lot_number: lot_number.clone(),
+                    produced_on: *produced_on,
+                    decision_id: e.decision_id,
+                    from: severity(&e.from_severity)?,
+                    to: severity(&e.to_severity)?,
+                    reason: e.reason.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, ApiError>>()?;
+        out.push(CharacteristicSwitching {
+            characteristic_id: c.id,
+            name: c.name,
+            severity: history.severity(),
+            switching_score: history.state.switching_score,
+            recent_normal_results: history.state.recent_normal_results.clone(),
+            consecutive_accepted_on_tightened: history.state.consecutive_accepted_on_tightened,
+            not_accepted_on_tightened: history.state.not_accepted_on_tightened,
+            lots_counted: history.lots_counted,
+            switches,
+            lots_to_decide_again: history.stale,
+        });
+    }
+    let settings = SwitchingSettingsStored {
+        supplier_id: supplier,
+        part_id: part,
+        production_steady: settings.as_ref().is_some_and(|s| s.production_steady),
+        reduced_approved: settings.as_ref().is_some_and(|s| s.reduced_approved),
+        updated_at: settings.map(|s| s.updated_at),
+    };
+    Ok(web::Json(SwitchingView {
+        supplier_id: supplier,
+        part_id: part,
+        settings,
+        characteristics: out,
+    }))
+}
+
+fn severity(text: &str) -> Result<SwitchingSeverity, ApiError> {
+    serde_json::from_value(serde_json::Value::String(text.into())).map_err(ApiError::internal)
+}

@@ -1,0 +1,122 @@
+//! The Idempotency-Key header: a tablet may retry any POST without doing the work twice.
+
+use actix_web::test::TestRequest;
+use diesel::RunQueryDsl;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::support::app;
+
+fn create_part(key: &str, number: &str) -> TestRequest {
+    TestRequest::post()
+        .uri("/api/v1/parts")
+        .insert_header(("idempotency-key", key))
+        .set_json(json!({"number": number, "name": "Clip", "stage": "part"}))
+}
+
+#[actix_web::test]
+async fn a_repeated_post_gets_the_stored_response_and_does_the_work_once() {
+    let app = app().await;
+
+    let first = app.send(create_part("tablet-7-0001", "CLP-1")).await;
+    let repeat = app.send(create_part("tablet-7-0001", "CLP-1")).await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(repeat.status, 201, "{}", repeat.body);
+    assert_eq!(repeat.body, first.body);
+    assert_eq!(repeat.headers.get("idempotent-replayed").unwrap(), "true");
+    assert!(first.headers.get("idempotent-replayed").is_none());
+    assert_eq!(
+        app.get("/api/v1/parts").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn a_refusal_is_replayed_too() {
+    let app = app().await;
+    let bad = || {
+        TestRequest::post()
+            .uri("/api/v1/parts")
+            .insert_header(("idempotency-key", "k-1"))
+            .set_json(json!({"number": "", "name": "Clip", "stage": "part"}))
+    };
+
+    let first = app.send(bad()).await;
+    let repeat = app.send(bad()).await;
+
+    first.assert_problem(422);
+    repeat.assert_problem(422);
+    assert_eq!(repeat.headers.get("idempotent-replayed").unwrap(), "true");
+}
+
+#[actix_web::test]
+async fn the_same_key_with_a_different_request_is_a_422() {
+    let app = app().await;
+    app.send(create_part("tablet-7-0002", "CLP-1")).await;
+
+    let reply = app.send(create_part("tablet-7-0002", "CLP-2")).await;
+
+    reply.assert_problem(422);
+    assert_eq!(reply.error_fields(), ["Idempotency-Key"]);
+    assert_eq!(
+        app.get("/api/v1/parts").await.body["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+#[actix_web::test]
+async fn the_same_key_while_the_first_request_is_in_flight_is_a_409() {
+    let app = app().await;
+    let body = json!({"number": "CLP-1", "name": "Clip", "stage": "part"});
+    // The fingerprint the middleware documents: SHA-256 of "METHOD PATH?QUERY\nBODY".
+    let mut hash = Sha256::new();
+    hash.update(format!("POST /api/v1/parts?\n{body}").as_bytes());
+    let fingerprint: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let mut conn = app.db.pool.get().unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO idempotency_keys (key, request_sha256) VALUES ('busy-key', '{fingerprint}')"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    let req = TestRequest::post()
+        .uri("/api/v1/parts")
+        .insert_header(("idempotency-key", "busy-key"))
+        .insert_header(("content-type", "application/json"))
+        .set_payload(body.to_string());
+
+    let reply = app.send(req).await;
+
+    reply.assert_problem(409);
+    assert_eq!(reply.error_fields(), ["Idempotency-Key"]);
+    assert_eq!(app.get("/api/v1/parts").await.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn a_key_that_is_not_plain_ascii_is_refused() {
+    let app = app().await;
+
+    let reply = app.send(create_part(&"k".repeat(256), "CLP-1")).await;
+
+    reply.assert_problem(422);
+    assert_eq!(reply.error_fields(), ["Idempotency-Key"]);
+}
+
+#[actix_web::test]
+async fn requests_without_a_key_behave_as_before() {
+    let app = app().await;
+    let plain = || {
+        TestRequest::post()
+            .uri("/api/v1/parts")
+            .set_json(json!({"number": "CLP-1", "name": "Clip", "stage": "part"}))
+    };
+
+    assert_eq!(app.send(plain()).await.status, 201);
+    app.send(plain()).await.assert_problem(409);
+}
