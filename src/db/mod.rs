@@ -2,8 +2,8 @@
 //! row models and the queries, as plain functions over a `PgConnection`.
 
 pub mod characteristics;
-pub mod golden_samples;
 pub mod decisions;
+pub mod golden_samples;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;

@@ -14,8 +14,8 @@ use super::error::ApiError;
 use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
-    AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts,
-    photos, sampling, statistics, suppliers, switching,
+    AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts, photos,
+    sampling, statistics, suppliers, switching,
 };
 
 #[derive(OpenApi)]
