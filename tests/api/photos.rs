@@ -323,3 +323,36 @@ async fn an_unknown_photo_is_a_404_problem() {
 
     reply.assert_problem(404);
 }
+
+#[actix_web::test]
+async fn simultaneous_uploads_of_the_same_defect_photo_store_it_once() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let id = "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b";
+    app.post(
+        &format!("/api/v1/lots/{}/inspections", f.lot_id),
+        inspection(&f, id, 4),
+    )
+    .await;
+    let uri = format!(
+        "/api/v1/inspections/{id}/units/4/attributes/{}/photos",
+        f.scratch_id
+    );
+    let png = clip_png("top");
+
+    let replies = futures_util::future::join_all(
+        (0..4).map(|_| app.upload(&uri, photo_form(&png, Some("image/png"), None))),
+    )
+    .await;
+
+    let mut statuses: Vec<u16> = replies.iter().map(|r| r.status.as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 201]);
+    assert!(
+        replies
+            .iter()
+            .all(|r| r.body["id"] == replies[0].body["id"])
+    );
+    assert_eq!(count(&app.db, "photos"), 1);
+    assert_eq!(count(&app.db, "attribute_result_photos"), 1);
+}
