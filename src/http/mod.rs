@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod parts;
 mod routes;
 pub mod sampling;
+mod schemas;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;
