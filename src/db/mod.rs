@@ -48,6 +48,9 @@ pub fn pool_with_statement_timeout(
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
+        // No `SELECT 1` before every checkout: a connection the server dropped fails its
+        // next query (answered 503), is discarded as broken, and the retry gets a new one.
+        .test_on_check_out(false)
         .connection_timeout(checkout_timeout)
         .connection_customizer(Box::new(SessionSettings { statement_timeout }))
         .build(ConnectionManager::new(database_url))

@@ -44,6 +44,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
 
 /// Deserializes JSON, turning a failure into a problem that names the field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if has_escaped_nul(bytes) {
+        // PostgreSQL text cannot hold NUL; refuse it here rather than fail on insert.
+        return Err(ApiError::invalid_field(
+            "body",
+            "text must not contain the NUL character (\\u0000)",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|err| {
         let field = field_name(err.path());
@@ -68,6 +75,13 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let query = req.query_string().as_bytes();
+        if query.windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+            let err = ApiError::invalid_field(
+                "query",
+                "parameters must not contain the NUL character (%00)",
+            );
+            return std::future::ready(Err(err.into()));
+        }
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(query));
         let result = serde_path_to_error::deserialize(de)
             .map(QueryParams)
@@ -81,6 +95,16 @@ impl<T: DeserializeOwned> FromRequest for QueryParams<T> {
 
 fn form_urlencoded_parse(query: &[u8]) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(query)
+}
+
+/// Whether the JSON text holds a `\u0000` escape (one not itself escaped as `\\u0000`).
+fn has_escaped_nul(bytes: &[u8]) -> bool {
+    bytes.windows(6).enumerate().any(|(i, w)| {
+        w[0] == b'\\' && w[1] == b'u' && &w[2..] == b"0000" && {
+            let backslashes = bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count();
+            backslashes % 2 == 0
+        }
+    })
 }
 
 /// `units[0].measurements[1].value` for a serde path; `None` at the top level.
@@ -132,6 +156,17 @@ mod tests {
         let problem = err.problem();
         assert_eq!(problem.status, 422);
         assert!(problem.errors[0].message.contains("colour"), "{problem:?}");
+    }
+
+    #[test]
+    fn a_nul_character_in_text_is_refused_but_an_escaped_backslash_u_is_not() {
+        #[derive(Debug, Deserialize)]
+        struct Named {
+            #[allow(dead_code)]
+            name: String,
+        }
+        assert!(parse_json::<Named>(br#"{"name":"A\u0000B"}"#).is_err());
+        assert!(parse_json::<Named>(br#"{"name":"A\\u0000B"}"#).is_ok());
     }
 
     #[test]

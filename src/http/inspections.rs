@@ -50,6 +50,7 @@ pub struct RecordInspection {
     /// `sampling` (n units drawn at random) or `full` (every unit).
     pub mode: Mode,
     /// Name or badge of the inspector (1-100 characters).
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub inspector: String,
     /// When the inspection was carried out (RFC 3339).
     pub inspected_at: DateTime<Utc>,

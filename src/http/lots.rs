@@ -30,6 +30,7 @@ pub struct CreateLot {
     /// The supplier or factory that produced it.
     pub supplier_id: SupplierId,
     /// The supplier's lot number, unique per part and supplier (1-64 characters).
+    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
     pub lot_number: String,
     /// Number of units in the lot (N), at least 1.
     pub lot_size: i64,

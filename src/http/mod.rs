@@ -16,6 +16,7 @@ pub mod parts;
 pub mod photos;
 mod routes;
 pub mod sampling;
+mod schemas;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

@@ -36,7 +36,8 @@ impl PageParams {
     }
 
     pub fn after<K: CursorKey>(&self) -> Result<Option<After<K>>, ApiError> {
-        let Some(cursor) = &self.cursor else {
+        // An empty cursor is the same as none: the first page.
+        let Some(cursor) = self.cursor.as_deref().filter(|c| !c.is_empty()) else {
             return Ok(None);
         };
         let invalid = || {

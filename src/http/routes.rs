@@ -127,6 +127,7 @@ pub fn build_app(
     let (app, api) = routed().split_for_parts();
     let api = with_idempotency_key(api);
     let document = api.to_pretty_json().unwrap_or_default();
+    let known = std::sync::Arc::new(KnownRoutes::from(&api));
     app.app_data(web::PayloadConfig::new(state.json_limit))
         .app_data(web::PathConfig::default().error_handler(|err, _| {
             ApiError::from_status(
@@ -148,11 +149,9 @@ pub fn build_app(
             }),
         )
         .service(Scalar::with_url("/docs", api))
-        .default_service(web::to(|| async {
-            Err::<HttpResponse, _>(ApiError::from_status(
-                actix_web::http::StatusCode::NOT_FOUND,
-                Some("no such route".into()),
-            ))
+        .default_service(web::to(move |req: actix_web::HttpRequest| {
+            let known = known.clone();
+            async move { known.refuse(&req) }
         }))
         .wrap(from_fn(idempotent_posts))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
@@ -187,4 +186,65 @@ fn with_idempotency_key(mut api: OpenApiDoc) -> OpenApiDoc {
         }
     }
     api
+}
+
+/// The documented routes, to answer a known path with a wrong method by 405 and `Allow`
+/// rather than 404.
+struct KnownRoutes(Vec<(Vec<String>, Vec<&'static str>)>);
+
+impl From<&OpenApiDoc> for KnownRoutes {
+    fn from(api: &OpenApiDoc) -> Self {
+        let routes = api
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let methods = [
+                    ("GET", item.get.is_some()),
+                    ("POST", item.post.is_some()),
+                    ("PUT", item.put.is_some()),
+                    ("PATCH", item.patch.is_some()),
+                    ("DELETE", item.delete.is_some()),
+                ];
+                let allowed = methods
+                    .iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(m, _)| *m)
+                    .collect();
+                (path.split('/').map(str::to_owned).collect(), allowed)
+            })
+            .collect();
+        KnownRoutes(routes)
+    }
+}
+
+impl KnownRoutes {
+    /// 405 with the allowed methods when the path exists, else 404.
+    fn refuse(&self, req: &actix_web::HttpRequest) -> Result<HttpResponse, ApiError> {
+        let segments: Vec<&str> = req.path().split('/').collect();
+        let matches = |template: &Vec<String>| {
+            template.len() == segments.len()
+                && template
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| t.starts_with('{') && !s.is_empty() || t == s)
+        };
+        let Some((_, allowed)) = self.0.iter().find(|(template, _)| matches(template)) else {
+            return Err(ApiError::from_status(
+                actix_web::http::StatusCode::NOT_FOUND,
+                Some("no such route".into()),
+            ));
+        };
+        let allow = allowed.join(", ");
+        let problem = ApiError::from_status(
+            actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+            Some(format!("{} is not allowed here; use {allow}", req.method())),
+        );
+        let mut res = actix_web::ResponseError::error_response(&problem);
+        if let Ok(value) = actix_web::http::header::HeaderValue::from_str(&allow) {
+            res.headers_mut()
+                .insert(actix_web::http::header::ALLOW, value);
+        }
+        Ok(res)
+    }
 }

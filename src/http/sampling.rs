@@ -24,10 +24,10 @@ const MAX_ACCEPTANCE_NUMBER: i64 = 10_000;
 #[serde(deny_unknown_fields)]
 pub struct PlanQuery {
     /// Number of units in the lot (N), at least 2 (Table I starts at 2).
-    #[param(minimum = 2, example = 1000)]
+    #[param(minimum = 2, maximum = 100_000_000, example = 1000)]
     pub lot_size: i64,
     /// AQL in percent, one of the standard's 26 values (0.010 ... 1000).
-    #[param(example = 1.0)]
+    #[param(example = 1.0, required = true, schema_with = crate::http::schemas::aql_series)]
     pub aql: f64,
     /// Inspection level: S-1, S-2, S-3, S-4, I, II or III (default II).
     #[param(example = "II")]
@@ -100,7 +100,7 @@ pub struct OcQuery {
     #[param(minimum = 0, maximum = 10000, example = 2)]
     pub acceptance_number: i64,
     /// Lot size N, for AOQ and ATI (and the hypergeometric model).
-    #[param(minimum = 1, example = 1000)]
+    #[param(minimum = 1, maximum = 100_000_000, example = 1000)]
     pub lot_size: i64,
     /// Model: binomial (default), hypergeometric or poisson.
     #[param(example = "hypergeometric")]
@@ -260,18 +260,18 @@ pub async fn get_operating_characteristic(
 #[serde(deny_unknown_fields)]
 pub struct DesignQuery {
     /// Acceptable quality level as a fraction defective (0.01 = 1 %), in (0, 1).
-    #[param(example = 0.01)]
+    #[param(example = 0.01, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub aql: f64,
     /// Lot tolerance percent defective as a fraction (0.05 = 5 %), above `aql` and below 1.
-    #[param(example = 0.05)]
+    #[param(example = 0.05, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub ltpd: f64,
     /// Producer's risk: largest acceptable probability of rejecting a lot at the AQL
     /// (default 0.05).
-    #[param(example = 0.05)]
+    #[param(example = 0.05, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub alpha: Option<f64>,
     /// Consumer's risk: largest acceptable probability of accepting a lot at the LTPD
     /// (default 0.10).
-    #[param(example = 0.10)]
+    #[param(example = 0.10, exclusive_minimum = 0.0, exclusive_maximum = 1.0)]
     pub beta: Option<f64>,
 }
 

@@ -138,3 +138,48 @@ async fn readiness_checks_the_database() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.body["status"], "ok");
 }
+
+#[actix_web::test]
+async fn a_known_path_with_a_wrong_method_is_a_405_naming_the_allowed_methods() {
+    let app = app().await;
+
+    let reply = app.call(Method::DELETE, "/api/v1/parts", None).await;
+    let on_a_lot = app
+        .call(
+            Method::PUT,
+            "/api/v1/lots/4b0e0c8e-7d3f-4a55-9f4e-0c1b2a3d4e5f",
+            None,
+        )
+        .await;
+
+    reply.assert_problem(405);
+    assert_eq!(reply.headers.get("allow").unwrap(), "GET, POST");
+    on_a_lot.assert_problem(405);
+    assert_eq!(on_a_lot.headers.get("allow").unwrap(), "GET");
+}
+
+#[actix_web::test]
+async fn an_empty_cursor_means_the_first_page() {
+    let app = app().await;
+    app.create_part("CLP-1").await;
+
+    let reply = app.get("/api/v1/parts?cursor=").await;
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn text_with_a_nul_character_is_refused_not_a_server_error() {
+    let app = app().await;
+    let req = TestRequest::default()
+        .method(Method::POST)
+        .uri("/api/v1/suppliers")
+        .insert_header(("content-type", "application/json"))
+        .set_payload(r#"{"name": "Width", "code": "A\u0000B"}"#);
+
+    let reply = app.send(req).await;
+
+    reply.assert_problem(422);
+    assert_eq!(app.get("/api/v1/suppliers").await.body["items"], json!([]));
+}

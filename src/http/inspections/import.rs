@@ -67,6 +67,13 @@ pub fn parse(
             break;
         }
         let record = match record {
+            Ok(r) if r.iter().any(|cell| cell.contains('\0')) => {
+                errors.push(FieldError::new(
+                    format!("line {line}"),
+                    "contains the NUL character",
+                ));
+                continue;
+            }
             Ok(r) => r,
             Err(e) => {
                 errors.push(FieldError::new(format!("line {line}"), e));

@@ -26,6 +26,7 @@ pub struct CapabilityRequest {
     /// Nominal value; within the limits that are given.
     pub nominal: Option<f64>,
     /// Consecutive values per rational subgroup, 1 (individual values, the default) to 25.
+    #[schema(minimum = 1, maximum = 25)]
     pub subgroup_size: Option<i64>,
     /// A golden sample's reference value to measure the mean's deviation from.
     pub golden_reference: Option<f64>,

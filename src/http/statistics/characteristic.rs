@@ -29,6 +29,7 @@ pub struct CapabilityQuery {
     /// Only lots of this supplier.
     pub supplier_id: Option<SupplierId>,
     /// Consecutive values per rational subgroup, 1 (default) to 25.
+    #[param(minimum = 1, maximum = 25)]
     pub subgroup_size: Option<i64>,
 }
 

@@ -27,6 +27,7 @@ use crate::http::{AppState, db};
 #[serde(deny_unknown_fields)]
 pub struct LotStatisticsQuery {
     /// Consecutive units per rational subgroup for the within sigma, 1 (default) to 25.
+    #[param(minimum = 1, maximum = 25)]
     pub subgroup_size: Option<i64>,
 }
 
