@@ -1,10 +1,15 @@
 //! The demo data in `fixtures/demo.json`, loaded through lotgate's own API so that every
 //! demo record passes the same checks as a client's.
 
+use std::collections::HashMap;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test;
 use diesel::prelude::*;
-use serde_json::Value;
+use lotgate_imaging::demo::{DemoPart, draw_demo_part, encode_jpeg};
+use serde_json::{Value, json};
 
 use crate::db::PgPool;
 use crate::db::schema::parts;
@@ -68,17 +73,50 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
             "supplier",
         )?;
     }
+    // Golden samples first, so the demo inspections are judged against their revision;
+    // revisions approved "after_lots" wait until the lots are loaded.
+    let mut judged_against: HashMap<String, Value> = HashMap::new();
+    let mut later = Vec::new();
+    for mut sample in take(&mut demo, "golden_samples") {
+        let revisions = take(&mut sample, "revisions");
+        let drawing = match sample.as_object_mut().and_then(|o| o.remove("drawing")) {
+            Some(Value::String(d)) if d == "pcb" => DemoPart::Pcb,
+            Some(Value::String(d)) if d == "product" => DemoPart::Product,
+            _ => DemoPart::PlasticClip,
+        };
+        let id = sample["id"].as_str().unwrap_or_default().to_string();
+        let part = sample["part_id"].as_str().unwrap_or_default().to_string();
+        let res = test::call_service(&app, post("/api/v1/golden-samples".into(), sample)).await;
+        read(res, "golden sample").await?;
+        for revision in revisions {
+            if revision["approve"] == "after_lots" {
+                later.push((id.clone(), drawing, revision));
+                continue;
+            }
+            let approved = golden_revision(&app, &id, drawing, revision).await?;
+            judged_against.insert(part.clone(), approved["revision"]["id"].clone());
+        }
+    }
     for lot in take(&mut demo, "lots") {
         let mut lot = lot;
         let inspections = take(&mut lot, "inspections");
         let id = lot["id"].as_str().unwrap_or_default().to_string();
+        let revision = lot["part_id"]
+            .as_str()
+            .and_then(|p| judged_against.get(p))
+            .cloned();
         expect_created(
             test::call_service(&app, post("/api/v1/lots".into(), lot))
                 .await
                 .status(),
             "lot",
         )?;
-        for inspection in inspections {
+        for mut inspection in inspections {
+            // The demo's inspections predate the approval made while loading, so they
+            // name the revision they were judged against instead of relying on the date.
+            if let Some(revision) = &revision {
+                inspection["golden_sample_revision_id"] = revision.clone();
+            }
             let uri = format!("/api/v1/lots/{id}/inspections");
             let res = test::call_service(&app, post(uri, inspection)).await;
             if res.status() != StatusCode::CREATED {
@@ -102,7 +140,117 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
             "decision",
         )?;
     }
+    for (id, drawing, revision) in later {
+        golden_revision(&app, &id, drawing, revision).await?;
+    }
     Ok(())
+}
+
+/// Opens a revision of a golden sample, records its reference values, uploads its
+/// photos (drawn by code) and approves it; returns the approval outcome.
+async fn golden_revision<S, B>(
+    app: &S,
+    sample: &str,
+    drawing: DemoPart,
+    mut revision: Value,
+) -> Result<Value, BoxError>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    let base = format!("/api/v1/golden-samples/{sample}/revisions");
+    let opened = json!({"description": revision["description"],
+        "revalidation_due": revision["revalidation_due"]});
+    let res = test::call_service(app, post_json(&base, opened)).await;
+    let letter = read(res, "golden-sample revision").await?["revision"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let references = json!({"measured_by": revision["measured_by"],
+        "measurements": revision["references"].take()});
+    let uri = format!("{base}/{letter}/reference-measurements");
+    read(
+        test::call_service(app, post_json(&uri, references)).await,
+        "reference measurements",
+    )
+    .await?;
+    for photo in take(&mut revision, "photos") {
+        let view = photo["view"].as_str().unwrap_or("front");
+        let jpeg = encode_jpeg(&demo_photo(drawing, view), 88)?;
+        let uri = format!("{base}/{letter}/photos");
+        read(
+            test::call_service(app, upload(&uri, &jpeg, view)).await,
+            "golden-sample photo",
+        )
+        .await?;
+    }
+    let approval = json!({"approver": revision["approver"], "comment": revision["comment"]});
+    let uri = format!("{base}/{letter}/approval");
+    read(
+        test::call_service(app, post_json(&uri, approval)).await,
+        "approval",
+    )
+    .await
+}
+
+/// A demo photo of the part from `view`. The drawing distinguishes face, front light and
+/// side; the other views are made distinct the way a camera would see them: the underside
+/// mirrored, a detail as a close-up of the centre.
+fn demo_photo(drawing: DemoPart, view: &str) -> image::RgbImage {
+    let (w, h) = (1024, 768);
+    let face = draw_demo_part(drawing, view, w, h, 0);
+    match view {
+        "bottom" | "back" => image::imageops::flip_horizontal(&face),
+        "detail" => {
+            let centre = image::imageops::crop_imm(&face, w / 4, h / 4, w / 2, h / 2).to_image();
+            image::imageops::resize(&centre, w, h, image::imageops::FilterType::Triangle)
+        }
+        _ => face,
+    }
+}
+
+fn post_json(uri: &str, body: Value) -> actix_http::Request {
+    test::TestRequest::default()
+        .method(Method::POST)
+        .uri(uri)
+        .set_json(body)
+        .to_request()
+}
+
+/// A multipart/form-data upload of a JPEG photo and its view.
+fn upload(uri: &str, jpeg: &[u8], view: &str) -> actix_http::Request {
+    const BOUNDARY: &str = "lotgate-demo-photo";
+    let mut body = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"view\"\r\n\r\n{view}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"{view}.jpg\"\r\n\
+         Content-Type: image/jpeg\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(jpeg);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    test::TestRequest::default()
+        .method(Method::POST)
+        .uri(uri)
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .set_payload(body)
+        .to_request()
+}
+
+/// The JSON body of a successful response, or an error saying what was refused.
+async fn read<B: MessageBody>(res: ServiceResponse<B>, what: &str) -> Result<Value, BoxError> {
+    let status = res.status();
+    let body = test::read_body(res).await;
+    if !status.is_success() {
+        return Err(format!(
+            "demo {what} refused with status {status}: {}",
+            String::from_utf8_lossy(&body)
+        )
+        .into());
+    }
+    Ok(serde_json::from_slice(&body).unwrap_or(Value::Null))
 }
 
 fn take(object: &mut Value, key: &str) -> Vec<Value> {

@@ -11,7 +11,7 @@ use super::models::{
     AttributeResultRow, Inspection, InspectionUnit, MeasurementRow, NewInspection,
 };
 use super::schema::{attribute_results, inspection_units, inspections, measurements};
-use crate::domain::{InspectionId, LotId};
+use crate::domain::{CharacteristicId, InspectionId, LotId, PhotoId};
 
 /// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters.
 const INSERT_CHUNK: usize = 10_000;
@@ -24,6 +24,8 @@ pub struct InspectionRows {
     pub units: Vec<InspectionUnit>,
     pub measurements: Vec<MeasurementRow>,
     pub attributes: Vec<AttributeResultRow>,
+    /// Defect photos: (unit, attribute characteristic, photo), oldest first.
+    pub photos: Vec<(i32, CharacteristicId, PhotoId)>,
 }
 
 /// Inserts the inspection and its rows, unless an inspection with this id exists: then
@@ -101,6 +103,7 @@ pub fn rows(conn: &mut PgConnection, id: InspectionId) -> QueryResult<Inspection
             ))
             .select(AttributeResultRow::as_select())
             .load(conn)?,
+        photos: super::photos::of_inspection(conn, id)?,
     })
 }
 

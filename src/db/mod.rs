@@ -3,11 +3,13 @@
 
 pub mod characteristics;
 pub mod decisions;
+pub mod golden_samples;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;
 pub mod parts;
+pub mod photos;
 pub mod schema;
 pub mod statistics;
 pub mod suppliers;

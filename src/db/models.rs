@@ -8,8 +8,8 @@ use crate::db::schema::{
     suppliers,
 };
 use crate::domain::{
-    CharacteristicId, Classification, InspectionId, InspectionLevel, Kind, LotId, Mode, PartId,
-    Source, Stage, SupplierId,
+    CharacteristicId, Classification, GoldenSampleRevisionId, InspectionId, InspectionLevel, Kind,
+    LotId, Mode, PartId, Source, Stage, SupplierId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -127,6 +127,7 @@ pub struct Inspection {
     pub reason: Option<String>,
     pub body_sha256: String,
     pub recorded_at: DateTime<Utc>,
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
 }
 
 #[derive(Debug, Insertable)]
@@ -141,6 +142,7 @@ pub struct NewInspection<'a> {
     pub supersedes: Option<InspectionId>,
     pub reason: Option<&'a str>,
     pub body_sha256: &'a str,
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

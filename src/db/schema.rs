@@ -1,6 +1,16 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    attribute_result_photos (inspection_id, unit_index, characteristic_id, photo_id) {
+        inspection_id -> Uuid,
+        unit_index -> Int4,
+        characteristic_id -> Uuid,
+        photo_id -> Uuid,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     attribute_results (inspection_id, unit_index, characteristic_id) {
         inspection_id -> Uuid,
         unit_index -> Int4,
@@ -29,6 +39,65 @@ diesel::table! {
         inspection_cost -> Nullable<Float8>,
         escape_cost -> Nullable<Float8>,
         one_defect_fatal -> Bool,
+    }
+}
+
+diesel::table! {
+    golden_sample_conditions (id) {
+        id -> Uuid,
+        golden_sample_id -> Uuid,
+        noted_by -> Text,
+        condition -> Text,
+        noted_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    golden_sample_photos (revision_id, photo_id) {
+        revision_id -> Uuid,
+        photo_id -> Uuid,
+        view -> Text,
+        added_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    golden_sample_references (revision_id, characteristic_id) {
+        revision_id -> Uuid,
+        characteristic_id -> Uuid,
+        value -> Float8,
+        measured_by -> Text,
+        measured_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    golden_sample_revisions (id) {
+        id -> Uuid,
+        golden_sample_id -> Uuid,
+        number -> Int4,
+        revision -> Text,
+        status -> Text,
+        description -> Text,
+        revalidation_due -> Date,
+        approved_by -> Nullable<Text>,
+        approved_at -> Nullable<Timestamptz>,
+        approval_comment -> Nullable<Text>,
+        approved_until -> Nullable<Timestamptz>,
+        retired_by -> Nullable<Text>,
+        retired_at -> Nullable<Timestamptz>,
+        retire_reason -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    golden_samples (id) {
+        id -> Uuid,
+        part_id -> Uuid,
+        code -> Text,
+        storage_location -> Text,
+        created_at -> Timestamptz,
     }
 }
 
@@ -65,6 +134,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         body_sha256 -> Text,
         recorded_at -> Timestamptz,
+        golden_sample_revision_id -> Nullable<Uuid>,
     }
 }
 
@@ -113,6 +183,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    photos (id) {
+        id -> Uuid,
+        sha256 -> Text,
+        content_type -> Text,
+        byte_size -> Int4,
+        width -> Int4,
+        height -> Int4,
+        bytes -> Bytea,
+        thumbnail_content_type -> Text,
+        thumbnail_width -> Int4,
+        thumbnail_height -> Int4,
+        thumbnail -> Bytea,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     suppliers (id) {
         id -> Uuid,
         name -> Text,
@@ -156,9 +243,18 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
 diesel::joinable!(characteristics -> parts (part_id));
+diesel::joinable!(golden_sample_conditions -> golden_samples (golden_sample_id));
+diesel::joinable!(golden_sample_photos -> golden_sample_revisions (revision_id));
+diesel::joinable!(golden_sample_photos -> photos (photo_id));
+diesel::joinable!(golden_sample_references -> characteristics (characteristic_id));
+diesel::joinable!(golden_sample_references -> golden_sample_revisions (revision_id));
+diesel::joinable!(golden_sample_revisions -> golden_samples (golden_sample_id));
+diesel::joinable!(golden_samples -> parts (part_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
+diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
 diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
@@ -176,8 +272,14 @@ diesel::joinable!(switching_states -> parts (part_id));
 diesel::joinable!(switching_states -> suppliers (supplier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    attribute_result_photos,
     attribute_results,
     characteristics,
+    golden_sample_conditions,
+    golden_sample_photos,
+    golden_sample_references,
+    golden_sample_revisions,
+    golden_samples,
     idempotency_keys,
     inspection_units,
     inspections,
@@ -185,6 +287,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lots,
     measurements,
     parts,
+    photos,
     suppliers,
     switching_events,
     switching_settings,

@@ -139,6 +139,20 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a golden-sample revision is in its life.
+    RevisionStatus {
+        /// Being prepared: photos and reference measurements may still be added.
+        Draft = "draft",
+        /// The reference production is judged against; at most one per golden sample.
+        Approved = "approved",
+        /// Was approved, replaced by a later approved revision.
+        Superseded = "superseded",
+        /// Taken out of use.
+        Retired = "retired",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,9 @@ mod enums;
 mod ids;
 mod values;
 
-pub use enums::{Classification, InspectionLevel, Kind, Mode, Source, Stage};
-pub use ids::{CharacteristicId, DecisionId, InspectionId, LotId, PartId, SupplierId};
+pub use enums::{Classification, InspectionLevel, Kind, Mode, RevisionStatus, Source, Stage};
+pub use ids::{
+    CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
+    InspectionId, LotId, PartId, PhotoId, SupplierId,
+};
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

@@ -171,6 +171,19 @@ impl ApiError {
         )
     }
 
+    /// A refused upload (413, 415 or 422) whose problem names the form field it came in.
+    pub fn refused_field(
+        status: StatusCode,
+        slug: &'static str,
+        field: &str,
+        detail: impl Into<String>,
+    ) -> Self {
+        let detail = detail.into();
+        let mut err = Self::new(status, slug, title_static(status), detail.clone());
+        err.errors = vec![FieldError::new(field, detail)];
+        err
+    }
+
     /// 503 with Retry-After: the database cannot be reached right now.
     pub fn unavailable(cause: impl std::fmt::Display) -> Self {
         let mut err = Self::new(
@@ -239,6 +252,7 @@ fn title_static(status: StatusCode) -> &'static str {
         StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
         StatusCode::BAD_REQUEST => "The request could not be read",
+        StatusCode::UNPROCESSABLE_ENTITY => "The request has invalid fields",
         s if s.is_server_error() => "Server error",
         _ => "Request refused",
     }
@@ -293,6 +307,16 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
         "lots_part_id_supplier_id_lot_number_key",
         "lot_number",
         "this supplier already has a lot with this number for this part",
+    ),
+    (
+        "golden_samples_part_id_code_key",
+        "code",
+        "this part already has a golden sample with this code",
+    ),
+    (
+        "golden_sample_revisions_one_approved",
+        "revision",
+        "another revision of this golden sample was approved at the same moment; read it and retry",
     ),
     (
         "inspections_supersedes_key",

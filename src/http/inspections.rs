@@ -15,10 +15,14 @@ use super::lots::reference;
 use super::pagination::{Page, PageParams};
 use super::parts::not_found_as;
 use super::{AppState, db};
+use crate::db::golden_samples as golden_db;
 use crate::db::inspections::{self as inspections_db, InspectionRows};
 use crate::db::models::{self, AttributeResultRow, InspectionUnit, MeasurementRow};
 use crate::db::{characteristics as chars_db, lots as lots_db};
-use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, Source};
+use crate::domain::{
+    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, RevisionStatus,
+    Source,
+};
 
 mod check;
 pub mod import;
@@ -54,6 +58,11 @@ pub struct RecordInspection {
     pub supersedes: Option<InspectionId>,
     /// For a correction: why the earlier inspection is replaced. Required with `supersedes`.
     pub reason: Option<String>,
+    /// The golden-sample revision the units were judged against, when not the default:
+    /// a revision (approved, superseded or retired, never a draft) of a golden sample of
+    /// the lot's part. When omitted, the revision of the part's golden sample that was
+    /// approved at `inspected_at`, if any.
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
     /// The inspected units, each with its measurements and attribute results.
     pub units: Vec<UnitInput>,
 }
@@ -167,6 +176,7 @@ fn store(
             ));
         }
     }
+    let golden_sample_revision_id = judged_against(conn, req, &lot)?;
     let rows = rows_of(req);
     let new = models::NewInspection {
         id: req.id,
@@ -178,6 +188,7 @@ fn store(
         supersedes: req.supersedes,
         reason: req.reason.as_deref().map(str::trim),
         body_sha256: fingerprint,
+        golden_sample_revision_id,
     };
     match inspections_db::insert_new(conn, &new, &rows)? {
         Some(stored) => Ok((view::inspection(stored, rows, None), true)),
@@ -187,6 +198,34 @@ fn store(
             replay(conn, existing, fingerprint)
         }
     }
+}
+
+/// The golden-sample revision the inspection was judged against: the one named in the
+/// request, checked against the lot's part, or the one approved at `inspected_at`.
+fn judged_against(
+    conn: &mut diesel::PgConnection,
+    req: &RecordInspection,
+    lot: &models::Lot,
+) -> Result<Option<GoldenSampleRevisionId>, ApiError> {
+    const FIELD: &str = "golden_sample_revision_id";
+    let Some(id) = req.golden_sample_revision_id else {
+        return Ok(golden_db::approved_at(conn, lot.part_id, req.inspected_at)?);
+    };
+    let (revision, part) = golden_db::revision_by_id(conn, id)
+        .map_err(|e| reference(e, FIELD, "golden-sample revision", id))?;
+    if part != lot.part_id {
+        return Err(ApiError::invalid_field(
+            FIELD,
+            "the revision belongs to a golden sample of another part than the lot's",
+        ));
+    }
+    if revision.status == RevisionStatus::Draft {
+        return Err(ApiError::invalid_field(
+            FIELD,
+            "a draft revision is not a reference yet; approve it first",
+        ));
+    }
+    Ok(Some(id))
 }
 
 fn replay(

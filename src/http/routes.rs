@@ -14,8 +14,8 @@ use super::error::ApiError;
 use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
-    AppState, characteristics, decisions, health, inspections, lots, parts, sampling, statistics,
-    suppliers, switching,
+    AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts, photos,
+    sampling, statistics, suppliers, switching,
 };
 
 #[derive(OpenApi)]
@@ -36,6 +36,9 @@ use super::{
         (name = "decisions", description = "Lot decisions under ISO 2859-1 plans or full inspection; immutable revisions"),
         (name = "switching", description = "ISO 2859-1 switching rules per supplier, part and characteristic"),
         (name = "sampling", description = "Stateless sampling calculators: plans, OC curves, plan design"),
+        (name = "golden-samples", description = "Golden samples: the physical references of a part, \
+            with revisions, approval, reference measurements, photos and a condition log"),
+        (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -87,7 +90,20 @@ fn routed() -> UtoipaApp<
                 .service(switching::set_switching_settings)
                 .service(sampling::get_iso2859_plan)
                 .service(sampling::get_operating_characteristic)
-                .service(sampling::design_sampling_plan),
+                .service(sampling::design_sampling_plan)
+                .service(photos::upload_inspection_photo)
+                .service(golden_samples::create_golden_sample)
+                .service(golden_samples::get_golden_sample)
+                .service(golden_samples::list_part_golden_samples)
+                .service(golden_samples::record_golden_sample_condition)
+                .service(golden_samples::create_golden_sample_revision)
+                .service(golden_samples::record_reference_measurements)
+                .service(golden_samples::approve_golden_sample_revision)
+                .service(golden_samples::retire_golden_sample_revision)
+                .service(golden_samples::upload_golden_sample_photo)
+                .service(photos::get_photo)
+                .service(photos::get_photo_thumbnail)
+                .service(photos::compare_photos),
         )
 }
 

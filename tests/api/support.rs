@@ -250,12 +250,41 @@ where
         }
     }
 
+    /// Sends a request and keeps the body as bytes (photos).
+    pub async fn send_raw(&self, req: test::TestRequest) -> RawReply {
+        let res = test::call_service(&self.service, req.to_request()).await;
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = test::read_body(res).await.to_vec();
+        RawReply {
+            status,
+            headers,
+            body,
+        }
+    }
+
     pub async fn get(&self, uri: &str) -> Reply {
         self.call(Method::GET, uri, None).await
     }
 
     pub async fn post(&self, uri: &str, body: Value) -> Reply {
         self.call(Method::POST, uri, Some(body)).await
+    }
+}
+
+/// A response whose body is kept as bytes.
+pub struct RawReply {
+    pub status: StatusCode,
+    pub headers: actix_web::http::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl RawReply {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 }
 

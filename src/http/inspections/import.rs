@@ -144,6 +144,8 @@ pub fn parse(
         inspected_at: meta.inspected_at,
         supersedes: None,
         reason: None,
+        // A CSV import is judged against the revision approved at `inspected_at`.
+        golden_sample_revision_id: None,
         units,
     })
 }

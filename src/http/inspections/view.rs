@@ -6,7 +6,8 @@ use utoipa::ToSchema;
 
 use crate::db::inspections::InspectionRows;
 use crate::db::models::Inspection;
-use crate::domain::{CharacteristicId, InspectionId, LotId, Mode, Source};
+use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
+use crate::http::photos::PhotoLinks;
 
 /// A recorded inspection with all its units.
 #[derive(Debug, Serialize, ToSchema)]
@@ -32,6 +33,8 @@ pub struct InspectionView {
     pub superseded_by: Option<InspectionId>,
     /// When lotgate stored it (RFC 3339, UTC).
     pub recorded_at: DateTime<Utc>,
+    /// The golden-sample revision the units were judged against, if any.
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
     /// The inspected units in unit order.
     pub units: Vec<UnitView>,
 }
@@ -69,6 +72,8 @@ pub struct AttributeView {
     pub defects: i32,
     /// What was seen.
     pub note: Option<String>,
+    /// Photos of the defects, oldest first.
+    pub photos: Vec<PhotoLinks>,
 }
 
 /// An inspection in a list, without its units.
@@ -132,6 +137,12 @@ pub fn inspection(
                 pass: a.pass,
                 defects: a.defects,
                 note: a.note,
+                photos: rows
+                    .photos
+                    .iter()
+                    .filter(|(u, c, _)| *u == a.unit_index && *c == a.characteristic_id)
+                    .map(|(_, _, id)| PhotoLinks::of(*id))
+                    .collect(),
             });
         }
     }
@@ -146,6 +157,7 @@ pub fn inspection(
         reason: i.reason,
         superseded_by,
         recorded_at: i.recorded_at,
+        golden_sample_revision_id: i.golden_sample_revision_id,
         units,
     }
 }

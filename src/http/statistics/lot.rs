@@ -8,8 +8,14 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::view::{CapabilityView, Detail};
 use super::{SpecView, compute, spec_of, subgroup_param};
+use std::collections::HashMap;
+
+use crate::db::golden_samples as golden_db;
 use crate::db::{characteristics as chars_db, lots as lots_db, statistics as stats_db};
-use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, PartId, Source};
+use crate::domain::{
+    CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode,
+    PartId, Source,
+};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::parts::not_found_as;
@@ -47,11 +53,30 @@ pub struct CharacteristicStatistics {
     pub name: String,
     /// The specification the values were judged against.
     pub spec: SpecView,
+    /// The golden-sample reference the pooled mean is compared with: from the revision
+    /// the lot's latest inspection recorded, otherwise the one approved now. Absent when
+    /// that revision has no reference value for this characteristic.
+    pub golden_sample: Option<GoldenReferenceView>,
     /// Pooled over all current inspections of the lot, in inspection then unit order,
     /// with control-chart data.
     pub pooled: CapabilityView,
     /// Each current inspection on its own (summaries without chart data).
     pub per_inspection: Vec<InspectionStatistics>,
+}
+
+/// A reference value measured on a golden-sample revision.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct GoldenReferenceView {
+    /// The golden sample.
+    pub golden_sample_id: GoldenSampleId,
+    /// Its code, e.g. `GS-012`.
+    pub code: String,
+    /// The revision the value was measured on.
+    pub revision_id: GoldenSampleRevisionId,
+    /// Its letter.
+    pub revision: String,
+    /// The reference value, in the characteristic's unit.
+    pub value: f64,
 }
 
 /// Statistics of one characteristic in one inspection.
@@ -65,6 +90,9 @@ pub struct InspectionStatistics {
     pub mode: Mode,
     /// When it was carried out.
     pub inspected_at: DateTime<Utc>,
+    /// The golden-sample revision it was judged against; its reference value, if it has
+    /// one for this characteristic, is the `golden_reference` of these statistics.
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
     /// The statistics of its values.
     pub statistics: CapabilityView,
 }
@@ -88,16 +116,28 @@ pub async fn get_lot_statistics(
 ) -> Result<web::Json<LotStatistics>, ApiError> {
     let lot_id = path.into_inner();
     let subgroup = subgroup_param(query.0.subgroup_size)?;
-    let (lot, chars, inspections) = db(&state, move |conn| {
+    let (lot, chars, inspections, golden, judged) = db(&state, move |conn| {
         let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
         let chars = chars_db::of_part(conn, lot.part_id)?;
-        Ok((lot, chars, stats_db::lot_measurements(conn, lot_id)?))
+        let inspections = stats_db::lot_measurements(conn, lot_id)?;
+        let revisions: Vec<GoldenSampleRevisionId> = inspections
+            .iter()
+            .filter_map(|(i, _)| i.golden_sample_revision_id)
+            .collect();
+        let judged: HashMap<(GoldenSampleRevisionId, CharacteristicId), f64> =
+            golden_db::references(conn, &revisions)?
+                .into_iter()
+                .map(|r| ((r.revision_id, r.characteristic_id), r.value))
+                .collect();
+        let golden = golden_db::reference_values_for_lot(conn, lot_id)?;
+        Ok((lot, chars, inspections, golden, judged))
     })
     .await?;
     let stats = web::block(move || -> Result<_, ApiError> {
         let mut out = Vec::new();
         for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
-            let spec = spec_of(c, None);
+            let reference = golden.get(&c.id);
+            let spec = spec_of(c, reference.map(|(_, value)| *value));
             let mut pooled = Vec::new();
             let mut per_inspection = Vec::new();
             for (inspection, rows) in &inspections {
@@ -109,15 +149,18 @@ pub async fn get_lot_statistics(
                 if values.is_empty() {
                     continue;
                 }
-                let report = compute(&values, &spec, subgroup)?;
+                let revision = inspection.golden_sample_revision_id;
+                let own = spec_of(c, revision.and_then(|r| judged.get(&(r, c.id)).copied()));
+                let report = compute(&values, &own, subgroup)?;
                 per_inspection.push(InspectionStatistics {
                     inspection_id: inspection.id,
                     source: inspection.source,
                     mode: inspection.mode,
                     inspected_at: inspection.inspected_at,
+                    golden_sample_revision_id: revision,
                     statistics: CapabilityView::from_report(
                         report,
-                        spec.golden_sample,
+                        own.golden_sample,
                         Detail::SUMMARY,
                     ),
                 });
@@ -128,6 +171,13 @@ pub async fn get_lot_statistics(
                 characteristic_id: c.id,
                 name: c.name.clone(),
                 spec: c.into(),
+                golden_sample: reference.map(|(r, value)| GoldenReferenceView {
+                    golden_sample_id: r.golden_sample_id,
+                    code: r.code.clone(),
+                    revision_id: r.revision_id,
+                    revision: r.revision.clone(),
+                    value: *value,
+                }),
                 pooled: CapabilityView::from_report(report, spec.golden_sample, Detail::CHART),
                 per_inspection,
             });

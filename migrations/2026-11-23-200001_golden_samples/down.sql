@@ -1,0 +1,11 @@
+ALTER TABLE inspections DISABLE TRIGGER inspections_append_only;
+DROP INDEX inspections_by_golden_sample_revision;
+ALTER TABLE inspections DROP COLUMN golden_sample_revision_id;
+ALTER TABLE inspections ENABLE TRIGGER inspections_append_only;
+DROP TABLE attribute_result_photos;
+DROP TABLE golden_sample_photos;
+DROP TABLE golden_sample_references;
+DROP TABLE golden_sample_revisions;
+DROP TABLE golden_sample_conditions;
+DROP TABLE golden_samples;
+DROP TABLE photos;
