@@ -120,6 +120,58 @@ pub struct PlanView {
     pub rejection_number: u32,
     /// True when the table's sample size reaches the lot size: every unit is inspected.
     pub full_inspection: bool,
+    /// The double sampling plan (Tables III-A/III-B), present only when `scheme=double` was
+    /// asked for; the fields above then hold the corresponding single plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub double: Option<DoublePlanView>,
+}
+
+/// An ISO 2859-1 double sampling plan (Table III-A normal, III-B tightened).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"table": "III-A", "code_letter": "J", "first_sample_size": 50,
+    "second_sample_size": 50, "first_acceptance_number": 0, "first_rejection_number": 3,
+    "second_acceptance_number": 3, "second_rejection_number": 4, "full_inspection": false}))]
+pub struct DoublePlanView {
+    /// Master table used: III-A (normal) or III-B (tightened).
+    pub table: String,
+    /// Code letter of the double plan used, after following the table's arrows.
+    pub code_letter: String,
+    /// First sample size n1.
+    pub first_sample_size: u64,
+    /// Second sample size n2 (= n1); the cumulative sample is n1 + n2.
+    pub second_sample_size: u64,
+    /// Ac1: accept on the first sample with at most this many nonconforming.
+    pub first_acceptance_number: u32,
+    /// Re1: reject on the first sample when this many are found; between Ac1 and Re1, take
+    /// the second sample.
+    pub first_rejection_number: u32,
+    /// Ac2: accept when both samples together hold at most this many nonconforming.
+    pub second_acceptance_number: u32,
+    /// Re2: reject when both samples together hold this many.
+    pub second_rejection_number: u32,
+    /// True when the cumulative sample n1 + n2 reaches the lot size: every unit is inspected
+    /// and the lot is judged by Ac2/Re2.
+    pub full_inspection: bool,
+}
+
+impl DoublePlanView {
+    pub fn new(plan: &sampling::DoublePlan) -> Self {
+        DoublePlanView {
+            table: match plan.severity {
+                sampling::Severity::Tightened => "III-B",
+                _ => "III-A",
+            }
+            .into(),
+            code_letter: plan.plan_code_letter.as_str().into(),
+            first_sample_size: plan.first_sample_size,
+            second_sample_size: plan.second_sample_size,
+            first_acceptance_number: plan.first_acceptance_number,
+            first_rejection_number: plan.first_rejection_number,
+            second_acceptance_number: plan.second_acceptance_number,
+            second_rejection_number: plan.second_rejection_number,
+            full_inspection: plan.full_inspection,
+        }
+    }
 }
 
 impl PlanView {
@@ -140,6 +192,7 @@ impl PlanView {
             acceptance_number: plan.acceptance_number,
             rejection_number: plan.rejection_number,
             full_inspection: plan.full_inspection,
+            double: None,
         }
     }
 }

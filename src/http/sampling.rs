@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, responses};
 use super::extract::QueryParams;
 use super::validate::Checks;
-use crate::decision::types::{PlanSeverity, PlanView, table_level};
+use crate::decision::types::{DoublePlanView, PlanSeverity, PlanView, table_level};
 use crate::domain::{Aql, InspectionLevel};
 
 /// Most points an OC request may ask for.
@@ -35,14 +35,27 @@ pub struct PlanQuery {
     /// Severity: normal (Table II-A, default), tightened (II-B) or reduced (II-C).
     #[param(example = "normal")]
     pub severity: Option<PlanSeverity>,
+    /// Sampling scheme: single (default) or double (Tables III-A/III-B; not for reduced).
+    #[param(example = "single")]
+    pub scheme: Option<PlanScheme>,
 }
 
-/// Look up the ISO 2859-1 single sampling plan for a lot.
+/// Single or double sampling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanScheme {
+    /// One sample (Tables II-A/B/C).
+    Single,
+    /// Up to two samples of equal size (Tables III-A/B).
+    Double,
+}
+
+/// Look up the ISO 2859-1 single (or double) sampling plan for a lot.
 #[utoipa::path(
     tag = "sampling",
     params(PlanQuery),
     responses(
-        (status = 200, description = "The plan, after following the table's arrows", body = PlanView),
+        (status = 200, description = "The plan, after following the table's arrows; with `scheme=double` also the double plan", body = PlanView),
         (status = 422, response = responses::Unprocessable),
         (status = 503, response = responses::Unavailable),
     )
@@ -73,7 +86,19 @@ pub async fn get_iso2859_plan(
         severity.table(),
     )
     .map_err(|e| ApiError::invalid_field("aql", e))?;
-    Ok(web::Json(PlanView::new(&plan, level, severity)))
+    let mut view = PlanView::new(&plan, level, severity);
+    if q.scheme == Some(PlanScheme::Double) {
+        // A "*" cell or the reduced table has no double plan: the field to change is `scheme`.
+        let double = sampling::double_sampling_plan(
+            q.lot_size as u64,
+            table_level(level),
+            q.aql,
+            severity.table(),
+        )
+        .map_err(|e| ApiError::invalid_field("scheme", e))?;
+        view.double = Some(DoublePlanView::new(&double));
+    }
+    Ok(web::Json(view))
 }
 
 /// Probability model of the number of defectives in the sample.

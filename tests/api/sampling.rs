@@ -232,3 +232,98 @@ async fn refuses_an_ltpd_not_above_the_aql_and_a_risk_outside_zero_and_one() {
     fields.sort();
     assert_eq!(fields, ["beta", "ltpd"]);
 }
+
+#[actix_web::test]
+async fn looks_up_a_double_plan_when_the_scheme_is_double() {
+    let app = app().await;
+
+    // Table I: 1000 units at level II -> J; ISO 2859-1 Table III-A, J under AQL 1.0 (single
+    // 2/3 in II-A): n1 = n2 = 50, Ac1 0, Re1 3, Ac2 3, Re2 4 (crates/sampling/tests/data/
+    // egtools_iso2859_1_1999_double_resolved.tsv and z14_aqlschemes_double_resolved.tsv agree).
+    let reply = app
+        .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&scheme=double")
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let d = &reply.body["double"];
+    assert_eq!(d["table"], "III-A");
+    assert_eq!(d["code_letter"], "J");
+    assert_eq!(d["first_sample_size"], 50);
+    assert_eq!(d["second_sample_size"], 50);
+    assert_eq!(d["first_acceptance_number"], 0);
+    assert_eq!(d["first_rejection_number"], 3);
+    assert_eq!(d["second_acceptance_number"], 3);
+    assert_eq!(d["second_rejection_number"], 4);
+    assert_eq!(d["full_inspection"], false);
+    // The single plan of the same lot stays beside it.
+    assert_eq!(reply.body["sample_size"], 80);
+}
+
+#[actix_web::test]
+async fn looks_up_a_tightened_double_plan_from_table_iii_b() {
+    let app = app().await;
+
+    // Table I: 1000 units at level II -> J; Table III-B, J under AQL 6.5 (single 8/9 in II-B):
+    // ISO 2859-1 n1 = 50, 4/7 and 10/11 (EGTools; MIL-STD-105E prints 3/7 and 11/12).
+    let reply = app
+        .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=6.5&severity=tightened&scheme=double")
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let d = &reply.body["double"];
+    assert_eq!(d["table"], "III-B");
+    assert_eq!(d["first_sample_size"], 50);
+    assert_eq!(
+        [
+            &d["first_acceptance_number"],
+            &d["first_rejection_number"],
+            &d["second_acceptance_number"],
+            &d["second_rejection_number"]
+        ],
+        [4, 7, 10, 11]
+    );
+}
+
+#[actix_web::test]
+async fn a_single_plan_has_no_double_object() {
+    let app = app().await;
+
+    let reply = app
+        .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&scheme=single")
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.body.get("double").is_none(), "{}", reply.body);
+}
+
+#[actix_web::test]
+async fn refuses_an_unknown_scheme_naming_it() {
+    let app = app().await;
+
+    let reply = app
+        .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&scheme=triple")
+        .await;
+
+    reply.assert_problem(422);
+    assert_eq!(reply.error_fields(), ["scheme"]);
+}
+
+#[actix_web::test]
+async fn refuses_double_sampling_where_the_table_says_use_single_naming_the_scheme() {
+    let app = app().await;
+
+    // III-A J under AQL 0.15 is "*" (II-A prints 0/1): use the single sampling plan.
+    let star = app
+        .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=0.15&scheme=double")
+        .await;
+    let reduced = app
+        .get(
+            "/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&severity=reduced&scheme=double",
+        )
+        .await;
+
+    star.assert_problem(422);
+    assert_eq!(star.error_fields(), ["scheme"]);
+    reduced.assert_problem(422);
+    assert_eq!(reduced.error_fields(), ["scheme"]);
+}

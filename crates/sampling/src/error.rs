@@ -28,6 +28,20 @@ pub enum SamplingError {
         aql_percent: f64,
         table: &'static str,
     },
+    /// The double sampling table has "*" here: use the corresponding single sampling plan.
+    #[error(
+        "Table {table} has no double plan for code letter {letter} at AQL {aql_percent} (\"*\"): use the corresponding single sampling plan"
+    )]
+    UseSingleSampling {
+        letter: String,
+        aql_percent: f64,
+        table: &'static str,
+    },
+    /// The double sampling table is not available (reduced inspection, Table III-C).
+    #[error(
+        "double sampling Table {table} is not available; use single sampling for reduced inspection"
+    )]
+    DoubleTableNotAvailable { table: &'static str },
     /// A fraction (fraction defective, AQL, LTPD) outside [0, 1].
     #[error("{name} must be a fraction between 0 and 1, got {value}")]
     FractionOutOfRange { name: &'static str, value: f64 },

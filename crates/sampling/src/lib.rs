@@ -2,6 +2,7 @@
 //!
 //! * [`tables`]: ISO 2859-1:1999 Table I (sample-size code letters) and the single
 //!   sampling master tables II-A (normal), II-B (tightened) and II-C (reduced).
+//! * [`double`]: double sampling plans (Tables III-A, III-B) and their verdict.
 //! * [`plan`]: lot size + inspection level + AQL + severity -> sampling plan.
 //! * [`oc`]: operating characteristic, AOQ, AOQL and ATI of a single plan.
 //! * [`design`]: a single plan from AQL/LTPD and the producer's/consumer's risks.
@@ -11,6 +12,7 @@
 
 pub mod decision;
 pub mod design;
+pub mod double;
 mod error;
 pub mod oc;
 pub mod plan;
@@ -22,6 +24,10 @@ pub use decision::{
     CharacteristicContext, Classification, InspectionDecision, InspectionMode, choose_inspection,
 };
 pub use design::{DesignedPlan, design_plan};
+pub use double::{
+    DoubleMasterPlan, DoublePlan, DoubleVerdict, double_master_plan, double_sampling_plan,
+    double_verdict,
+};
 pub use error::SamplingError;
 pub use oc::{Aoql, OcModel, OcPoint, aoql, default_grid, oc_curve, probability_of_acceptance};
 pub use plan::{
@@ -31,5 +37,5 @@ pub use plan::{
 pub use switching::{
     InspectionState, LotOutcome, SwitchingSettings, SwitchingState, Transition, next_state,
 };
-pub use tables::{Aql, CodeLetter, InspectionLevel, Severity, TableCell, code_letter};
+pub use tables::{Aql, CodeLetter, DoubleCell, InspectionLevel, Severity, TableCell, code_letter};
 pub use verdict::{LotPlan, Verdict, VerdictResult, characteristic_verdict, lot_verdict};

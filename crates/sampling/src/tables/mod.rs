@@ -2,8 +2,10 @@
 //!
 //! Table I (sample-size code letters) lives here; the single sampling master tables
 //! II-A, II-B and II-C live in [`normal`], [`tightened`] and [`reduced`]. The sources
-//! each table was cross-checked against are named beside the data.
+//! each table was cross-checked against are named beside the data. The double sampling master
+//! tables III-A and III-B live in [`double`].
 
+mod double;
 mod normal;
 mod reduced;
 mod tightened;
@@ -295,4 +297,55 @@ const fn p(acceptance_number: u32, rejection_number: u32) -> TableCell {
         acceptance_number,
         rejection_number,
     }
+}
+
+/// One cell of a double sampling master table (III-A, III-B), as printed in the standard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DoubleCell {
+    /// A double plan: first sample judged by Ac1/Re1, the cumulative count of both samples by
+    /// Ac2/Re2.
+    Plan {
+        first_acceptance_number: u32,
+        first_rejection_number: u32,
+        second_acceptance_number: u32,
+        second_rejection_number: u32,
+    },
+    /// "*": use the corresponding single sampling plan.
+    UseSingle,
+    /// "Use the first sampling plan below the arrow."
+    ArrowDown,
+    /// "Use the first sampling plan above the arrow."
+    ArrowUp,
+    /// No entry (row S of Table III-B).
+    Blank,
+}
+
+/// The cell of a double sampling master table; `None` when the table has no such row, or for
+/// reduced inspection (Table III-C is not transcribed).
+pub fn double_table_cell(severity: Severity, letter: CodeLetter, aql: Aql) -> Option<DoubleCell> {
+    let table: &[[DoubleCell; 26]] = match severity {
+        Severity::Normal => &double::DOUBLE_NORMAL,
+        Severity::Tightened => &double::DOUBLE_TIGHTENED,
+        Severity::Reduced => return None,
+    };
+    table.get(letter.index()).map(|row| row[aql.index()])
+}
+
+/// Number of rows of a double master table (16 for III-A, 17 for III-B, 0 for reduced).
+pub fn double_row_count(severity: Severity) -> usize {
+    match severity {
+        Severity::Normal => double::DOUBLE_NORMAL.len(),
+        Severity::Tightened => double::DOUBLE_TIGHTENED.len(),
+        Severity::Reduced => 0,
+    }
+}
+
+/// First (and second) sample size of a code letter in Tables III-A and III-B: the single
+/// sample size of the letter before it (B = 2 ... R = 1250, S = 2000); `None` for A, which has
+/// no double plan.
+pub fn first_sample_size(letter: CodeLetter) -> Option<u64> {
+    letter
+        .index()
+        .checked_sub(1)
+        .map(|previous| sample_size(CodeLetter::ALL[previous]))
 }
