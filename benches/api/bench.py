@@ -8,6 +8,7 @@ its baseline on the same machine, one after the other:
   record_inspection   wrk POSTs (1 unit, 10 measurements)   vs pgbench record_inspection.sql
   record, paced       wrk at half the 4-client maximum rate (latency at a fixed rate)
   get_lot_statistics  wrk GETs (lot of 1,250 measurements)  vs pgbench lot_statistics.sql
+  get_lot_decision    wrk GETs (the same lot, decided)      vs pgbench lot_decision.sql
   bulk import         POST 100,000 measurements as CSV      vs psql \\copy of the same rows
 
 and prints throughput, p50/p99 latency, lotgate's memory and the ratio to the baseline.
@@ -147,6 +148,11 @@ def run_cases(pid, conninfo, work):
         base = pgbench("lot_statistics.sql", 4, SECONDS, conninfo, {"lot": stats_lot, "part": part})
         mine = wrk("get.lua", 4, SECONDS, {"PATH_TO_GET": f"/api/v1/lots/{stats_lot}/statistics"})
         rows.append((f"get_lot_statistics ({1250 * scale:,} values), 4 clients", *mine, *base,
+                     f"{rss_kib(pid, 'VmHWM') / 1024:.1f} MiB"))
+        api("POST", f"/api/v1/lots/{stats_lot}/decision", {})
+        base = pgbench("lot_decision.sql", 4, SECONDS, conninfo, {"lot": stats_lot})
+        mine = wrk("get.lua", 4, SECONDS, {"PATH_TO_GET": f"/api/v1/lots/{stats_lot}/decision"})
+        rows.append((f"get_lot_decision ({1250 * scale:,} values), 4 clients", *mine, *base,
                      f"{rss_kib(pid, 'VmHWM') / 1024:.1f} MiB"))
 
     rows.append(bulk_import(pid, conninfo, work, part, supplier, chars))

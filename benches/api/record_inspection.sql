@@ -7,9 +7,13 @@ SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at F
 SELECT id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at FROM inspections WHERE id = :iid;
 SELECT id, part_id, name, kind, unit, nominal, lsl, usl, classification, aql, inspection_level, destructive, created_at
   FROM characteristics WHERE part_id = :part ORDER BY created_at, id;
-INSERT INTO inspections (id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256)
+SELECT r.id FROM golden_sample_revisions r JOIN golden_samples g ON g.id = r.golden_sample_id
+  WHERE g.part_id = :part AND r.approved_at <= '2026-11-20T09:15:00Z'
+    AND (r.approved_until IS NULL OR r.approved_until > '2026-11-20T09:15:00Z')
+  ORDER BY r.approved_at DESC LIMIT 1;
+INSERT INTO inspections (id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, golden_sample_revision_id)
   VALUES (:iid, :lot, 'factory', 'sampling', 'bench', '2026-11-20T09:15:00Z', NULL, NULL,
-          'bench-fingerprint-0000000000000000000000000000000000000000000000000000000000')
+          'bench-fingerprint-0000000000000000000000000000000000000000000000000000000000', NULL)
   ON CONFLICT (id) DO NOTHING
   RETURNING id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at;
 INSERT INTO inspection_units (inspection_id, unit_index, serial) VALUES (:iid, 1, 'B-1');

@@ -70,6 +70,24 @@ pub fn get(conn: &mut PgConnection, lot: LotId, revision: Option<i32>) -> QueryR
     query.first(conn)
 }
 
+/// Only the stored decision document of one revision (or the latest): what
+/// `get_lot_decision` answers, without the inputs snapshot.
+pub fn decision_json(
+    conn: &mut PgConnection,
+    lot: LotId,
+    revision: Option<i32>,
+) -> QueryResult<serde_json::Value> {
+    let mut query = lot_decisions::table
+        .filter(lot_decisions::lot_id.eq(lot))
+        .select(lot_decisions::decision)
+        .order(lot_decisions::revision.desc())
+        .into_boxed();
+    if let Some(r) = revision {
+        query = query.filter(lot_decisions::revision.eq(r));
+    }
+    query.first(conn)
+}
+
 /// The latest decision (as stored JSON) of every decided lot of a supplier and part, in
 /// lot order: production date, then lot id.
 pub fn latest_of_stream(

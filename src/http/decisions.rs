@@ -237,22 +237,29 @@ pub async fn get_lot_decision(
     state: web::Data<AppState>,
     path: web::Path<LotId>,
     query: QueryParams<DecisionQuery>,
-) -> Result<web::Json<LotDecisionView>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let revision = query.0.revision;
     if revision.is_some_and(|r| r < 1) {
         return Err(ApiError::invalid_field("revision", "revisions start at 1"));
     }
-    let row = db(&state, move |conn| {
-        lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
-        decisions_db::get(conn, lot_id, revision).map_err(|e| match e {
-            diesel::result::Error::NotFound => match revision {
-                Some(r) => ApiError::not_found("decision revision", format!("{r} of lot {lot_id}")),
-                None => ApiError::not_found("decision for the lot", lot_id),
-            },
-            other => other.into(),
-        })
+    // The stored document is the response: served as stored, one query on the hot path;
+    // the lot is looked up only to tell a missing lot from an undecided one.
+    let decision = db(&state, move |conn| {
+        match decisions_db::decision_json(conn, lot_id, revision) {
+            Ok(decision) => Ok(decision),
+            Err(diesel::result::Error::NotFound) => {
+                lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+                Err(match revision {
+                    Some(r) => {
+                        ApiError::not_found("decision revision", format!("{r} of lot {lot_id}"))
+                    }
+                    None => ApiError::not_found("decision for the lot", lot_id),
+                })
+            }
+            Err(other) => Err(other.into()),
+        }
     })
     .await?;
-    Ok(web::Json(parse(row.decision)?))
+    Ok(HttpResponse::Ok().json(decision))
 }
