@@ -36,7 +36,7 @@ pub struct PlanQuery {
     #[param(example = "normal")]
     pub severity: Option<PlanSeverity>,
     /// Sampling scheme: single (default) or double (Tables III-A/III-B; not for reduced).
-    #[param(example = "single")]
+    #[param(example = "single", inline)]
     pub scheme: Option<PlanScheme>,
 }
 
