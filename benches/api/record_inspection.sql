@@ -4,7 +4,6 @@
 SELECT gen_random_uuid() AS iid \gset
 BEGIN;
 SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at FROM lots WHERE id = :lot;
-SELECT id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at FROM inspections WHERE id = :iid;
 SELECT id, part_id, name, kind, unit, nominal, lsl, usl, classification, aql, inspection_level, destructive, created_at
   FROM characteristics WHERE part_id = :part ORDER BY created_at, id;
 SELECT r.id FROM golden_sample_revisions r JOIN golden_samples g ON g.id = r.golden_sample_id

@@ -161,9 +161,6 @@ fn store(
     fingerprint: &str,
 ) -> Result<(InspectionView, bool), ApiError> {
     let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
-    if let Ok(existing) = inspections_db::get(conn, req.id) {
-        return replay(conn, existing, fingerprint);
-    }
     let kinds: HashMap<CharacteristicId, Kind> = chars_db::of_part(conn, lot.part_id)?
         .into_iter()
         .map(|c| (c.id, c.kind))
@@ -195,7 +192,8 @@ fn store(
     };
     match inspections_db::insert_new(conn, &new, &rows)? {
         Some(stored) => Ok((view::inspection(stored, rows, None), true)),
-        // Another request with this id committed between our look-up and our insert.
+        // An inspection with this id is stored already (a retry, or a concurrent twin):
+        // INSERT ... ON CONFLICT (id) DO NOTHING wrote nothing, so answer with it.
         None => {
             let existing = inspections_db::get(conn, req.id)?;
             replay(conn, existing, fingerprint)

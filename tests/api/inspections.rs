@@ -318,3 +318,22 @@ async fn lists_a_lots_inspections_with_their_unit_counts() {
     assert_eq!(reply.body["items"][0]["unit_count"], 3);
     assert_eq!(reply.body["items"][0]["source"], "factory");
 }
+
+#[actix_web::test]
+async fn a_retried_correction_is_stored_once() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let uri = format!("/api/v1/lots/{}/inspections", f.lot_id);
+    app.post(&uri, inspection(&f, ID, 2)).await;
+    let mut fix = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 2);
+    fix["supersedes"] = json!(ID);
+    fix["reason"] = json!("wrong gauge");
+
+    let first = app.post(&uri, fix.clone()).await;
+    let retry = app.post(&uri, fix).await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(retry.status, 200, "{}", retry.body);
+    assert_eq!(retry.body["supersedes"], ID);
+    assert_eq!(count(&app.db, "inspections"), 2);
+}
