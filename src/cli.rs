@@ -67,6 +67,45 @@ enum Command {
     },
     /// Import an inspection of a lot from a CSV export (unit,serial,<characteristic>...).
     Import(ImportArgs),
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token and print it as the last line (it is shown only this once).
+    Create {
+        /// Who holds it: a person's name or a device's label.
+        #[arg(long)]
+        name: String,
+        /// inspector, reviewer or admin.
+        #[arg(long)]
+        role: String,
+        /// person or device.
+        #[arg(long, default_value = "person")]
+        holder: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+    /// Revoke a token; it fails on its next request.
+    Revoke {
+        /// Id of the token (from `lotgate token list`).
+        #[arg(long)]
+        id: uuid::Uuid,
+        /// Why, for the audit trail.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Recompute the audit trail's hash chain; exits non-zero at the first broken row.
+    Verify,
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +189,24 @@ pub fn run() -> Result<(), BoxError> {
             Ok(())
         }),
         Command::Import(args) => with_database(&cli.database, |url| import(url, &args)),
+        Command::Token(command) => with_database(&cli.database, |url| token(url, command)),
+        Command::Audit(AuditCommand::Verify) => with_database(&cli.database, |url| {
+            migrate(url)?;
+            let mut conn = PgConnection::establish(url)?;
+            match db::audit::verify(&mut conn)? {
+                Ok(chain) => {
+                    println!(
+                        "audit trail intact: {} row(s), last hash {}",
+                        chain.rows,
+                        crate::audit::hex(&chain.last_hash)
+                    );
+                    Ok(())
+                }
+                Err(broken) => {
+                    Err(format!("audit trail broken at row {}: {}", broken.seq, broken.why).into())
+                }
+            }
+        }),
         Command::Restore { from } => with_database(&cli.database, |url| {
             let mut conn = PgConnection::establish(url)?;
             crate::operations::restore(&mut conn, url, &from)?;
@@ -185,6 +242,74 @@ pub fn ensure_database(cluster: &EmbeddedPostgres, name: &str) -> Result<(), Box
     .get_result(&mut conn)?;
     if !exists {
         diesel::sql_query(format!("CREATE DATABASE \"{name}\"")).execute(&mut conn)?;
+    }
+    Ok(())
+}
+
+fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
+    use crate::auth::{Principal, new_secret};
+    use crate::db::tokens as tokens_db;
+    use crate::domain::{Role, TokenHolder, TokenId};
+    use crate::http::tokens::audit_value;
+    migrate(url)?;
+    let mut conn = PgConnection::establish(url)?;
+    match command {
+        TokenCommand::Create { name, role, holder } => {
+            let role: Role = role.parse()?;
+            let holder: TokenHolder = holder.parse()?;
+            if name.trim().is_empty() || name.chars().count() > 200 {
+                return Err("--name must be 1 to 200 characters".into());
+            }
+            let secret = new_secret()?;
+            let new = tokens_db::NewToken {
+                id: TokenId::new_random(),
+                name: name.trim(),
+                holder,
+                role,
+                token_sha256: &secret.sha256,
+                created_by: None,
+            };
+            let by = Principal::command_line("lotgate token create");
+            let token = tokens_db::issue(&mut conn, &by, &new, audit_value)?;
+            eprintln!(
+                "created {} token {} for {}; it is shown only now:",
+                token.role, token.id, token.name
+            );
+            println!("{}", secret.secret);
+        }
+        TokenCommand::List => {
+            for t in tokens_db::list(&mut conn)? {
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {}", at.to_rfc3339()),
+                    None => "active".into(),
+                };
+                let used = t.last_used_at.map_or_else(
+                    || "never used".into(),
+                    |at| format!("last used {}", at.to_rfc3339()),
+                );
+                println!(
+                    "{}  {:<9} {:<6} {}  ({state}, {used})",
+                    t.id, t.role, t.holder, t.name
+                );
+            }
+        }
+        TokenCommand::Revoke { id, reason } => {
+            let by = Principal::command_line("lotgate token revoke");
+            match tokens_db::revoke_audited(
+                &mut conn,
+                &by,
+                TokenId(id),
+                reason.as_deref(),
+                audit_value,
+            ) {
+                Ok(Some(t)) => println!("revoked token {} of {}", t.id, t.name),
+                Ok(None) => return Err(format!("token {id} was already revoked").into()),
+                Err(diesel::result::Error::NotFound) => {
+                    return Err(format!("no token with id {id}").into());
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
     }
     Ok(())
 }
@@ -264,8 +389,12 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
         Duration::from_secs(1),
         Some(timeout),
     )?;
-    if args.demo && crate::demo::load(&pool)? {
-        log::info!("demo data loaded");
+    let mut demo_tokens = Vec::new();
+    if args.demo {
+        if crate::demo::load(&pool)? {
+            log::info!("demo data loaded");
+        }
+        demo_tokens = crate::demo::demo_tokens(&pool)?;
     }
     expire_idempotency_keys(pool.clone());
     let state = AppState {
@@ -280,6 +409,17 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
     }
     let server = server.bind(args.bind)?;
     log::info!("lotgate serving http://{} (API docs at /docs)", args.bind);
+    if !demo_tokens.is_empty() {
+        println!("demo tokens (new at every start with --demo; the previous ones are revoked):");
+        for (role, secret) in &demo_tokens {
+            println!("  {:<9}  {secret}", role.as_str());
+        }
+        let (_, admin) = &demo_tokens[demo_tokens.len() - 1];
+        println!(
+            "try: curl -H 'Authorization: Bearer {admin}' http://{}/api/v1/lots",
+            args.bind
+        );
+    }
     actix_web::rt::System::new().block_on(server.run())?;
     Ok(())
 }

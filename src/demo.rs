@@ -11,8 +11,12 @@ use diesel::prelude::*;
 use lotgate_imaging::demo::{DemoPart, draw_demo_part, encode_jpeg};
 use serde_json::{Value, json};
 
+use crate::auth::{Principal, new_secret};
 use crate::db::PgPool;
 use crate::db::schema::parts;
+use crate::db::tokens as tokens_db;
+use crate::domain::{Role, TokenHolder, TokenId};
+use crate::http::tokens::audit_value;
 use crate::http::{AppState, build_app};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -34,16 +38,71 @@ pub fn load(pool: &PgPool) -> Result<bool, BoxError> {
         pool: pool.clone(),
         json_limit: 16 * 1024 * 1024,
     };
-    actix_web::rt::System::new().block_on(post_all(state, demo))?;
+    // The demo goes in through the API under a token of its own, revoked when done, so
+    // the audit trail shows who made the demo records.
+    let loader = Principal::command_line("lotgate demo");
+    let (token, secret) = issue(pool, &loader, "demo loader", Role::Admin)?;
+    let loaded = actix_web::rt::System::new().block_on(post_all(state, demo, &secret));
+    let mut conn = pool.get()?;
+    tokens_db::revoke_audited(&mut conn, &loader, token, Some("demo loaded"), audit_value)?;
+    loaded?;
     Ok(true)
 }
 
-async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
+/// Creates a token of `role` for `name`.
+fn issue(
+    pool: &PgPool,
+    by: &Principal,
+    name: &str,
+    role: Role,
+) -> Result<(TokenId, String), BoxError> {
+    let secret = new_secret()?;
+    let new = tokens_db::NewToken {
+        id: TokenId::new_random(),
+        name,
+        holder: TokenHolder::Person,
+        role,
+        token_sha256: &secret.sha256,
+        created_by: None,
+    };
+    let token = tokens_db::issue(&mut *pool.get()?, by, &new, audit_value)?;
+    Ok((token.id, secret.secret))
+}
+
+/// One token per role for trying the demo, made at every start with `--demo`; the demo
+/// tokens of the start before are revoked.
+pub fn demo_tokens(pool: &PgPool) -> Result<Vec<(Role, String)>, BoxError> {
+    let by = Principal::command_line("lotgate serve --demo");
+    let mut conn = pool.get()?;
+    for old in tokens_db::list(&mut conn)? {
+        if old.revoked_at.is_none() && old.name.starts_with("demo ") && old.created_by.is_none() {
+            tokens_db::revoke_audited(
+                &mut conn,
+                &by,
+                old.id,
+                Some("new demo tokens"),
+                audit_value,
+            )?;
+        }
+    }
+    drop(conn);
+    Role::ALL
+        .iter()
+        .map(|role| {
+            let (_, secret) = issue(pool, &by, &format!("demo {role}"), *role)?;
+            Ok((*role, secret))
+        })
+        .collect()
+}
+
+async fn post_all(state: AppState, mut demo: Value, token: &str) -> Result<(), BoxError> {
     let app = test::init_service(build_app(state)).await;
+    let bearer = format!("Bearer {token}");
     let post = |uri: String, body: Value| {
         test::TestRequest::default()
             .method(Method::POST)
             .uri(&uri)
+            .insert_header(("authorization", bearer.as_str()))
             .set_json(body)
             .to_request()
     };
@@ -93,7 +152,7 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
                 later.push((id.clone(), drawing, revision));
                 continue;
             }
-            let approved = golden_revision(&app, &id, drawing, revision).await?;
+            let approved = golden_revision(&app, &bearer, &id, drawing, revision).await?;
             judged_against.insert(part.clone(), approved["revision"]["id"].clone());
         }
     }
@@ -117,8 +176,20 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
             if let Some(revision) = &revision {
                 inspection["golden_sample_revision_id"] = revision.clone();
             }
-            let uri = format!("/api/v1/lots/{id}/inspections");
-            let res = test::call_service(&app, post(uri, inspection)).await;
+            // A correction goes to the inspection it corrects, with its reason.
+            let fields = inspection.as_object_mut();
+            let (supersedes, reason) = match fields {
+                Some(f) => (f.remove("supersedes"), f.remove("reason")),
+                None => (None, None),
+            };
+            let (uri, body) = match supersedes {
+                Some(Value::String(old)) => (
+                    format!("/api/v1/inspections/{old}/corrections"),
+                    json!({"reason": reason, "inspection": inspection}),
+                ),
+                _ => (format!("/api/v1/lots/{id}/inspections"), inspection),
+            };
+            let res = test::call_service(&app, post(uri, body)).await;
             if res.status() != StatusCode::CREATED {
                 let body = test::read_body(res).await;
                 return Err(format!(
@@ -134,6 +205,7 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
         let decision = test::TestRequest::default()
             .method(Method::POST)
             .uri(&uri)
+            .insert_header(("authorization", bearer.as_str()))
             .to_request();
         expect_created(
             test::call_service(&app, decision).await.status(),
@@ -141,7 +213,7 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
         )?;
     }
     for (id, drawing, revision) in later {
-        golden_revision(&app, &id, drawing, revision).await?;
+        golden_revision(&app, &bearer, &id, drawing, revision).await?;
     }
     Ok(())
 }
@@ -150,6 +222,7 @@ async fn post_all(state: AppState, mut demo: Value) -> Result<(), BoxError> {
 /// photos (drawn by code) and approves it; returns the approval outcome.
 async fn golden_revision<S, B>(
     app: &S,
+    bearer: &str,
     sample: &str,
     drawing: DemoPart,
     mut revision: Value,
@@ -161,7 +234,7 @@ where
     let base = format!("/api/v1/golden-samples/{sample}/revisions");
     let opened = json!({"description": revision["description"],
         "revalidation_due": revision["revalidation_due"]});
-    let res = test::call_service(app, post_json(&base, opened)).await;
+    let res = test::call_service(app, post_json(bearer, &base, opened)).await;
     let letter = read(res, "golden-sample revision").await?["revision"]
         .as_str()
         .unwrap_or_default()
@@ -170,7 +243,7 @@ where
         "measurements": revision["references"].take()});
     let uri = format!("{base}/{letter}/reference-measurements");
     read(
-        test::call_service(app, post_json(&uri, references)).await,
+        test::call_service(app, post_json(bearer, &uri, references)).await,
         "reference measurements",
     )
     .await?;
@@ -179,7 +252,7 @@ where
         let jpeg = encode_jpeg(&demo_photo(drawing, view), 88)?;
         let uri = format!("{base}/{letter}/photos");
         read(
-            test::call_service(app, upload(&uri, &jpeg, view)).await,
+            test::call_service(app, upload(bearer, &uri, &jpeg, view)).await,
             "golden-sample photo",
         )
         .await?;
@@ -187,7 +260,7 @@ where
     let approval = json!({"approver": revision["approver"], "comment": revision["comment"]});
     let uri = format!("{base}/{letter}/approval");
     read(
-        test::call_service(app, post_json(&uri, approval)).await,
+        test::call_service(app, post_json(bearer, &uri, approval)).await,
         "approval",
     )
     .await
@@ -209,16 +282,17 @@ fn demo_photo(drawing: DemoPart, view: &str) -> image::RgbImage {
     }
 }
 
-fn post_json(uri: &str, body: Value) -> actix_http::Request {
+fn post_json(bearer: &str, uri: &str, body: Value) -> actix_http::Request {
     test::TestRequest::default()
         .method(Method::POST)
         .uri(uri)
+        .insert_header(("authorization", bearer))
         .set_json(body)
         .to_request()
 }
 
 /// A multipart/form-data upload of a JPEG photo and its view.
-fn upload(uri: &str, jpeg: &[u8], view: &str) -> actix_http::Request {
+fn upload(bearer: &str, uri: &str, jpeg: &[u8], view: &str) -> actix_http::Request {
     const BOUNDARY: &str = "lotgate-demo-photo";
     let mut body = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"view\"\r\n\r\n{view}\r\n\
@@ -231,6 +305,7 @@ fn upload(uri: &str, jpeg: &[u8], view: &str) -> actix_http::Request {
     test::TestRequest::default()
         .method(Method::POST)
         .uri(uri)
+        .insert_header(("authorization", bearer))
         .insert_header((
             "content-type",
             format!("multipart/form-data; boundary={BOUNDARY}"),

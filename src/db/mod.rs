@@ -1,6 +1,7 @@
 //! Storage: the connection pool, the embedded migrations, the generated schema, the
 //! row models and the queries, as plain functions over a `PgConnection`.
 
+pub mod audit;
 pub mod characteristics;
 pub mod decisions;
 pub mod golden_samples;
@@ -14,6 +15,7 @@ pub mod schema;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;
+pub mod tokens;
 
 use std::time::Duration;
 

@@ -1,6 +1,21 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Uuid,
+        name -> Text,
+        holder -> Text,
+        role -> Text,
+        token_sha256 -> Bytea,
+        created_at -> Timestamptz,
+        created_by -> Nullable<Uuid>,
+        revoked_at -> Nullable<Timestamptz>,
+        revoked_by -> Nullable<Uuid>,
+        last_used_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     attribute_result_photos (inspection_id, unit_index, characteristic_id, photo_id) {
         inspection_id -> Uuid,
         unit_index -> Int4,
@@ -18,6 +33,24 @@ diesel::table! {
         pass -> Bool,
         defects -> Int4,
         note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> Int8,
+        at -> Timestamptz,
+        token_id -> Nullable<Uuid>,
+        actor -> Text,
+        role -> Nullable<Text>,
+        action -> Text,
+        entity -> Text,
+        entity_id -> Text,
+        old_value -> Nullable<Jsonb>,
+        new_value -> Nullable<Jsonb>,
+        reason -> Nullable<Text>,
+        prev_sha256 -> Bytea,
+        sha256 -> Bytea,
     }
 }
 
@@ -253,6 +286,7 @@ diesel::joinable!(golden_sample_references -> characteristics (characteristic_id
 diesel::joinable!(golden_sample_references -> golden_sample_revisions (revision_id));
 diesel::joinable!(golden_sample_revisions -> golden_samples (golden_sample_id));
 diesel::joinable!(golden_samples -> parts (part_id));
+diesel::joinable!(audit_events -> api_tokens (token_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
@@ -272,8 +306,10 @@ diesel::joinable!(switching_states -> parts (part_id));
 diesel::joinable!(switching_states -> suppliers (supplier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_tokens,
     attribute_result_photos,
     attribute_results,
+    audit_events,
     characteristics,
     golden_sample_conditions,
     golden_sample_photos,

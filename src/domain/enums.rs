@@ -153,6 +153,38 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What an API token may do. Roles are ordered: each may do everything the one
+    /// before it may.
+    Role {
+        /// Records inspections and defect photos, reads everything.
+        Inspector = "inspector",
+        /// Also decides lots, approves golden samples, records corrections and reads the
+        /// audit trail.
+        Reviewer = "reviewer",
+        /// Also manages parts, characteristics, suppliers and tokens.
+        Admin = "admin",
+    }
+);
+
+impl Role {
+    /// Whether a token of this role may do what `needed` may.
+    pub fn includes(self, needed: Role) -> bool {
+        let rank = |r: Role| Role::ALL.iter().position(|x| *x == r);
+        rank(self) >= rank(needed)
+    }
+}
+
+text_enum!(
+    /// Who holds an API token.
+    TokenHolder {
+        /// A person signing in from a browser or a script.
+        Person = "person",
+        /// A shared device, such as a tablet on a line.
+        Device = "device",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,6 +197,17 @@ mod tests {
         for stage in Stage::ALL {
             assert_eq!(stage.as_str().parse::<Stage>(), Ok(*stage));
         }
+    }
+
+    #[test]
+    fn each_role_includes_the_ones_before_it_and_no_more() {
+        use Role::*;
+        let allowed = |r: Role| Role::ALL.iter().filter(|n| r.includes(**n)).count();
+        assert_eq!(
+            (allowed(Inspector), allowed(Reviewer), allowed(Admin)),
+            (1, 2, 3)
+        );
+        assert!(Admin.includes(Inspector) && !Inspector.includes(Reviewer));
     }
 
     #[test]

@@ -5,9 +5,11 @@ mod enums;
 mod ids;
 mod values;
 
-pub use enums::{Classification, InspectionLevel, Kind, Mode, RevisionStatus, Source, Stage};
+pub use enums::{
+    Classification, InspectionLevel, Kind, Mode, RevisionStatus, Role, Source, Stage, TokenHolder,
+};
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
-    InspectionId, LotId, PartId, PhotoId, SupplierId,
+    InspectionId, LotId, PartId, PhotoId, SupplierId, TokenId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

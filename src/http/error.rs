@@ -62,6 +62,8 @@ pub struct ApiError {
     detail: String,
     errors: Vec<FieldError>,
     cause: Option<String>,
+    /// Seconds for a `Retry-After` header (429).
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -73,6 +75,7 @@ impl ApiError {
             detail,
             errors: Vec::new(),
             cause: None,
+            retry_after: None,
         }
     }
 
@@ -148,6 +151,38 @@ impl ApiError {
             .map(|f| FieldError::new(f, detail))
             .into_iter()
             .collect();
+        err
+    }
+
+    /// 401: no token, or one that is unknown or revoked.
+    pub fn unauthenticated(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required",
+            detail.into(),
+        )
+    }
+
+    /// 403: the token's role may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Not allowed for this role",
+            detail.into(),
+        )
+    }
+
+    /// 429: the token sent more requests than its rate allows.
+    pub fn too_many_requests(retry_after_secs: u32) -> Self {
+        let mut err = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too many requests",
+            format!("this token sent too many requests; retry after {retry_after_secs} s"),
+        );
+        err.retry_after = Some(retry_after_secs);
         err
     }
 
@@ -248,6 +283,8 @@ impl ApiError {
 fn title_static(status: StatusCode) -> &'static str {
     match status {
         StatusCode::NOT_FOUND => "Not found",
+        StatusCode::UNAUTHORIZED => "Authentication required",
+        StatusCode::FORBIDDEN => "Not allowed for this role",
         StatusCode::METHOD_NOT_ALLOWED => "Method not allowed",
         StatusCode::PAYLOAD_TOO_LARGE => "Request body too large",
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "Unsupported media type",
@@ -281,6 +318,15 @@ impl ResponseError for ApiError {
         res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)));
         if self.status == StatusCode::SERVICE_UNAVAILABLE {
             res.insert_header((header::RETRY_AFTER, HeaderValue::from_static("1")));
+        }
+        if let Some(secs) = self.retry_after {
+            res.insert_header((header::RETRY_AFTER, secs.to_string()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            res.insert_header((
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"lotgate\""),
+            ));
         }
         res.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
     }
@@ -320,7 +366,7 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
     ),
     (
         "inspections_supersedes_key",
-        "supersedes",
+        "inspection_id",
         "that inspection has already been superseded by another correction",
     ),
 ];
@@ -388,6 +434,32 @@ pub mod responses {
         content_type = "application/problem+json"
     )]
     pub struct Unprocessable(#[allow(dead_code)] Problem);
+
+    /// No valid token: `Authorization: Bearer <token>` is missing, unknown or revoked.
+    #[derive(ToResponse)]
+    #[response(
+        description = "No valid bearer token (missing, unknown or revoked)",
+        content_type = "application/problem+json",
+        headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"lotgate\"`"))
+    )]
+    pub struct Unauthorized(#[allow(dead_code)] Problem);
+
+    /// The token's role may not perform this operation.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The token's role may not perform this operation",
+        content_type = "application/problem+json"
+    )]
+    pub struct Forbidden(#[allow(dead_code)] Problem);
+
+    /// The token sent more requests than its rate allows.
+    #[derive(ToResponse)]
+    #[response(
+        description = "Too many requests from this token; retry after `Retry-After` seconds",
+        content_type = "application/problem+json",
+        headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
+    )]
+    pub struct TooManyRequests(#[allow(dead_code)] Problem);
 
     /// What the URL (or an id in the body) names does not exist.
     #[derive(ToResponse)]

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
 use super::{AppState, db};
+use crate::auth::Principal;
 use crate::db::idempotency::{self as keys_db, Claim};
 
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
@@ -25,6 +26,10 @@ const REPLAYED: HeaderName = HeaderName::from_static("idempotent-replayed");
 const BODY_LIMIT: usize = 32 * 1024 * 1024;
 /// A request in flight this long without an answer is taken to have died.
 const LEASE: Duration = Duration::from_secs(120);
+
+/// Put in a response's extensions by a handler whose answer holds a secret (a new API
+/// token): the body to store for replays instead of the one sent.
+pub struct StoreInstead(pub web::Bytes);
 
 pub async fn idempotent_posts(
     mut req: ServiceRequest,
@@ -44,6 +49,13 @@ pub async fn idempotent_posts(
         );
         return Ok(req.error_response(err));
     }
+    // Keys belong to the token that sent them.
+    let owner = req
+        .extensions()
+        .get::<Principal>()
+        .and_then(|p| p.token_id)
+        .map_or_else(String::new, |id| id.to_string());
+    let key = format!("{owner}:{key}");
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -86,6 +98,7 @@ pub async fn idempotent_posts(
     let res = next.call(req).await?;
     let status = res.status();
     let (http, res) = res.into_parts();
+    let store_instead = res.extensions().get::<StoreInstead>().map(|s| s.0.clone());
     let (head, body) = res.into_parts();
     let Ok(bytes) = body::to_bytes(body).await else {
         return Ok(ServiceResponse::new(
@@ -103,7 +116,7 @@ pub async fn idempotent_posts(
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let stored = bytes.clone();
+    let stored = store_instead.unwrap_or_else(|| bytes.clone());
     let outcome = db(&state, move |conn| {
         if status.is_server_error() {
             Ok(keys_db::release(conn, &key)?)

@@ -57,10 +57,6 @@ pub struct RecordInspection {
     pub inspector: String,
     /// When the inspection was carried out (RFC 3339).
     pub inspected_at: DateTime<Utc>,
-    /// For a correction: the id of the inspection of the same lot that this one replaces.
-    pub supersedes: Option<InspectionId>,
-    /// For a correction: why the earlier inspection is replaced. Required with `supersedes`.
-    pub reason: Option<String>,
     /// The golden-sample revision the units were judged against, when not the default:
     /// a revision (approved, superseded or retired, never a draft) of a golden sample of
     /// the lot's part. When omitted, the revision of the part's golden sample that was
@@ -111,6 +107,26 @@ pub struct AttributeInput {
     pub note: Option<String>,
 }
 
+/// A corrected inspection that replaces a recorded one (which stays stored, marked as
+/// superseded). Corrections are a reviewer's; the inspection itself has the same fields
+/// as a new one.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectInspection {
+    /// Why the earlier inspection is replaced (1-1000 characters).
+    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    pub reason: String,
+    /// The corrected inspection, of the same lot; its `id` is new.
+    pub inspection: RecordInspection,
+}
+
+/// What a correction replaces, and why.
+#[derive(Debug, Serialize)]
+pub struct Correction {
+    pub supersedes: InspectionId,
+    pub reason: String,
+}
+
 /// Record an inspection of a lot, unit by unit, in one transaction.
 #[utoipa::path(
     tag = "inspections",
@@ -136,12 +152,70 @@ pub async fn record_inspection(
 ) -> Result<HttpResponse, ApiError> {
     let (lot_id, req) = (path.into_inner(), body.0);
     check::shape(&req, Utc::now())?;
-    let fingerprint = fingerprint(lot_id, &req);
+    let fingerprint = fingerprint(lot_id, &req, None);
     let (view, created) = db(&state, move |conn| {
         conn.build_transaction()
-            .run(|conn| store(conn, lot_id, &req, &fingerprint))
+            .run(|conn| store(conn, lot_id, &req, None, &fingerprint))
     })
     .await?;
+    recorded(view, created)
+}
+
+/// Record a correction: a new inspection of the same lot that supersedes a recorded one.
+#[utoipa::path(
+    tag = "inspections",
+    params(("inspection_id" = InspectionId, Path, description = "Id of the inspection to correct")),
+    request_body = CorrectInspection,
+    responses(
+        (status = 201, description = "The correction was recorded", body = InspectionView),
+        (status = 200, description = "A retry of a correction already recorded with this id and body", body = InspectionView),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/inspections/{inspection_id}/corrections")]
+pub async fn correct_inspection(
+    state: web::Data<AppState>,
+    path: web::Path<InspectionId>,
+    body: JsonBody<CorrectInspection>,
+) -> Result<HttpResponse, ApiError> {
+    let (old, body) = (path.into_inner(), body.0);
+    let req = body.inspection;
+    let mut checks = super::validate::Checks::new();
+    checks.text("reason", &body.reason, 1000);
+    if req.id == old {
+        checks.add("inspection.id", "a correction needs an id of its own");
+    }
+    checks.finish()?;
+    check::shape(&req, Utc::now()).map_err(|e| e.map_fields(|f| format!("inspection.{f}")))?;
+    let correction = Correction {
+        supersedes: old,
+        reason: body.reason.trim().to_string(),
+    };
+    let (view, created) = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let lot_id = inspections_db::get(conn, old)
+                .map_err(|e| not_found_as(e, "inspection", old))?
+                .lot_id;
+            let fingerprint = fingerprint(lot_id, &req, Some(&correction));
+            store(conn, lot_id, &req, Some(&correction), &fingerprint).map_err(|e| {
+                e.map_fields(|f| match f {
+                    "inspection_id" => f.to_string(),
+                    _ => format!("inspection.{f}"),
+                })
+            })
+        })
+    })
+    .await?;
+    recorded(view, created)
+}
+
+fn recorded(view: InspectionView, created: bool) -> Result<HttpResponse, ApiError> {
     let mut res = if created {
         HttpResponse::Created()
     } else {
@@ -158,6 +232,7 @@ fn store(
     conn: &mut diesel::PgConnection,
     lot_id: LotId,
     req: &RecordInspection,
+    correction: Option<&Correction>,
     fingerprint: &str,
 ) -> Result<(InspectionView, bool), ApiError> {
     let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
@@ -166,16 +241,6 @@ fn store(
         .map(|c| (c.id, c.kind))
         .collect();
     check::against_lot(conn, req, &lot, &kinds)?;
-    if let Some(old) = req.supersedes {
-        let old_row = inspections_db::get(conn, old)
-            .map_err(|e| reference(e, "supersedes", "inspection", old))?;
-        if old_row.lot_id != lot_id {
-            return Err(ApiError::invalid_field(
-                "supersedes",
-                "a correction must supersede an inspection of the same lot",
-            ));
-        }
-    }
     let golden_sample_revision_id = judged_against(conn, req, &lot)?;
     let rows = rows_of(req);
     let new = models::NewInspection {
@@ -185,8 +250,8 @@ fn store(
         mode: req.mode,
         inspector: req.inspector.trim(),
         inspected_at: req.inspected_at,
-        supersedes: req.supersedes,
-        reason: req.reason.as_deref().map(str::trim),
+        supersedes: correction.map(|c| c.supersedes),
+        reason: correction.map(|c| c.reason.as_str()),
         body_sha256: fingerprint,
         golden_sample_revision_id,
     };
@@ -278,8 +343,12 @@ fn rows_of(req: &RecordInspection) -> InspectionRows {
 
 /// SHA-256 of the lot and the parsed body: the same request in any JSON formatting has
 /// the same fingerprint.
-fn fingerprint(lot_id: LotId, req: &RecordInspection) -> String {
-    let canonical = serde_json::to_vec(&(lot_id, req)).unwrap_or_default();
+fn fingerprint(lot_id: LotId, req: &RecordInspection, correction: Option<&Correction>) -> String {
+    let canonical = match correction {
+        None => serde_json::to_vec(&(lot_id, req)),
+        Some(c) => serde_json::to_vec(&(lot_id, req, c)),
+    }
+    .unwrap_or_default();
     Sha256::digest(&canonical)
         .iter()
         .map(|b| format!("{b:02x}"))

@@ -1,13 +1,15 @@
 //! The HTTP layer: one route table, one file per resource, the JSON shapes and the
 //! OpenAPI annotations. No SQL and no statistics here.
 
+pub mod access;
+pub mod audit;
 pub mod characteristics;
 pub mod decisions;
 pub mod error;
 pub mod extract;
 pub mod golden_samples;
 pub mod health;
-mod idempotency;
+pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 mod middleware;
@@ -20,6 +22,7 @@ mod schemas;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;
+pub mod tokens;
 mod validate;
 
 pub use routes::{build_app, openapi};

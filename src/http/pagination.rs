@@ -83,6 +83,16 @@ impl CursorKey for NaiveDate {
 
 use chrono::Datelike;
 
+/// A sequence number (the audit trail's).
+impl CursorKey for i64 {
+    fn to_number(&self) -> i64 {
+        *self
+    }
+    fn from_number(n: i64) -> Option<Self> {
+        Some(n)
+    }
+}
+
 /// One page of a list.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {

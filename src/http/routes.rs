@@ -10,12 +10,13 @@ use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_scalar::{Scalar, Servable};
 
+use super::access::{RouteRoles, authenticate, role_needed};
 use super::error::ApiError;
 use super::idempotency::idempotent_posts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
-    AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts, photos,
-    sampling, statistics, suppliers, switching,
+    AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots, parts,
+    photos, sampling, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -39,6 +40,8 @@ use super::{
         (name = "golden-samples", description = "Golden samples: the physical references of a part, \
             with revisions, approval, reference measurements, photos and a condition log"),
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
+        (name = "tokens", description = "API tokens of people and devices, with their roles"),
+        (name = "audit", description = "The hash-chained audit trail of every change"),
         (name = "health", description = "Liveness and readiness"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
@@ -46,6 +49,8 @@ use super::{
         super::error::responses::NotFound, super::error::responses::Conflict,
         super::error::responses::PayloadTooLarge, super::error::responses::UnsupportedMediaType,
         super::error::responses::Unavailable, super::error::responses::Internal,
+        super::error::responses::Unauthorized, super::error::responses::Forbidden,
+        super::error::responses::TooManyRequests,
     ))
 )]
 struct ApiDoc;
@@ -81,6 +86,7 @@ fn routed() -> UtoipaApp<
                 .service(inspections::import_inspection_csv)
                 .service(inspections::export_lot_measurements)
                 .service(inspections::get_inspection)
+                .service(inspections::correct_inspection)
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)
                 .service(statistics::get_characteristic_capability)
@@ -103,13 +109,23 @@ fn routed() -> UtoipaApp<
                 .service(golden_samples::upload_golden_sample_photo)
                 .service(photos::get_photo)
                 .service(photos::get_photo_thumbnail)
-                .service(photos::compare_photos),
+                .service(photos::compare_photos)
+                .service(tokens::create_token)
+                .service(tokens::list_tokens)
+                .service(tokens::revoke_token)
+                .service(audit::list_audit_events),
         )
 }
 
 /// The OpenAPI 3.1 document of the API, as served at `/api-docs/openapi.json`.
 pub fn openapi() -> OpenApiDoc {
-    with_idempotency_key(routed().split_for_parts().1)
+    documented(routed().split_for_parts().1)
+}
+
+/// What the route table's annotations leave out: the Idempotency-Key header and the
+/// security of every operation.
+fn documented(api: OpenApiDoc) -> OpenApiDoc {
+    with_security(with_idempotency_key(api))
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.
@@ -125,7 +141,8 @@ pub fn build_app(
     >,
 > {
     let (app, api) = routed().split_for_parts();
-    let api = with_idempotency_key(api);
+    let api = documented(api);
+    let roles = RouteRoles::from_document(&api);
     let document = api.to_pretty_json().unwrap_or_default();
     let known = std::sync::Arc::new(KnownRoutes::from(&api));
     app.app_data(web::PayloadConfig::new(state.json_limit))
@@ -137,6 +154,7 @@ pub fn build_app(
             .into()
         }))
         .app_data(web::Data::new(state))
+        .app_data(web::Data::new(roles))
         .route(
             "/api-docs/openapi.json",
             web::get().to(move || {
@@ -154,6 +172,7 @@ pub fn build_app(
             async move { known.refuse(&req) }
         }))
         .wrap(from_fn(idempotent_posts))
+        .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))
 }
@@ -183,6 +202,65 @@ fn with_idempotency_key(mut api: OpenApiDoc) -> OpenApiDoc {
             post.parameters
                 .get_or_insert_with(Vec::new)
                 .push(header.into());
+        }
+    }
+    api
+}
+
+/// Declares the bearer-token scheme, and on every `/api/` operation the role it needs
+/// (OpenAPI 3.1 allows role names as the requirement's values for non-OAuth schemes) and
+/// the 401, 403 and 429 answers.
+fn with_security(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement};
+    use utoipa::openapi::{Ref, RefOr};
+    let scheme = HttpBuilder::new()
+        .scheme(HttpAuthScheme::Bearer)
+        .description(Some(
+            "An API token (`lgt_` and 64 hex digits) from `lotgate token create` or \
+             `create_token`. Roles are ordered inspector < reviewer < admin; each operation \
+             names the least role it needs.",
+        ))
+        .build();
+    api.components
+        .get_or_insert_with(Default::default)
+        .add_security_scheme(
+            "bearer",
+            utoipa::openapi::security::SecurityScheme::Http(scheme),
+        );
+    for (path, item) in api.paths.paths.iter_mut() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        for op in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let id = op.operation_id.clone().unwrap_or_default();
+            let Some(role) = role_needed(&id) else {
+                continue;
+            };
+            op.security = Some(vec![SecurityRequirement::new("bearer", [role.as_str()])]);
+            let note = format!("Needs the `{role}` role.");
+            op.description = Some(match op.description.take() {
+                Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+                _ => note,
+            });
+            for (status, name) in [
+                ("401", "Unauthorized"),
+                ("403", "Forbidden"),
+                ("429", "TooManyRequests"),
+            ] {
+                op.responses
+                    .responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+            }
         }
     }
     api

@@ -152,13 +152,14 @@ async fn exports_every_measurement_of_a_lot_and_marks_superseded_ones() {
     let f = app.fixture().await;
     app.send(import(&f, "unit,serial,Width\n1,B-1,12.01\n2,B-2,12.02\n"))
         .await;
-    let mut fix = crate::builders::inspection(&f, "6e4d3c2b-1a09-4877-8665-544332211000", 1);
-    fix["supersedes"] = json!(ID);
-    fix["reason"] = json!("wrong gauge");
+    let fix = crate::builders::inspection(&f, "6e4d3c2b-1a09-4877-8665-544332211000", 1);
     assert_eq!(
-        app.post(&format!("/api/v1/lots/{}/inspections", f.lot_id), fix)
-            .await
-            .status,
+        app.post(
+            &format!("/api/v1/inspections/{ID}/corrections"),
+            json!({"reason": "wrong gauge", "inspection": fix})
+        )
+        .await
+        .status,
         201
     );
 

@@ -11,21 +11,30 @@ use diesel::RunQueryDsl;
 use diesel::sql_types::{BigInt, Uuid as SqlUuid};
 use serde_json::{Value, json};
 
-use crate::support::TestDb;
+use lotgate::domain::Role;
+
+use crate::support::{TestDb, issue_token};
 use crate::wire::{free_port, request, signal, start, wait_until_ready};
 
 const CLIENTS: usize = 4;
 const PER_CLIENT: usize = 30;
 const UNITS: usize = 10;
 
-fn post_ok(port: u16, path: &str, body: &Value) -> Value {
-    let (status, reply) = request(port, "POST", path, Some(body)).expect("lotgate answers");
+fn post_ok(port: u16, token: &str, path: &str, body: &Value) -> Value {
+    let (status, reply) = request(port, token, "POST", path, Some(body)).expect("lotgate answers");
     assert_eq!(status, 201, "{reply}");
     reply
 }
 
 /// A tablet: sends its inspections one after another and retries each until answered.
-fn tablet(port: u16, lot: String, width: String, client: usize, acked: Arc<Mutex<Vec<String>>>) {
+fn tablet(
+    port: u16,
+    token: String,
+    lot: String,
+    width: String,
+    client: usize,
+    acked: Arc<Mutex<Vec<String>>>,
+) {
     for k in 0..PER_CLIENT {
         let id = format!("{:08x}-0000-4000-8000-{:012x}", client, k);
         let units: Vec<Value> = (1..=UNITS)
@@ -37,6 +46,7 @@ fn tablet(port: u16, lot: String, width: String, client: usize, acked: Arc<Mutex
         loop {
             match request(
                 port,
+                &token,
                 "POST",
                 &format!("/api/v1/lots/{lot}/inspections"),
                 Some(&body),
@@ -61,16 +71,20 @@ fn tablet(port: u16, lot: String, width: String, client: usize, acked: Arc<Mutex
 fn every_acknowledged_inspection_survives_a_sigkill_exactly_once() {
     let db = TestDb::new();
     let url = db.url();
+    let token = issue_token(&db.pool, "tablets", Role::Inspector);
+    let admin = issue_token(&db.pool, "admin", Role::Admin);
     let port = free_port();
     let mut server = start(port, Some(&url), None, &[]);
     wait_until_ready(port, &mut server);
     let part = post_ok(
         port,
+        &admin,
         "/api/v1/parts",
         &json!({"number": "CLP-1", "name": "Clip", "stage": "part"}),
     );
     let width = post_ok(
         port,
+        &admin,
         &format!(
             "/api/v1/parts/{}/characteristics",
             part["id"].as_str().unwrap()
@@ -79,11 +93,13 @@ fn every_acknowledged_inspection_survives_a_sigkill_exactly_once() {
     );
     let supplier = post_ok(
         port,
+        &admin,
         "/api/v1/suppliers",
         &json!({"name": "Factory", "code": "F"}),
     );
     let lot = post_ok(
         port,
+        &token,
         "/api/v1/lots",
         &json!({"part_id": part["id"], "supplier_id": supplier["id"],
         "lot_number": "L", "lot_size": 10_000, "produced_on": "2026-11-20"}),
@@ -92,12 +108,13 @@ fn every_acknowledged_inspection_survives_a_sigkill_exactly_once() {
 
     let tablets: Vec<_> = (0..CLIENTS)
         .map(|c| {
-            let (lot, width, acked) = (
+            let (token, lot, width, acked) = (
+                token.clone(),
                 lot["id"].as_str().unwrap().to_string(),
                 width["id"].as_str().unwrap().to_string(),
                 acked.clone(),
             );
-            thread::spawn(move || tablet(port, lot, width, c, acked))
+            thread::spawn(move || tablet(port, token, lot, width, c, acked))
         })
         .collect();
     while acked.lock().unwrap().len() < CLIENTS * PER_CLIENT / 3 {

@@ -1,13 +1,45 @@
 //! The one-command run: `lotgate serve --demo` without DATABASE_URL starts a private
 //! PostgreSQL, serves the demo, stops cleanly on SIGTERM and keeps its data.
 
+use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Child;
+use std::process::{Child, Command, Stdio};
 
-use crate::wire::{free_port, get, signal, start as start_lotgate, wait_until_ready};
+use crate::wire::{free_port, get, signal, wait_until_ready};
 
-fn start(data_dir: &Path, port: u16) -> Child {
-    start_lotgate(port, None, Some(data_dir), &["--demo"])
+/// Starts `lotgate serve --demo` and reads the demo tokens it prints, by role.
+fn start(data_dir: &Path, port: u16) -> (Child, Vec<(String, String)>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lotgate"))
+        .args(["serve", "--demo", "--bind", &format!("127.0.0.1:{port}")])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start lotgate");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut tokens = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("try: curl") {
+            break;
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if let [role, token] = words[..] {
+            tokens.push((role.to_string(), token.to_string()));
+        }
+    }
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, tokens)
+}
+
+fn token_of<'a>(tokens: &'a [(String, String)], role: &str) -> &'a str {
+    &tokens
+        .iter()
+        .find(|(r, _)| r == role)
+        .expect("a demo token per role")
+        .1
 }
 
 fn terminate(mut child: Child) {
@@ -19,8 +51,8 @@ fn terminate(mut child: Child) {
     );
 }
 
-fn lot_numbers(port: u16) -> Vec<String> {
-    let (status, body) = get(port, "/api/v1/lots?limit=200").expect("list lots");
+fn lot_numbers(port: u16, token: &str) -> Vec<String> {
+    let (status, body) = get(port, token, "/api/v1/lots?limit=200").expect("list lots");
     assert_eq!(status, 200);
     body["items"]
         .as_array()
@@ -36,14 +68,17 @@ fn serves_the_demo_on_a_private_postgres_and_keeps_it_across_a_restart() {
         .join(format!("serve-{}", uuid::Uuid::new_v4().simple()));
     let port = free_port();
 
-    let mut first = start(&data_dir, port);
+    let (mut first, first_tokens) = start(&data_dir, port);
     wait_until_ready(port, &mut first);
-    let before = lot_numbers(port);
+    let before = lot_numbers(port, token_of(&first_tokens, "inspector"));
     terminate(first);
     let postmaster_left = data_dir.join("postmaster.pid").exists();
-    let mut second = start(&data_dir, port);
+    let (mut second, second_tokens) = start(&data_dir, port);
     wait_until_ready(port, &mut second);
-    let after = lot_numbers(port);
+    let after = lot_numbers(port, token_of(&second_tokens, "admin"));
+    let (old_token_status, _) =
+        get(port, token_of(&first_tokens, "admin"), "/api/v1/lots").unwrap();
+    let (anonymous_status, _) = get(port, "", "/api/v1/lots").unwrap();
     terminate(second);
 
     assert!(
@@ -53,5 +88,10 @@ fn serves_the_demo_on_a_private_postgres_and_keeps_it_across_a_restart() {
     );
     assert!(!postmaster_left, "PostgreSQL was not stopped on SIGTERM");
     assert_eq!(before, after);
+    assert_eq!(
+        old_token_status, 401,
+        "the demo tokens of the previous start are revoked"
+    );
+    assert_eq!(anonymous_status, 401, "the demo API needs a token too");
     let _ = std::fs::remove_dir_all(&data_dir);
 }

@@ -81,7 +81,8 @@ async fn the_same_key_while_the_first_request_is_in_flight_is_a_409() {
     let fingerprint: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();
     let mut conn = app.db.pool.get().unwrap();
     diesel::sql_query(format!(
-        "INSERT INTO idempotency_keys (key, request_sha256) VALUES ('busy-key', '{fingerprint}')"
+        "INSERT INTO idempotency_keys (key, request_sha256) \
+         SELECT id::text || ':busy-key', '{fingerprint}' FROM api_tokens WHERE name = 'test admin'"
     ))
     .execute(&mut conn)
     .unwrap();
@@ -119,4 +120,19 @@ async fn requests_without_a_key_behave_as_before() {
 
     assert_eq!(app.send(plain()).await.status, 201);
     app.send(plain()).await.assert_problem(409);
+}
+
+#[actix_web::test]
+async fn a_key_belongs_to_the_token_that_sent_it() {
+    let app = app().await;
+    let other_admin = app.token(lotgate::domain::Role::Admin);
+
+    let first = app.send(create_part("shared-key", "CLP-1")).await;
+    let second = app
+        .send_as(&other_admin, create_part("shared-key", "CLP-2"))
+        .await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(second.status, 201, "{}", second.body);
+    assert_ne!(first.body["id"], second.body["id"]);
 }

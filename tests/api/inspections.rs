@@ -1,6 +1,7 @@
 //! Recording inspections: one transaction, harmless retries, append-only corrections.
 
 use actix_web::http::Method;
+use actix_web::test::TestRequest;
 use diesel::RunQueryDsl;
 use serde_json::json;
 
@@ -224,11 +225,14 @@ async fn a_correction_supersedes_the_earlier_inspection_and_says_why() {
     let uri = format!("/api/v1/lots/{}/inspections", f.lot_id);
     app.post(&uri, inspection(&f, ID, 2)).await;
     let fix_id = "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908";
-    let mut fix = inspection(&f, fix_id, 2);
-    fix["supersedes"] = json!(ID);
-    fix["reason"] = json!("unit 2 was measured on the wrong gauge");
+    let fix = inspection(&f, fix_id, 2);
 
-    let created = app.post(&uri, fix).await;
+    let created = app
+        .post(
+            &correction_uri(ID),
+            json!({"reason": "unit 2 was measured on the wrong gauge", "inspection": fix}),
+        )
+        .await;
     let old = app.get(&format!("/api/v1/inspections/{ID}")).await;
     let list = app.get(&uri).await;
 
@@ -258,15 +262,18 @@ async fn an_inspection_can_be_superseded_only_once() {
     .iter()
     .enumerate()
     {
-        let mut fix = inspection(&f, id, 2);
-        fix["supersedes"] = json!(ID);
-        fix["reason"] = json!("wrong gauge");
-        let reply = app.post(&uri, fix).await;
+        let fix = inspection(&f, id, 2);
+        let reply = app
+            .post(
+                &correction_uri(ID),
+                json!({"reason": "wrong gauge", "inspection": fix}),
+            )
+            .await;
         if i == 0 {
             assert_eq!(reply.status, 201);
         } else {
             reply.assert_problem(409);
-            assert_eq!(reply.error_fields(), ["supersedes"]);
+            assert_eq!(reply.error_fields(), ["inspection_id"]);
         }
     }
 }
@@ -275,15 +282,65 @@ async fn an_inspection_can_be_superseded_only_once() {
 async fn a_correction_without_a_reason_is_refused() {
     let app = app().await;
     let f = app.fixture().await;
-    let mut fix = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 1);
-    fix["supersedes"] = json!(ID);
+    app.post(
+        &format!("/api/v1/lots/{}/inspections", f.lot_id),
+        inspection(&f, ID, 1),
+    )
+    .await;
+    let fix = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 1);
 
-    let reply = app
-        .post(&format!("/api/v1/lots/{}/inspections", f.lot_id), fix)
+    let missing = app
+        .post(&correction_uri(ID), json!({"inspection": fix}))
+        .await;
+    let blank = app
+        .post(
+            &correction_uri(ID),
+            json!({"reason": "  ", "inspection": fix}),
+        )
         .await;
 
-    reply.assert_problem(422);
-    assert_eq!(reply.error_fields(), ["reason"]);
+    missing.assert_problem(422);
+    assert_eq!(missing.error_fields(), ["reason"]);
+    blank.assert_problem(422);
+    assert_eq!(blank.error_fields(), ["reason"]);
+}
+
+#[actix_web::test]
+async fn only_a_reviewer_corrects_and_a_new_inspection_cannot_name_what_it_supersedes() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let uri = format!("/api/v1/lots/{}/inspections", f.lot_id);
+    app.post(&uri, inspection(&f, ID, 1)).await;
+    let inspector = app.token(lotgate::domain::Role::Inspector);
+    let mut smuggled = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 1);
+    smuggled["supersedes"] = json!(ID);
+    smuggled["reason"] = json!("wrong gauge");
+    let fix = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 1);
+
+    let via_record = app
+        .send_as(&inspector, TestRequest::post().uri(&uri).set_json(smuggled))
+        .await;
+    let via_corrections = app
+        .send_as(
+            &inspector,
+            TestRequest::post()
+                .uri(&correction_uri(ID))
+                .set_json(json!({"reason": "wrong gauge", "inspection": fix})),
+        )
+        .await;
+
+    via_record.assert_problem(422);
+    let field = via_record.error_fields().concat();
+    assert!(
+        field == "supersedes" || field == "reason",
+        "names an unknown field: {field}"
+    );
+    via_corrections.assert_problem(403);
+    assert_eq!(count(&app.db, "inspections"), 1);
+}
+
+fn correction_uri(id: &str) -> String {
+    format!("/api/v1/inspections/{id}/corrections")
 }
 
 #[actix_web::test]
@@ -325,12 +382,11 @@ async fn a_retried_correction_is_stored_once() {
     let f = app.fixture().await;
     let uri = format!("/api/v1/lots/{}/inspections", f.lot_id);
     app.post(&uri, inspection(&f, ID, 2)).await;
-    let mut fix = inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 2);
-    fix["supersedes"] = json!(ID);
-    fix["reason"] = json!("wrong gauge");
+    let fix = json!({"reason": "wrong gauge",
+        "inspection": inspection(&f, "7e6d5c4b-3a29-4817-8f6e-5d4c3b2a1908", 2)});
 
-    let first = app.post(&uri, fix.clone()).await;
-    let retry = app.post(&uri, fix).await;
+    let first = app.post(&correction_uri(ID), fix.clone()).await;
+    let retry = app.post(&correction_uri(ID), fix).await;
 
     assert_eq!(first.status, 201, "{}", first.body);
     assert_eq!(retry.status, 200, "{}", retry.body);

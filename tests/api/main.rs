@@ -1,6 +1,7 @@
 //! Integration tests: the real application against a real PostgreSQL, one fresh
 //! database per test.
 
+mod access;
 mod backup;
 mod builders;
 mod bulk;

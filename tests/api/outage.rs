@@ -24,12 +24,19 @@ async fn answers_503_while_postgres_is_down_and_recovers_without_a_restart() {
     let url = cluster.url("lotgate");
     db::run_migrations(&mut PgConnection::establish(&url).unwrap()).unwrap();
     let pool = db::pool(&url, 4, Duration::from_secs(1)).unwrap();
+    let token = crate::support::issue_token(&pool, "reader", lotgate::domain::Role::Inspector);
+    let bearer = format!("Bearer {token}");
     let app = web_test::init_service(build_app(AppState {
         pool,
         json_limit: 1 << 20,
     }))
     .await;
-    let get = |uri: &'static str| web_test::TestRequest::get().uri(uri).to_request();
+    let get = |uri: &'static str| {
+        web_test::TestRequest::get()
+            .uri(uri)
+            .insert_header(("authorization", bearer.as_str()))
+            .to_request()
+    };
     assert_eq!(
         web_test::call_service(&app, get("/api/v1/lots"))
             .await

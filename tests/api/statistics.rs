@@ -256,12 +256,13 @@ async fn lot_statistics_pool_the_current_inspections_and_match_gnu_r() {
     for (i, v) in r.values.iter().enumerate() {
         fix["units"][i]["measurements"][0]["value"] = json!(v);
     }
-    fix["supersedes"] = json!(wrong);
-    fix["reason"] = json!("values typed into the wrong field");
     assert_eq!(
-        app.post(&format!("/api/v1/lots/{}/inspections", fixture.lot_id), fix)
-            .await
-            .status,
+        app.post(
+            &format!("/api/v1/inspections/{wrong}/corrections"),
+            json!({"reason": "values typed into the wrong field", "inspection": fix})
+        )
+        .await
+        .status,
         201
     );
 

@@ -55,16 +55,22 @@ where
         let units: Vec<Value> = (1..=units)
             .map(|i| json!({"unit": i, "attributes": [{"characteristic_id": char_id, "pass": i > failures}]}))
             .collect();
-        let mut body = json!({"id": id, "source": "in_house", "mode": mode, "inspector": "kim",
+        let body = json!({"id": id, "source": "in_house", "mode": mode, "inspector": "kim",
             "inspected_at": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
             "units": units});
-        if let Some(old) = supersedes {
-            body["supersedes"] = json!(old);
-            body["reason"] = json!("recount");
-        }
-        let reply = self
-            .post(&format!("/api/v1/lots/{lot_id}/inspections"), body)
-            .await;
+        let reply = match supersedes {
+            Some(old) => {
+                self.post(
+                    &format!("/api/v1/inspections/{old}/corrections"),
+                    json!({"reason": "recount", "inspection": body}),
+                )
+                .await
+            }
+            None => {
+                self.post(&format!("/api/v1/lots/{lot_id}/inspections"), body)
+                    .await
+            }
+        };
         assert_eq!(reply.status, 201, "{}", reply.body);
         id
     }

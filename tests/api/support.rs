@@ -9,12 +9,15 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use actix_web::HttpMessage;
 use actix_web::body::MessageBody;
 use actix_web::dev::{Service, ServiceResponse};
-use actix_web::http::{Method, StatusCode};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use lotgate::db::{self, PgPool};
+use lotgate::auth::Principal;
+use lotgate::db::{self, PgPool, tokens as tokens_db};
+use lotgate::domain::{Role, TokenHolder, TokenId};
 use lotgate::embedded_postgres::EmbeddedPostgres;
 use lotgate::http::{AppState, build_app};
 use serde_json::Value;
@@ -194,10 +197,34 @@ impl Drop for TestDb {
     }
 }
 
-/// The real application over a fresh database.
+/// The real application over a fresh database, with an admin token that every request
+/// carries unless it sets its own `Authorization`.
 pub struct TestApp<S> {
     pub db: TestDb,
     pub service: S,
+    pub admin_token: String,
+}
+
+/// Creates a token of `role` directly in the database, as `lotgate token create` does.
+pub fn issue_token(pool: &PgPool, name: &str, role: Role) -> String {
+    let secret = lotgate::auth::new_secret().unwrap();
+    let new = tokens_db::NewToken {
+        id: TokenId::new_random(),
+        name,
+        holder: TokenHolder::Person,
+        role,
+        token_sha256: &secret.sha256,
+        created_by: None,
+    };
+    let by = Principal::command_line("tests");
+    tokens_db::issue(
+        &mut pool.get().unwrap(),
+        &by,
+        &new,
+        lotgate::http::tokens::audit_value,
+    )
+    .unwrap();
+    secret.secret
 }
 
 pub async fn app() -> TestApp<
@@ -207,9 +234,26 @@ pub async fn app() -> TestApp<
         Error = actix_web::Error,
     >,
 > {
-    let db = TestDb::new();
+    app_over(TestDb::new()).await
+}
+
+/// The real application over a given database.
+pub async fn app_over(
+    db: TestDb,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
+    let admin_token = issue_token(&db.pool, "test admin", Role::Admin);
     let service = test::init_service(build_app(db.state())).await;
-    TestApp { db, service }
+    TestApp {
+        db,
+        service,
+        admin_token,
+    }
 }
 
 /// A response read whole: status, headers and body as JSON (Null when empty).
@@ -232,8 +276,40 @@ where
         self.send(req).await
     }
 
+    /// A token of `role` in this app's database.
+    pub fn token(&self, role: Role) -> String {
+        issue_token(&self.db.pool, &format!("test {role}"), role)
+    }
+
+    /// The request, with the admin token unless it names its own.
+    fn authorised(&self, req: test::TestRequest) -> actix_http::Request {
+        let mut req = req.to_request();
+        if !req.headers().contains_key(header::AUTHORIZATION) {
+            let value = format!("Bearer {}", self.admin_token);
+            req.headers_mut()
+                .insert(header::AUTHORIZATION, value.parse().unwrap());
+        }
+        req
+    }
+
+    /// Sends a request without any token.
+    pub async fn send_anonymous(&self, req: test::TestRequest) -> Reply {
+        self.reply(test::call_service(&self.service, req.to_request()).await)
+            .await
+    }
+
+    /// Sends a request with `token` instead of the admin's.
+    pub async fn send_as(&self, token: &str, req: test::TestRequest) -> Reply {
+        let req = req.insert_header((header::AUTHORIZATION, format!("Bearer {token}")));
+        self.send(req).await
+    }
+
     pub async fn send(&self, req: test::TestRequest) -> Reply {
-        let res = test::call_service(&self.service, req.to_request()).await;
+        let res = test::call_service(&self.service, self.authorised(req)).await;
+        self.reply(res).await
+    }
+
+    async fn reply(&self, res: ServiceResponse<B>) -> Reply {
         let status = res.status();
         let headers = res.headers().clone();
         let bytes = test::read_body(res).await;
@@ -252,7 +328,7 @@ where
 
     /// Sends a request and keeps the body as bytes (photos).
     pub async fn send_raw(&self, req: test::TestRequest) -> RawReply {
-        let res = test::call_service(&self.service, req.to_request()).await;
+        let res = test::call_service(&self.service, self.authorised(req)).await;
         let status = res.status();
         let headers = res.headers().clone();
         let body = test::read_body(res).await.to_vec();

@@ -16,16 +16,28 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// Sends one request; `None` when the connection failed (server down or killed).
-pub fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Option<(u16, Value)> {
+/// Sends one request with a bearer token (none when empty); `None` when the connection
+/// failed (server down or killed).
+pub fn request(
+    port: u16,
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&Value>,
+) -> Option<(u16, Value)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .ok()?;
     let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = if token.is_empty() {
+        String::new()
+    } else {
+        format!("Authorization: Bearer {token}\r\n")
+    };
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{auth}\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{payload}",
         payload.len()
     )
@@ -37,8 +49,8 @@ pub fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Opt
     Some((status, serde_json::from_str(body).unwrap_or(Value::Null)))
 }
 
-pub fn get(port: u16, path: &str) -> Option<(u16, Value)> {
-    request(port, "GET", path, None)
+pub fn get(port: u16, token: &str, path: &str) -> Option<(u16, Value)> {
+    request(port, token, "GET", path, None)
 }
 
 /// Starts `lotgate serve` on `port`, on DATABASE_URL or a private cluster in `data_dir`.
@@ -67,7 +79,7 @@ pub fn start(
 pub fn wait_until_ready(port: u16, child: &mut Child) {
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
-        if let Some((200, _)) = get(port, "/readyz") {
+        if let Some((200, _)) = get(port, "", "/readyz") {
             return;
         }
         if let Ok(Some(status)) = child.try_wait() {

@@ -107,8 +107,8 @@ pub fn import_csv(
         let characteristics = chars_db::of_part(conn, lot.part_id)?;
         let req = import::parse(meta, csv_bytes, &characteristics)?;
         check::shape(&req, Utc::now()).map_err(import::name_lines)?;
-        let fingerprint = fingerprint(lot_id, &req);
-        store(conn, lot_id, &req, &fingerprint).map_err(import::name_lines)
+        let fingerprint = fingerprint(lot_id, &req, None);
+        store(conn, lot_id, &req, None, &fingerprint).map_err(import::name_lines)
     })
 }
 

@@ -29,21 +29,6 @@ pub fn shape(req: &RecordInspection, now: DateTime<Utc>) -> Result<(), ApiError>
             "lies more than a day in the future; check the tablet's clock",
         );
     }
-    match (&req.supersedes, &req.reason) {
-        (Some(old), _) if *old == req.id => {
-            checks.add("supersedes", "an inspection cannot supersede itself")
-        }
-        (Some(_), None) => checks.add(
-            "reason",
-            "a correction must say why it supersedes the earlier inspection",
-        ),
-        (Some(_), Some(reason)) => checks.text("reason", reason, 1000),
-        (None, Some(_)) => checks.add(
-            "reason",
-            "only a correction (with `supersedes`) has a reason",
-        ),
-        (None, None) => {}
-    }
     if req.units.is_empty() {
         checks.add("units", "an inspection records at least one unit");
     } else if req.units.len() > MAX_UNITS {

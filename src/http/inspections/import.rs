@@ -142,8 +142,6 @@ pub fn parse(
         mode: meta.mode,
         inspector: meta.inspector,
         inspected_at: meta.inspected_at,
-        supersedes: None,
-        reason: None,
         // A CSV import is judged against the revision approved at `inspected_at`.
         golden_sample_revision_id: None,
         units,

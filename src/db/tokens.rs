@@ -1,0 +1,148 @@
+//! API tokens: stored as SHA-256 only.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::api_tokens;
+use crate::domain::{Role, TokenHolder, TokenId};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
+pub struct Token {
+    pub id: TokenId,
+    pub name: String,
+    pub holder: TokenHolder,
+    pub role: Role,
+    pub created_at: DateTime<Utc>,
+    pub created_by: Option<TokenId>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub revoked_by: Option<TokenId>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct NewToken<'a> {
+    pub id: TokenId,
+    pub name: &'a str,
+    pub holder: TokenHolder,
+    pub role: Role,
+    pub token_sha256: &'a [u8],
+    pub created_by: Option<TokenId>,
+}
+
+pub fn insert(conn: &mut PgConnection, new: &NewToken<'_>) -> QueryResult<Token> {
+    diesel::insert_into(api_tokens::table)
+        .values(new)
+        .returning(Token::as_returning())
+        .get_result(conn)
+}
+
+pub fn get(conn: &mut PgConnection, id: TokenId) -> QueryResult<Token> {
+    api_tokens::table
+        .find(id)
+        .select(Token::as_select())
+        .first(conn)
+}
+
+/// The token with this hash, revoked or not.
+pub fn by_hash(conn: &mut PgConnection, sha256: &[u8]) -> QueryResult<Option<Token>> {
+    api_tokens::table
+        .filter(api_tokens::token_sha256.eq(sha256))
+        .select(Token::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Notes that a token was used, at most once a minute per token so that reads do not
+/// turn into a write each.
+pub fn touch(conn: &mut PgConnection, id: TokenId) -> QueryResult<usize> {
+    diesel::update(api_tokens::table.find(id))
+        .filter(
+            api_tokens::last_used_at
+                .is_null()
+                .or(api_tokens::last_used_at.lt(Utc::now() - chrono::Duration::minutes(1))),
+        )
+        .set(api_tokens::last_used_at.eq(diesel::dsl::now))
+        .execute(conn)
+}
+
+/// Every token, oldest first.
+pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<Token>> {
+    api_tokens::table
+        .select(Token::as_select())
+        .order((api_tokens::created_at, api_tokens::id))
+        .load(conn)
+}
+
+/// Revokes a token that is not yet revoked; `None` when it already was.
+pub fn revoke(
+    conn: &mut PgConnection,
+    id: TokenId,
+    by: Option<TokenId>,
+) -> QueryResult<Option<Token>> {
+    diesel::update(api_tokens::table.find(id))
+        .filter(api_tokens::revoked_at.is_null())
+        .set((
+            api_tokens::revoked_at.eq(diesel::dsl::now),
+            api_tokens::revoked_by.eq(by),
+        ))
+        .returning(Token::as_returning())
+        .get_result(conn)
+        .optional()
+}
+
+/// Stores a new token and its audit row in one transaction.
+pub fn issue(
+    conn: &mut PgConnection,
+    by: &crate::auth::Principal,
+    new: &NewToken<'_>,
+    audit_value: impl Fn(&Token) -> serde_json::Value,
+) -> QueryResult<Token> {
+    conn.transaction(|conn| {
+        let token = insert(conn, new)?;
+        super::audit::append(
+            conn,
+            by,
+            &super::audit::Change {
+                action: "create",
+                entity: "token",
+                entity_id: token.id.to_string(),
+                old_value: None,
+                new_value: Some(audit_value(&token)),
+                reason: None,
+            },
+        )?;
+        Ok(token)
+    })
+}
+
+/// Revokes a token and writes its audit row in one transaction; `None` when it was
+/// already revoked.
+pub fn revoke_audited(
+    conn: &mut PgConnection,
+    by: &crate::auth::Principal,
+    id: TokenId,
+    reason: Option<&str>,
+    audit_value: impl Fn(&Token) -> serde_json::Value,
+) -> QueryResult<Option<Token>> {
+    conn.transaction(|conn| {
+        let before = get(conn, id)?;
+        let Some(after) = revoke(conn, id, by.token_id)? else {
+            return Ok(None);
+        };
+        super::audit::append(
+            conn,
+            by,
+            &super::audit::Change {
+                action: "revoke",
+                entity: "token",
+                entity_id: id.to_string(),
+                old_value: Some(audit_value(&before)),
+                new_value: Some(audit_value(&after)),
+                reason,
+            },
+        )?;
+        Ok(Some(after))
+    })
+}

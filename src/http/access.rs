@@ -1,0 +1,186 @@
+//! Who may call what. Every `/api/` request carries `Authorization: Bearer <token>`; the
+//! token's role must include the role its operation needs (the table below, which the
+//! OpenAPI document also states per operation). Unknown or revoked tokens are a 401, too
+//! weak a role a 403, both problem+json, before any work is done.
+
+use std::collections::HashMap;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest, web};
+use utoipa::openapi::OpenApi as OpenApiDoc;
+
+use super::error::ApiError;
+use super::{AppState, db};
+use crate::auth::{Principal, secret_sha256};
+use crate::db::tokens as tokens_db;
+use crate::domain::Role;
+
+/// The least role each operation needs. Registering the lot being inspected is part of
+/// an inspector's work; everything that judges (decisions, approvals, corrections,
+/// switching settings, golden-sample references) is a reviewer's; master data and
+/// tokens are an admin's.
+pub fn role_needed(operation_id: &str) -> Option<Role> {
+    use Role::*;
+    Some(match operation_id {
+        "list_parts" | "get_part" | "list_suppliers" | "list_lots" | "get_lot" => Inspector,
+        "create_lot" | "record_inspection" | "import_inspection_csv" => Inspector,
+        "get_inspection" | "list_lot_inspections" | "export_lot_measurements" => Inspector,
+        "upload_inspection_photo" | "get_photo" | "get_photo_thumbnail" | "compare_photos" => {
+            Inspector
+        }
+        "compute_capability" | "get_lot_statistics" | "get_characteristic_capability" => Inspector,
+        "get_lot_decision" | "get_switching" => Inspector,
+        "get_iso2859_plan" | "get_operating_characteristic" | "design_sampling_plan" => Inspector,
+        "get_golden_sample" | "list_part_golden_samples" | "record_golden_sample_condition" => {
+            Inspector
+        }
+        "correct_inspection" | "decide_lot" | "set_switching_settings" | "resume_sampling" => {
+            Reviewer
+        }
+        "create_golden_sample" | "create_golden_sample_revision" => Reviewer,
+        "record_reference_measurements" | "upload_golden_sample_photo" => Reviewer,
+        "approve_golden_sample_revision" | "retire_golden_sample_revision" => Reviewer,
+        "list_audit_events" => Reviewer,
+        "create_part" | "update_part" | "create_characteristic" | "update_characteristic" => Admin,
+        "create_supplier" | "create_token" | "list_tokens" | "revoke_token" => Admin,
+        _ => return None,
+    })
+}
+
+/// The role of every route, keyed by method and path template.
+pub struct RouteRoles(HashMap<(Method, String), Role>);
+
+impl RouteRoles {
+    /// Reads the routes from the OpenAPI document. Panics on an `/api/` operation that
+    /// has no role in [`role_needed`], so a new route cannot go out unprotected.
+    pub fn from_document(api: &OpenApiDoc) -> Self {
+        let mut roles = HashMap::new();
+        for (path, item) in api.paths.paths.iter() {
+            if !path.starts_with("/api/") {
+                continue;
+            }
+            for (method, op) in operations(item) {
+                let id = op.operation_id.as_deref().unwrap_or_default();
+                let role = role_needed(id)
+                    .unwrap_or_else(|| panic!("operation `{id}` has no role in role_needed"));
+                roles.insert((method, path.clone()), role);
+            }
+        }
+        RouteRoles(roles)
+    }
+}
+
+/// The operations of a path item with their methods.
+pub fn operations(
+    item: &utoipa::openapi::PathItem,
+) -> impl Iterator<Item = (Method, &utoipa::openapi::path::Operation)> {
+    [
+        (Method::GET, &item.get),
+        (Method::POST, &item.post),
+        (Method::PUT, &item.put),
+        (Method::PATCH, &item.patch),
+        (Method::DELETE, &item.delete),
+    ]
+    .into_iter()
+    .filter_map(|(m, op)| op.as_ref().map(|op| (m, op)))
+}
+
+/// The token of `Authorization: Bearer <token>`.
+fn bearer(req: &ServiceRequest) -> Result<&str, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| {
+            ApiError::unauthenticated(
+                "send `Authorization: Bearer <token>`; ask an admin for a token",
+            )
+        })?
+        .to_str()
+        .unwrap_or_default();
+    let (scheme, token) = value.split_once(' ').unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(ApiError::unauthenticated(
+            "the Authorization header must be `Bearer <token>`",
+        ));
+    }
+    Ok(token.trim())
+}
+
+/// Authenticates `/api/` requests and checks the role; the principal is left in the
+/// request's extensions for the handlers (see [`Caller`]).
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    if !req.path().starts_with("/api/") {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    let (Some(state), Some(roles)) = (
+        req.app_data::<web::Data<AppState>>().cloned(),
+        req.app_data::<web::Data<RouteRoles>>().cloned(),
+    ) else {
+        return Ok(req.error_response(ApiError::internal("access control is not configured")));
+    };
+    let hash = match bearer(&req) {
+        Ok(token) => secret_sha256(token),
+        Err(err) => return Ok(req.error_response(err)),
+    };
+    let found = db(&state, move |conn| {
+        let token = tokens_db::by_hash(conn, &hash)?;
+        if let Some(t) = token.as_ref().filter(|t| t.revoked_at.is_none()) {
+            let stale = t
+                .last_used_at
+                .is_none_or(|at| chrono::Utc::now() - at > chrono::Duration::minutes(1));
+            if stale {
+                tokens_db::touch(conn, t.id)?;
+            }
+        }
+        Ok(token)
+    })
+    .await;
+    let token = match found {
+        Ok(Some(token)) if token.revoked_at.is_none() => token,
+        Ok(Some(_)) => {
+            return Ok(req.error_response(ApiError::unauthenticated("this token was revoked")));
+        }
+        Ok(None) => {
+            return Ok(req.error_response(ApiError::unauthenticated("unknown token")));
+        }
+        Err(err) => return Ok(req.error_response(err)),
+    };
+    let needed = req
+        .match_pattern()
+        .and_then(|pattern| roles.0.get(&(req.method().clone(), pattern)).copied());
+    if let Some(needed) = needed
+        && !token.role.includes(needed)
+    {
+        return Ok(req.error_response(ApiError::forbidden(format!(
+            "this needs the {needed} role; the token `{}` has the {} role",
+            token.name, token.role
+        ))));
+    }
+    req.extensions_mut()
+        .insert(Principal::token(token.id, token.name, token.role));
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// The principal a request acts as, for handlers that record who did what.
+pub struct Caller(pub Principal);
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Self, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<Principal>()
+                .cloned()
+                .map(Caller)
+                .ok_or_else(|| ApiError::unauthenticated("no token was checked")),
+        )
+    }
+}

@@ -1,0 +1,211 @@
+//! API tokens: admins create, list and revoke them. A token is shown once, in the answer
+//! to its creation; lotgate keeps only its SHA-256.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::access::Caller;
+use super::error::{ApiError, responses};
+use super::extract::JsonBody;
+use super::validate::Checks;
+use super::{AppState, db};
+use crate::auth::new_secret;
+use crate::db::tokens::{self as tokens_db, Token};
+use crate::domain::{Role, TokenHolder, TokenId};
+
+/// A token to create.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector"}))]
+pub struct CreateToken {
+    /// Who holds it: a person's name or a device's label (1-200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub name: String,
+    /// A person or a shared device.
+    pub holder: TokenHolder,
+    /// What the token may do.
+    pub role: Role,
+}
+
+/// A token, without its secret.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenView {
+    /// Id of the token (not the token itself).
+    pub id: TokenId,
+    /// Who holds it.
+    pub name: String,
+    /// A person or a shared device.
+    pub holder: TokenHolder,
+    /// What the token may do.
+    pub role: Role,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// The token that created it; `null` when made on the command line.
+    pub created_by: Option<TokenId>,
+    /// When it was revoked; `null` while it works.
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// The token that revoked it.
+    pub revoked_by: Option<TokenId>,
+    /// When it was last used, to the minute; `null` if never.
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl From<Token> for TokenView {
+    fn from(t: Token) -> Self {
+        TokenView {
+            id: t.id,
+            name: t.name,
+            holder: t.holder,
+            role: t.role,
+            created_at: t.created_at,
+            created_by: t.created_by,
+            revoked_at: t.revoked_at,
+            revoked_by: t.revoked_by,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
+
+/// The audit trail's record of a token: its view, never its secret.
+pub fn audit_value(t: &Token) -> serde_json::Value {
+    serde_json::to_value(TokenView::from(t.clone())).unwrap_or_default()
+}
+
+/// A new token, with its secret shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub view: TokenView,
+    /// The token to send as `Authorization: Bearer <token>`. Shown only in this answer;
+    /// store it now. A replay of this request under the same `Idempotency-Key` gets
+    /// `null` here.
+    pub token: Option<String>,
+}
+
+/// Why a token is revoked.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "tablet lost on line 3"}))]
+pub struct RevokeToken {
+    /// Why (kept in the audit trail; up to 2,000 characters).
+    #[schema(max_length = 2000)]
+    pub reason: Option<String>,
+}
+
+/// Create an API token.
+#[utoipa::path(
+    tag = "tokens",
+    request_body = CreateToken,
+    responses(
+        (status = 201, description = "The token was created; `token` is shown only now", body = CreatedToken),
+        (status = 400, response = responses::BadRequest),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/tokens")]
+pub async fn create_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<CreateToken>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.0;
+    let mut checks = Checks::new();
+    checks.text("name", &req.name, 200);
+    checks.finish()?;
+    let secret = new_secret().map_err(ApiError::internal)?;
+    let hash = secret.sha256;
+    let token = db(&state, move |conn| {
+        let new = tokens_db::NewToken {
+            id: TokenId::new_random(),
+            name: req.name.trim(),
+            holder: req.holder,
+            role: req.role,
+            token_sha256: &hash,
+            created_by: caller.0.token_id,
+        };
+        Ok(tokens_db::issue(conn, &caller.0, &new, audit_value)?)
+    })
+    .await?;
+    let id = token.id;
+    let view = TokenView::from(token);
+    let replay = serde_json::to_vec(&CreatedToken {
+        view: view.clone(),
+        token: None,
+    })
+    .map_err(ApiError::internal)?;
+    let mut res = HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/tokens/{id}")))
+        .json(CreatedToken {
+            view,
+            token: Some(secret.secret),
+        });
+    res.extensions_mut()
+        .insert(super::idempotency::StoreInstead(replay.into()));
+    Ok(res)
+}
+
+/// List API tokens (without their secrets).
+#[utoipa::path(
+    tag = "tokens",
+    responses(
+        (status = 200, description = "Every token, oldest first", body = Vec<TokenView>),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/tokens")]
+pub async fn list_tokens(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let tokens = db(&state, |conn| Ok(tokens_db::list(conn)?)).await?;
+    Ok(HttpResponse::Ok().json(tokens.into_iter().map(TokenView::from).collect::<Vec<_>>()))
+}
+
+/// Revoke an API token; it fails on its next request.
+#[utoipa::path(
+    tag = "tokens",
+    params(("token_id" = TokenId, Path, description = "Id of the token")),
+    request_body = RevokeToken,
+    responses(
+        (status = 200, description = "The token is revoked", body = TokenView),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/tokens/{token_id}/revoke")]
+pub async fn revoke_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<TokenId>,
+    body: JsonBody<RevokeToken>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let reason = body.0.reason;
+    let mut checks = Checks::new();
+    checks.optional_text("reason", reason.as_deref(), 2000);
+    checks.finish()?;
+    let revoked = db(&state, move |conn| {
+        tokens_db::get(conn, id).map_err(|e| match e {
+            diesel::result::Error::NotFound => ApiError::not_found("token", id),
+            e => e.into(),
+        })?;
+        Ok(tokens_db::revoke_audited(
+            conn,
+            &caller.0,
+            id,
+            reason.as_deref().map(str::trim),
+            audit_value,
+        )?)
+    })
+    .await?;
+    match revoked {
+        Some(token) => Ok(HttpResponse::Ok().json(TokenView::from(token))),
+        None => Err(ApiError::conflict(None, "this token is already revoked")),
+    }
+}

@@ -1,0 +1,296 @@
+//! Tokens and roles: every `/api/` operation refuses a request without a valid token
+//! (401) and a token whose role is too weak (403); revoked tokens fail at once; secrets
+//! are shown once and stored only as a hash.
+
+use actix_web::http::Method;
+use actix_web::test::TestRequest;
+use diesel::RunQueryDsl;
+use diesel::sql_types::{Bytea, Nullable, Text, Timestamptz};
+use lotgate::domain::Role;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::support::app;
+
+/// Every operation of the served document: method, path with its parameters filled in,
+/// operation id and the role named in its security requirement.
+fn operations(doc: &Value) -> Vec<(Method, String, String, String)> {
+    let mut ops = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if !path.starts_with("/api/") {
+            continue;
+        }
+        for (method, op) in item.as_object().unwrap() {
+            let Ok(method) = method.to_uppercase().parse::<Method>() else {
+                continue;
+            };
+            let concrete: String = path
+                .split('/')
+                .map(|s| {
+                    if s.starts_with('{') {
+                        "00000000-0000-4000-8000-000000000000"
+                    } else {
+                        s
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let role = op["security"][0]["bearer"][0]
+                .as_str()
+                .unwrap_or_else(|| panic!("{path}: no role in its security requirement"))
+                .to_string();
+            let id = op["operationId"].as_str().unwrap().to_string();
+            ops.push((method, concrete, id, role));
+        }
+    }
+    ops
+}
+
+#[actix_web::test]
+async fn every_api_operation_needs_a_token() {
+    let app = app().await;
+    let doc = app.get("/api-docs/openapi.json").await.body;
+    let ops = operations(&doc);
+    assert!(ops.len() >= 40, "only {} operations found", ops.len());
+
+    for (method, path, id, _) in ops {
+        let reply = app
+            .send_anonymous(TestRequest::default().method(method).uri(&path))
+            .await;
+        assert_eq!(reply.status, 401, "{id} without a token: {}", reply.body);
+        reply.assert_problem(401);
+        assert_eq!(
+            reply.headers.get("www-authenticate").unwrap(),
+            "Bearer realm=\"lotgate\""
+        );
+        let forged = app
+            .send_as(
+                "lgt_0000000000000000000000000000000000000000000000000000000000000000",
+                TestRequest::default().method(Method::GET).uri(&path),
+            )
+            .await;
+        assert_eq!(forged.status, 401, "{id} with an unknown token");
+    }
+}
+
+#[actix_web::test]
+async fn a_token_below_the_operations_role_is_refused_before_any_work() {
+    let app = app().await;
+    let inspector = app.token(Role::Inspector);
+    let reviewer = app.token(Role::Reviewer);
+    let doc = app.get("/api-docs/openapi.json").await.body;
+
+    let mut refused = 0;
+    for (method, path, id, role) in operations(&doc) {
+        let weaker: &[&str] = match role.as_str() {
+            "admin" => &[&inspector, &reviewer],
+            "reviewer" => &[&inspector],
+            _ => &[],
+        };
+        for token in weaker {
+            let reply = app
+                .send_as(
+                    token,
+                    TestRequest::default()
+                        .method(method.clone())
+                        .uri(&path)
+                        .set_json(json!({})),
+                )
+                .await;
+            assert_eq!(reply.status, 403, "{id} needs {role}: {}", reply.body);
+            reply.assert_problem(403);
+            refused += 1;
+        }
+    }
+    assert!(refused >= 20, "only {refused} refusals checked");
+    assert_eq!(app.get("/api/v1/parts").await.body["items"], json!([]));
+}
+
+#[actix_web::test]
+async fn the_roles_follow_the_issue_of_who_does_what() {
+    let app = app().await;
+    let doc = app.get("/api-docs/openapi.json").await.body;
+    let role_of = |op: &str| {
+        operations(&doc)
+            .into_iter()
+            .find(|(_, _, id, _)| id == op)
+            .unwrap_or_else(|| panic!("no operation {op}"))
+            .3
+    };
+    // Issue 6: inspectors record inspections and defect photos and read; reviewers also
+    // decide lots, approve golden samples and record corrections; admins also manage
+    // parts, characteristics, suppliers and tokens.
+    let expected = [
+        ("record_inspection", "inspector"),
+        ("upload_inspection_photo", "inspector"),
+        ("get_lot_statistics", "inspector"),
+        ("decide_lot", "reviewer"),
+        ("approve_golden_sample_revision", "reviewer"),
+        ("correct_inspection", "reviewer"),
+        ("list_audit_events", "reviewer"),
+        ("create_part", "admin"),
+        ("create_characteristic", "admin"),
+        ("create_supplier", "admin"),
+        ("create_token", "admin"),
+        ("revoke_token", "admin"),
+    ];
+    for (op, role) in expected {
+        assert_eq!(role_of(op), role, "{op}");
+    }
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"],
+        json!({"type": "http", "scheme": "bearer", "description":
+            doc["components"]["securitySchemes"]["bearer"]["description"]})
+    );
+}
+
+#[actix_web::test]
+async fn health_and_documentation_need_no_token() {
+    let app = app().await;
+    for path in ["/healthz", "/readyz", "/api-docs/openapi.json", "/docs"] {
+        let reply = app.send_anonymous(TestRequest::get().uri(path)).await;
+        assert_eq!(reply.status, 200, "{path}");
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct StoredToken {
+    #[diesel(sql_type = Bytea)]
+    token_sha256: Vec<u8>,
+    #[diesel(sql_type = Text)]
+    row_text: String,
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    last_used_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[actix_web::test]
+async fn a_created_token_is_shown_once_stored_as_a_hash_and_fails_once_revoked() {
+    let app = app().await;
+    let created = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/tokens")
+                .insert_header(("idempotency-key", "tablet-3"))
+                .set_json(
+                    json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector"}),
+                ),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let secret = created.body["token"].as_str().unwrap().to_string();
+    let id = created.body["id"].as_str().unwrap().to_string();
+
+    let works = app
+        .send_as(&secret, TestRequest::get().uri("/api/v1/lots"))
+        .await;
+    assert_eq!(works.status, 200);
+    let stored: StoredToken = diesel::sql_query(
+        "SELECT token_sha256, t::text AS row_text, last_used_at FROM api_tokens t WHERE id = $1::uuid",
+    )
+    .bind::<Text, _>(&id)
+    .get_result(&mut app.db.pool.get().unwrap())
+    .unwrap();
+    // Reference: SHA-256 as computed by the sha2 crate over the token's text.
+    assert_eq!(
+        stored.token_sha256,
+        Sha256::digest(secret.as_bytes()).to_vec()
+    );
+    assert!(
+        !stored.row_text.contains(&secret[4..20]),
+        "the secret is stored"
+    );
+    assert!(stored.last_used_at.is_some(), "last_used_at was not kept");
+
+    let replay = app
+        .send(
+            TestRequest::post()
+                .uri("/api/v1/tokens")
+                .insert_header(("idempotency-key", "tablet-3"))
+                .set_json(
+                    json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector"}),
+                ),
+        )
+        .await;
+    assert_eq!(replay.status, 201);
+    assert_eq!(replay.body["id"], created.body["id"]);
+    assert_eq!(
+        replay.body["token"],
+        Value::Null,
+        "a replay shows the secret again"
+    );
+    let listed = app.get("/api/v1/tokens").await;
+    assert!(!listed.body.to_string().contains(&secret));
+
+    let revoked = app
+        .post(
+            &format!("/api/v1/tokens/{id}/revoke"),
+            json!({"reason": "tablet lost"}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+    assert!(revoked.body["revoked_at"].is_string());
+    let refused = app
+        .send_as(&secret, TestRequest::get().uri("/api/v1/lots"))
+        .await;
+    refused.assert_problem(401);
+    let again = app
+        .post(&format!("/api/v1/tokens/{id}/revoke"), json!({}))
+        .await;
+    again.assert_problem(409);
+}
+
+#[actix_web::test]
+async fn a_malformed_authorization_header_is_a_401() {
+    let app = app().await;
+    for value in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "lgt_abc"] {
+        let reply = app
+            .send(
+                TestRequest::get()
+                    .uri("/api/v1/lots")
+                    .insert_header(("authorization", value)),
+            )
+            .await;
+        reply.assert_problem(401);
+    }
+}
+
+#[test]
+fn lotgate_token_create_prints_a_working_token_as_its_last_line() {
+    let db = crate::support::TestDb::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lotgate"))
+        .args([
+            "token", "create", "--name", "Ana (QA)", "--role", "reviewer",
+        ])
+        .env("DATABASE_URL", db.url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().trim().to_string();
+
+    actix_web::rt::System::new().block_on(async move {
+        let app = crate::support::app_over(db).await;
+        let audit = app
+            .send_as(&token, TestRequest::get().uri("/api/v1/audit"))
+            .await;
+        assert_eq!(audit.status, 200, "{}", audit.body);
+        let created = &audit.body["items"][0];
+        assert_eq!(created["entity"], "token");
+        assert_eq!(created["new_value"]["name"], "Ana (QA)");
+        assert_eq!(created["token_id"], Value::Null, "made on the command line");
+        let part = app
+            .send_as(
+                &token,
+                TestRequest::post()
+                    .uri("/api/v1/parts")
+                    .set_json(json!({"number": "X", "name": "X", "stage": "part"})),
+            )
+            .await;
+        part.assert_problem(403);
+    });
+}
