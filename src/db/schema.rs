@@ -215,10 +215,23 @@ diesel::table! {
         characteristic_id -> Uuid,
         seq -> Int4,
         lot_id -> Uuid,
-        decision_id -> Uuid,
+        decision_id -> Nullable<Uuid>,
         from_severity -> Text,
         to_severity -> Text,
         reason -> Text,
+        resume_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    switching_resumes (id) {
+        id -> Uuid,
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        characteristic_id -> Uuid,
+        after_lot_id -> Uuid,
+        reason -> Text,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -265,6 +278,11 @@ diesel::joinable!(switching_events -> lot_decisions (decision_id));
 diesel::joinable!(switching_events -> lots (lot_id));
 diesel::joinable!(switching_events -> parts (part_id));
 diesel::joinable!(switching_events -> suppliers (supplier_id));
+diesel::joinable!(switching_events -> switching_resumes (resume_id));
+diesel::joinable!(switching_resumes -> characteristics (characteristic_id));
+diesel::joinable!(switching_resumes -> lots (after_lot_id));
+diesel::joinable!(switching_resumes -> parts (part_id));
+diesel::joinable!(switching_resumes -> suppliers (supplier_id));
 diesel::joinable!(switching_settings -> parts (part_id));
 diesel::joinable!(switching_settings -> suppliers (supplier_id));
 diesel::joinable!(switching_states -> characteristics (characteristic_id));
@@ -290,6 +308,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photos,
     suppliers,
     switching_events,
+    switching_resumes,
     switching_settings,
     switching_states,
 );

@@ -52,4 +52,6 @@ typed_id!(
     ConditionEntryId,
     /// Id of one revision of a lot decision.
     DecisionId,
+    /// Id of a reviewer's resume of sampling inspection after discontinuation.
+    ResumeId,
 );

@@ -8,6 +8,6 @@ mod values;
 pub use enums::{Classification, InspectionLevel, Kind, Mode, RevisionStatus, Source, Stage};
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
-    InspectionId, LotId, PartId, PhotoId, SupplierId,
+    InspectionId, LotId, PartId, PhotoId, ResumeId, SupplierId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};
