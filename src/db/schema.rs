@@ -248,10 +248,23 @@ diesel::table! {
         characteristic_id -> Uuid,
         seq -> Int4,
         lot_id -> Uuid,
-        decision_id -> Uuid,
+        decision_id -> Nullable<Uuid>,
         from_severity -> Text,
         to_severity -> Text,
         reason -> Text,
+        resume_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    switching_resumes (id) {
+        id -> Uuid,
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        characteristic_id -> Uuid,
+        after_lot_id -> Uuid,
+        reason -> Text,
+        recorded_at -> Timestamptz,
     }
 }
 
@@ -278,6 +291,7 @@ diesel::table! {
 
 diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
+diesel::joinable!(audit_events -> api_tokens (token_id));
 diesel::joinable!(characteristics -> parts (part_id));
 diesel::joinable!(golden_sample_conditions -> golden_samples (golden_sample_id));
 diesel::joinable!(golden_sample_photos -> golden_sample_revisions (revision_id));
@@ -286,7 +300,6 @@ diesel::joinable!(golden_sample_references -> characteristics (characteristic_id
 diesel::joinable!(golden_sample_references -> golden_sample_revisions (revision_id));
 diesel::joinable!(golden_sample_revisions -> golden_samples (golden_sample_id));
 diesel::joinable!(golden_samples -> parts (part_id));
-diesel::joinable!(audit_events -> api_tokens (token_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
@@ -299,6 +312,11 @@ diesel::joinable!(switching_events -> lot_decisions (decision_id));
 diesel::joinable!(switching_events -> lots (lot_id));
 diesel::joinable!(switching_events -> parts (part_id));
 diesel::joinable!(switching_events -> suppliers (supplier_id));
+diesel::joinable!(switching_events -> switching_resumes (resume_id));
+diesel::joinable!(switching_resumes -> characteristics (characteristic_id));
+diesel::joinable!(switching_resumes -> lots (after_lot_id));
+diesel::joinable!(switching_resumes -> parts (part_id));
+diesel::joinable!(switching_resumes -> suppliers (supplier_id));
 diesel::joinable!(switching_settings -> parts (part_id));
 diesel::joinable!(switching_settings -> suppliers (supplier_id));
 diesel::joinable!(switching_states -> characteristics (characteristic_id));
@@ -326,6 +344,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photos,
     suppliers,
     switching_events,
+    switching_resumes,
     switching_settings,
     switching_states,
 );

@@ -4,8 +4,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use super::schema::{lots, switching_events, switching_settings, switching_states};
-use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
+use super::schema::{
+    lots, switching_events, switching_resumes, switching_settings, switching_states,
+};
+use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = switching_settings, check_for_backend(diesel::pg::Pg))]
@@ -35,10 +37,24 @@ pub struct EventRow {
     pub characteristic_id: CharacteristicId,
     pub seq: i32,
     pub lot_id: LotId,
-    pub decision_id: DecisionId,
+    pub decision_id: Option<DecisionId>,
     pub from_severity: String,
     pub to_severity: String,
     pub reason: String,
+    pub resume_id: Option<ResumeId>,
+}
+
+/// A reviewer's resume of sampling after discontinuation (append-only).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = switching_resumes, check_for_backend(diesel::pg::Pg))]
+pub struct ResumeRow {
+    pub id: ResumeId,
+    pub supplier_id: SupplierId,
+    pub part_id: PartId,
+    pub characteristic_id: CharacteristicId,
+    pub after_lot_id: LotId,
+    pub reason: String,
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Locks the settings row of a supplier and part (creating it with the defaults when
@@ -153,5 +169,38 @@ pub fn events(
         .filter(switching_events::part_id.eq(part))
         .order((switching_events::characteristic_id, switching_events::seq))
         .select((EventRow::as_select(), lots::lot_number, lots::produced_on))
+        .load(conn)
+}
+
+/// Stores a resume. Call inside the transaction that holds [`lock`].
+pub fn insert_resume(conn: &mut PgConnection, row: &ResumeRow) -> QueryResult<ResumeRow> {
+    diesel::insert_into(switching_resumes::table)
+        .values(row)
+        .returning(ResumeRow::as_returning())
+        .get_result(conn)
+}
+
+/// The resume stored under this id, if any (of any supplier and part).
+pub fn find_resume(conn: &mut PgConnection, id: ResumeId) -> QueryResult<Option<ResumeRow>> {
+    switching_resumes::table
+        .find(id)
+        .select(ResumeRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Every resume of a supplier and part in the order recorded, with the production date
+/// of the lot it takes effect after.
+pub fn resumes(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+) -> QueryResult<Vec<(ResumeRow, chrono::NaiveDate)>> {
+    switching_resumes::table
+        .inner_join(lots::table)
+        .filter(switching_resumes::supplier_id.eq(supplier))
+        .filter(switching_resumes::part_id.eq(part))
+        .order((switching_resumes::recorded_at, switching_resumes::id))
+        .select((ResumeRow::as_select(), lots::produced_on))
         .load(conn)
 }

@@ -2,6 +2,13 @@
 //! lot, replayed through the ISO 2859-1 switching rules in lot order (production date,
 //! then lot id). The history is always recomputed, never patched, so a decision for an
 //! earlier lot, or a new revision of one, cannot leave it inconsistent.
+//!
+//! A reviewer's resume of sampling after discontinuation (ISO 2859-1 9.4) is replayed in
+//! the same order: it sits right after the lot it names (the latest decided lot when it was
+//! recorded) and, when the characteristic is discontinued there, the next lots start on
+//! tightened inspection with fresh counters, as if 9.3.2 had just been invoked. A resume
+//! that finds the characteristic not discontinued (a lot before it was decided again
+//! since, with another result) changes nothing.
 
 use std::collections::HashMap;
 
@@ -11,13 +18,15 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::types::{LotDecisionView, SwitchingSeverity};
-use crate::domain::{CharacteristicId, DecisionId, LotId};
+use crate::domain::{CharacteristicId, DecisionId, LotId, ResumeId};
 
-/// A change of severity and the rule that caused it.
+/// A change of severity and the rule that caused it: a lot's result (`decision_id`), or a
+/// reviewer's resume after discontinuation (`resume_id`, placed after `lot_id`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Switch {
     pub lot_id: LotId,
-    pub decision_id: DecisionId,
+    pub decision_id: Option<DecisionId>,
+    pub resume_id: Option<ResumeId>,
     pub from: SwitchingSeverity,
     pub to: SwitchingSeverity,
     pub reason: String,
@@ -58,15 +67,65 @@ impl CharacteristicHistory {
     }
 }
 
+/// A position in the lot order: production date, then lot id.
+pub type LotOrder = (NaiveDate, LotId);
+
 /// Sort key of the lot order.
-pub fn lot_order(d: &LotDecisionView) -> (NaiveDate, LotId) {
+pub fn lot_order(d: &LotDecisionView) -> LotOrder {
     (d.produced_on, d.lot_id)
 }
 
-/// Replays the decisions (the latest revision of each lot, in lot order).
-pub fn replay(decisions: &[LotDecisionView]) -> HashMap<CharacteristicId, CharacteristicHistory> {
+/// A reviewer's resume of sampling inspection of one characteristic after discontinuation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resume {
+    pub id: ResumeId,
+    pub characteristic_id: CharacteristicId,
+    /// The lot after which it takes effect, as its place in the lot order.
+    pub after: LotOrder,
+    /// What the supplier corrected, in the reviewer's words.
+    pub reason: String,
+}
+
+/// The reason of the switch a resume causes.
+pub fn resume_reason(corrective_action: &str) -> String {
+    format!(
+        "Tightened inspection resumed after discontinuation: the supplier acted to improve \
+         quality and the reviewer approved resuming, as if 9.3.2 had been invoked \
+         (ISO 2859-1 9.4). Corrective action: {corrective_action}"
+    )
+}
+
+fn apply_resume(histories: &mut HashMap<CharacteristicId, CharacteristicHistory>, r: &Resume) {
+    let h = histories.entry(r.characteristic_id).or_default();
+    if h.state.severity != sampling::InspectionState::Discontinued {
+        return;
+    }
+    h.switches.push(Switch {
+        lot_id: r.after.1,
+        decision_id: None,
+        resume_id: Some(r.id),
+        from: SwitchingSeverity::Discontinued,
+        to: SwitchingSeverity::Tightened,
+        reason: resume_reason(&r.reason),
+    });
+    h.state = sampling::SwitchingState::start(sampling::InspectionState::Tightened);
+}
+
+/// Replays the decisions (the latest revision of each lot, in lot order) and the resumes
+/// (in the order recorded), each resume right after the lot it names.
+pub fn replay(
+    decisions: &[LotDecisionView],
+    resumes: &[Resume],
+) -> HashMap<CharacteristicId, CharacteristicHistory> {
     let mut histories: HashMap<CharacteristicId, CharacteristicHistory> = HashMap::new();
+    let mut resumes: Vec<&Resume> = resumes.iter().collect();
+    // Stable: resumes after the same lot keep the order they were recorded in.
+    resumes.sort_by_key(|r| r.after);
+    let mut resumes = resumes.into_iter().peekable();
     for d in decisions {
+        while let Some(r) = resumes.next_if(|r| r.after < lot_order(d)) {
+            apply_resume(&mut histories, r);
+        }
         let settings = sampling::SwitchingSettings {
             production_steady: d.settings.production_steady,
             reduced_approved: d.settings.reduced_approved,
@@ -101,7 +160,8 @@ pub fn replay(decisions: &[LotDecisionView]) -> HashMap<CharacteristicId, Charac
             if let Some(reason) = t.reason {
                 h.switches.push(Switch {
                     lot_id: d.lot_id,
-                    decision_id: d.id,
+                    decision_id: Some(d.id),
+                    resume_id: None,
                     from: by_rules,
                     to: t.state.severity.into(),
                     reason,
@@ -109,6 +169,9 @@ pub fn replay(decisions: &[LotDecisionView]) -> HashMap<CharacteristicId, Charac
             }
             h.state = t.state;
         }
+    }
+    for r in resumes {
+        apply_resume(&mut histories, r);
     }
     histories
 }
@@ -151,7 +214,37 @@ mod tests {
 
     fn history(decisions: &[LotDecisionView]) -> CharacteristicHistory {
         let id: CharacteristicId = serde_json::from_value(json!(CHAR)).unwrap();
-        replay(decisions).remove(&id).unwrap()
+        replay(decisions, &[]).remove(&id).unwrap()
+    }
+
+    /// A resume after lot `lot` (of the lots built by `decided`, produced on `lot` October).
+    fn resume_after(lot: u8) -> Resume {
+        let lot_id = format!("10000000-0000-4000-8000-0000000000{lot:02}");
+        let day = NaiveDate::from_ymd_opt(2026, 10, u32::from(lot)).unwrap();
+        Resume {
+            id: serde_json::from_value(json!("40000000-0000-4000-8000-000000000001")).unwrap(),
+            characteristic_id: serde_json::from_value(json!(CHAR)).unwrap(),
+            after: (day, serde_json::from_value(json!(lot_id)).unwrap()),
+            reason: "Mould cavity 3 re-polished".into(),
+        }
+    }
+
+    /// Lots 1-2 rejected on normal (tightened from lot 2, 9.3.2), lots 3-7 rejected on
+    /// tightened (discontinued from lot 7, 9.4), produced on 1-7 October.
+    fn discontinued_at_lot_7() -> Vec<LotDecisionView> {
+        let mut lots = vec![
+            decided(1, "2026-10-01", "normal", false),
+            decided(2, "2026-10-02", "normal", false),
+        ];
+        for lot in 3..=7 {
+            lots.push(decided(lot, &format!("2026-10-0{lot}"), "tightened", false));
+        }
+        lots
+    }
+
+    fn history_with(decisions: &[LotDecisionView], resumes: &[Resume]) -> CharacteristicHistory {
+        let id: CharacteristicId = serde_json::from_value(json!(CHAR)).unwrap();
+        replay(decisions, resumes).remove(&id).unwrap()
     }
 
     #[test]
@@ -181,5 +274,103 @@ mod tests {
         assert_eq!(h.stale.len(), 1);
         assert_eq!(h.stale[0].lot_number, "L-3");
         assert_eq!(h.stale[0].severity_by_rules, SwitchingSeverity::Tightened);
+    }
+
+    #[test]
+    fn five_lots_not_accepted_on_tightened_discontinue_without_a_way_back_by_lots() {
+        let mut lots = discontinued_at_lot_7();
+        lots.push(decided(8, "2026-10-08", "discontinued", true));
+
+        let h = history(&lots);
+
+        assert_eq!(h.severity(), SwitchingSeverity::Discontinued);
+        assert_eq!(
+            h.switches.last().unwrap().to,
+            SwitchingSeverity::Discontinued
+        );
+        assert!(h.switches.last().unwrap().reason.contains("9.4"));
+    }
+
+    #[test]
+    fn a_resume_after_the_last_lot_makes_the_next_lot_start_on_tightened_with_fresh_counters() {
+        let h = history_with(&discontinued_at_lot_7(), &[resume_after(7)]);
+
+        assert_eq!(h.severity(), SwitchingSeverity::Tightened);
+        assert_eq!(h.state.not_accepted_on_tightened, 0);
+        assert_eq!(h.state.consecutive_accepted_on_tightened, 0);
+        let last = h.switches.last().unwrap();
+        assert_eq!(
+            (last.from, last.to),
+            (
+                SwitchingSeverity::Discontinued,
+                SwitchingSeverity::Tightened
+            )
+        );
+        assert_eq!(last.decision_id, None);
+        assert_eq!(last.resume_id, Some(resume_after(7).id));
+        assert!(last.reason.contains("Mould cavity 3 re-polished"));
+        assert!(last.reason.contains("9.4"));
+    }
+
+    #[test]
+    fn lots_after_a_resume_count_on_tightened_and_lots_before_it_stay_discontinued() {
+        let mut lots = discontinued_at_lot_7();
+        lots.push(decided(8, "2026-10-08", "discontinued", true));
+        lots.push(decided(9, "2026-10-09", "tightened", true));
+        lots.push(decided(10, "2026-10-10", "tightened", false));
+
+        let h = history_with(&lots, &[resume_after(8)]);
+
+        // Lot 8 was decided while discontinued, lots 9 and 10 after the resume: none is stale.
+        assert_eq!(h.stale, []);
+        assert_eq!(h.severity(), SwitchingSeverity::Tightened);
+        assert_eq!(h.state.not_accepted_on_tightened, 1);
+        assert_eq!(h.state.consecutive_accepted_on_tightened, 0);
+        let resumed: Vec<_> = h
+            .switches
+            .iter()
+            .filter(|s| s.resume_id.is_some())
+            .collect();
+        assert_eq!(resumed.len(), 1);
+        assert_eq!(resumed[0].lot_id, lots[7].lot_id);
+    }
+
+    #[test]
+    fn five_more_lots_not_accepted_after_a_resume_discontinue_again() {
+        let mut lots = discontinued_at_lot_7();
+        for lot in 8..=12 {
+            lots.push(decided(
+                lot,
+                &format!("2026-10-{lot:02}"),
+                "tightened",
+                false,
+            ));
+        }
+
+        let h = history_with(&lots, &[resume_after(7)]);
+
+        assert_eq!(h.severity(), SwitchingSeverity::Discontinued);
+        let to: Vec<_> = h.switches.iter().map(|s| s.to).collect();
+        assert_eq!(
+            to,
+            [
+                SwitchingSeverity::Tightened,
+                SwitchingSeverity::Discontinued,
+                SwitchingSeverity::Tightened,
+                SwitchingSeverity::Discontinued,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_resume_that_finds_sampling_not_discontinued_changes_nothing() {
+        let lots = discontinued_at_lot_7();
+
+        // After lot 3 the characteristic is on tightened with one lot not accepted.
+        let h = history_with(&lots[..3], &[resume_after(3)]);
+
+        assert_eq!(h.severity(), SwitchingSeverity::Tightened);
+        assert_eq!(h.state.not_accepted_on_tightened, 1);
+        assert!(h.switches.iter().all(|s| s.resume_id.is_none()));
     }
 }

@@ -120,19 +120,19 @@ pub struct PlanView {
     pub rejection_number: u32,
     /// True when the table's sample size reaches the lot size: every unit is inspected.
     pub full_inspection: bool,
-    /// The double sampling plan (Tables III-A/III-B), present only when `scheme=double` was
+    /// The double sampling plan (Tables III-A/III-B/III-C), present only when `scheme=double` was
     /// asked for; the fields above then hold the corresponding single plan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub double: Option<DoublePlanView>,
 }
 
-/// An ISO 2859-1 double sampling plan (Table III-A normal, III-B tightened).
+/// An ISO 2859-1 double sampling plan (Table III-A normal, III-B tightened, III-C reduced).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(example = json!({"table": "III-A", "code_letter": "J", "first_sample_size": 50,
     "second_sample_size": 50, "first_acceptance_number": 0, "first_rejection_number": 3,
     "second_acceptance_number": 3, "second_rejection_number": 4, "full_inspection": false}))]
 pub struct DoublePlanView {
-    /// Master table used: III-A (normal) or III-B (tightened).
+    /// Master table used: III-A (normal), III-B (tightened) or III-C (reduced).
     pub table: String,
     /// Code letter of the double plan used, after following the table's arrows.
     pub code_letter: String,
@@ -158,8 +158,9 @@ impl DoublePlanView {
     pub fn new(plan: &sampling::DoublePlan) -> Self {
         DoublePlanView {
             table: match plan.severity {
+                sampling::Severity::Normal => "III-A",
                 sampling::Severity::Tightened => "III-B",
-                _ => "III-A",
+                sampling::Severity::Reduced => "III-C",
             }
             .into(),
             code_letter: plan.plan_code_letter.as_str().into(),

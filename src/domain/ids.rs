@@ -54,4 +54,6 @@ typed_id!(
     DecisionId,
     /// Id of an API token (not the token itself).
     TokenId,
+    /// Id of a reviewer's resume of sampling inspection after discontinuation.
+    ResumeId,
 );

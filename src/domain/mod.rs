@@ -10,6 +10,6 @@ pub use enums::{
 };
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
-    InspectionId, LotId, PartId, PhotoId, SupplierId, TokenId,
+    InspectionId, LotId, PartId, PhotoId, ResumeId, SupplierId, TokenId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

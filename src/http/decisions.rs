@@ -9,11 +9,12 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, responses};
 use super::extract::{QueryParams, parse_json};
 use super::parts::not_found_as;
+use super::switching::load_resumes;
 use super::{AppState, db};
 use crate::db::decisions::{self as decisions_db, NewLotDecision};
 use crate::db::switching::{self as switching_db, EventRow, StateRow};
 use crate::db::{characteristics as chars_db, lots as lots_db};
-use crate::decision::replay::{lot_order, replay};
+use crate::decision::replay::{Resume, lot_order, replay};
 use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide, inputs_snapshot};
 use crate::domain::{DecisionId, LotId, PartId, SupplierId};
@@ -134,13 +135,15 @@ fn store(
         .into_iter()
         .map(parse)
         .collect::<Result<Vec<_>, _>>()?;
+    let resumes = load_resumes(conn, supplier, part)?;
     let key = (lot.produced_on, lot.id);
     let earlier: Vec<LotDecisionView> = stream
         .iter()
         .filter(|d| lot_order(d) < key)
         .cloned()
         .collect();
-    let earlier = replay(&earlier);
+    let resumed_earlier: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
+    let earlier = replay(&earlier, &resumed_earlier);
     let current = decisions_db::current_inspections(conn, lot_id)?;
     let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
     let input = DecideInput {
@@ -171,20 +174,21 @@ fn store(
     let mut all: Vec<LotDecisionView> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
     all.push(view.clone());
     all.sort_by_key(lot_order);
-    store_history(conn, supplier, part, &all)?;
+    store_history(conn, supplier, part, &all, &resumes)?;
     Ok((view, true))
 }
 
-/// Replays the latest decisions of every lot (in lot order) and replaces the stored
-/// switching state and history of the supplier and part with the result.
-fn store_history(
+/// Replays the latest decisions of every lot (in lot order) and the resumes, and replaces
+/// the stored switching state and history of the supplier and part with the result.
+pub(super) fn store_history(
     conn: &mut diesel::PgConnection,
     supplier: SupplierId,
     part: PartId,
     decisions: &[LotDecisionView],
+    resumes: &[Resume],
 ) -> Result<(), ApiError> {
     let (mut states, mut events) = (Vec::new(), Vec::new());
-    for (characteristic_id, mut history) in replay(decisions) {
+    for (characteristic_id, mut history) in replay(decisions, resumes) {
         for (k, s) in history.switches.drain(..).enumerate() {
             events.push(EventRow {
                 supplier_id: supplier,
@@ -193,6 +197,7 @@ fn store_history(
                 seq: k as i32 + 1,
                 lot_id: s.lot_id,
                 decision_id: s.decision_id,
+                resume_id: s.resume_id,
                 from_severity: s.from.as_str().into(),
                 to_severity: s.to.as_str().into(),
                 reason: s.reason,

@@ -58,6 +58,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let message = strip_position(&inner.to_string());
         match inner.classify() {
             serde_json::error::Category::Data => {
+                let field = match (field, missing_field(&message)) {
+                    (Some(object), Some(missing)) => Some(format!("{object}.{missing}")),
+                    (None, Some(missing)) => Some(missing.to_string()),
+                    (field, None) => field,
+                };
                 ApiError::invalid_field(field.unwrap_or_else(|| "body".into()), message)
             }
             _ => ApiError::malformed(format!("the body is not valid JSON: {inner}"), field),
@@ -113,6 +118,12 @@ fn field_name(path: &serde_path_to_error::Path) -> Option<String> {
     (text != ".").then(|| text.replace(".[", "["))
 }
 
+/// serde names a missing field only in its message ("missing field `reason`"); the path
+/// points at the object that lacks it.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
 /// serde_json appends "at line 1 column 42"; the field name says more to a client.
 fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
@@ -147,6 +158,16 @@ mod tests {
         let problem = err.problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors[0].field, "units[0].values[1]");
+    }
+
+    #[test]
+    fn a_missing_field_is_named_with_its_path() {
+        let top = parse_json::<Body>(br#"{}"#).unwrap_err().problem();
+        let deep = parse_json::<Body>(br#"{"units":[{"unit":1}]}"#)
+            .unwrap_err()
+            .problem();
+        assert_eq!((top.status, top.errors[0].field.as_str()), (422, "units"));
+        assert_eq!(deep.errors[0].field, "units[0].values");
     }
 
     #[test]

@@ -94,6 +94,7 @@ fn routed() -> UtoipaApp<
                 .service(decisions::get_lot_decision)
                 .service(switching::get_switching)
                 .service(switching::set_switching_settings)
+                .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)
                 .service(sampling::get_operating_characteristic)
                 .service(sampling::design_sampling_plan)

@@ -35,7 +35,7 @@ pub struct PlanQuery {
     /// Severity: normal (Table II-A, default), tightened (II-B) or reduced (II-C).
     #[param(example = "normal")]
     pub severity: Option<PlanSeverity>,
-    /// Sampling scheme: single (default) or double (Tables III-A/III-B; not for reduced).
+    /// Sampling scheme: single (default) or double (Tables III-A/III-B/III-C).
     #[param(example = "single", inline)]
     pub scheme: Option<PlanScheme>,
 }
@@ -46,7 +46,7 @@ pub struct PlanQuery {
 pub enum PlanScheme {
     /// One sample (Tables II-A/B/C).
     Single,
-    /// Up to two samples of equal size (Tables III-A/B).
+    /// Up to two samples of equal size (Tables III-A/B/C).
     Double,
 }
 
@@ -88,7 +88,7 @@ pub async fn get_iso2859_plan(
     .map_err(|e| ApiError::invalid_field("aql", e))?;
     let mut view = PlanView::new(&plan, level, severity);
     if q.scheme == Some(PlanScheme::Double) {
-        // A "*" cell or the reduced table has no double plan: the field to change is `scheme`.
+        // A "*" cell has no double plan: the field to change is `scheme`.
         let double = sampling::double_sampling_plan(
             q.lot_size as u64,
             table_level(level),

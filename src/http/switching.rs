@@ -15,9 +15,30 @@ use crate::db::{
     characteristics as chars_db, parts as parts_db, suppliers as suppliers_db,
     switching as switching_db,
 };
-use crate::decision::replay::{CharacteristicHistory, StaleLot};
+use crate::decision::replay::{CharacteristicHistory, Resume, StaleLot};
 use crate::decision::types::SwitchingSeverity;
-use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
+use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
+
+mod resume;
+
+pub use resume::{ResumeSampling, ResumeStored, resume_sampling};
+
+/// Every resume of a supplier and part, placed in the lot order after the lot it names.
+pub(super) fn load_resumes(
+    conn: &mut diesel::PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+) -> Result<Vec<Resume>, ApiError> {
+    Ok(switching_db::resumes(conn, supplier, part)?
+        .into_iter()
+        .map(|(r, produced_on)| Resume {
+            id: r.id,
+            characteristic_id: r.characteristic_id,
+            after: (produced_on, r.after_lot_id),
+            reason: r.reason,
+        })
+        .collect())
+}
 
 /// The switching settings of a supplier and part.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -108,22 +129,27 @@ pub struct SwitchingQuery {
     pub part_id: PartId,
 }
 
-/// One switch of severity.
+/// One switch of severity: caused by a lot's result, or by a reviewer's resume after
+/// discontinuation.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SwitchView {
-    /// The lot whose result caused the switch.
+    /// The lot whose result caused the switch; for a resume, the lot after which it takes
+    /// effect.
     pub lot_id: LotId,
     /// Its lot number.
     pub lot_number: String,
     /// Its production date.
     pub produced_on: NaiveDate,
-    /// The decision revision that counted.
-    pub decision_id: DecisionId,
+    /// The decision revision that counted; null for a resume.
+    pub decision_id: Option<DecisionId>,
+    /// The reviewer's resume that caused the switch (ISO 2859-1 9.4); null for a lot's result.
+    pub resume_id: Option<ResumeId>,
     /// Severity before the lot.
     pub from: SwitchingSeverity,
     /// Severity after the lot.
     pub to: SwitchingSeverity,
-    /// The rule that switched, in words, with its clause of ISO 2859-1.
+    /// The rule that switched, in words, with its clause of ISO 2859-1; for a resume, also
+    /// what the supplier corrected.
     pub reason: String,
 }
 
@@ -166,7 +192,7 @@ pub struct CharacteristicSwitching {
         "not_accepted_on_tightened": 0, "lots_counted": 3, "lots_to_decide_again": [],
         "switches": [{"lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "lot_number": "L-3",
             "produced_on": "2026-11-20", "decision_id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
-            "from": "normal", "to": "tightened",
+            "resume_id": null, "from": "normal", "to": "tightened",
             "reason": "Tightened inspection: 2 of the last 3 consecutive lots were not accepted on normal inspection (ISO 2859-1 9.3.2)."}]}]}))]
 pub struct SwitchingView {
     /// The supplier.
@@ -180,6 +206,9 @@ pub struct SwitchingView {
 }
 
 /// Read the switching state and history (every switch with its lot and reason) of a supplier and part.
+///
+/// The history holds the switches caused by lot results and by reviewers' resumes after
+/// discontinuation (`resume_sampling`), with what the supplier corrected.
 #[utoipa::path(
     tag = "switching",
     params(("supplier_id" = SupplierId, Path, description = "Id of the supplier"), SwitchingQuery),
@@ -224,6 +253,7 @@ pub async fn get_switching(
                     lot_number: lot_number.clone(),
                     produced_on: *produced_on,
                     decision_id: e.decision_id,
+                    resume_id: e.resume_id,
                     from: severity(&e.from_severity)?,
                     to: severity(&e.to_severity)?,
                     reason: e.reason.clone(),

@@ -285,6 +285,36 @@ async fn looks_up_a_tightened_double_plan_from_table_iii_b() {
 }
 
 #[actix_web::test]
+async fn looks_up_a_reduced_double_plan_from_table_iii_c() {
+    let app = app().await;
+
+    // Table I: 1000 units at level II -> J; Table III-C, J under AQL 1.0 (single 1/2 in II-C):
+    // n1 = 20, 0/2 and 1/2 (EGTools transcription of ISO 2859-1:1999, the only one found;
+    // III-A gives the same 0/2;1/2 to the single plan 1/2).
+    let reply = app
+        .get(
+            "/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&severity=reduced&scheme=double",
+        )
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let d = &reply.body["double"];
+    assert_eq!(d["table"], "III-C");
+    assert_eq!(d["code_letter"], "J");
+    assert_eq!(d["first_sample_size"], 20);
+    assert_eq!(d["second_sample_size"], 20);
+    assert_eq!(
+        [
+            &d["first_acceptance_number"],
+            &d["first_rejection_number"],
+            &d["second_acceptance_number"],
+            &d["second_rejection_number"]
+        ],
+        [0, 2, 1, 2]
+    );
+}
+
+#[actix_web::test]
 async fn a_single_plan_has_no_double_object() {
     let app = app().await;
 
@@ -316,9 +346,10 @@ async fn refuses_double_sampling_where_the_table_says_use_single_naming_the_sche
     let star = app
         .get("/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=0.15&scheme=double")
         .await;
+    // III-C J under AQL 0.15 is "*" too (II-C prints 0/1).
     let reduced = app
         .get(
-            "/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=1.0&severity=reduced&scheme=double",
+            "/api/v1/sampling/plans/iso2859-1?lot_size=1000&aql=0.15&severity=reduced&scheme=double",
         )
         .await;
 

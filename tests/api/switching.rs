@@ -7,9 +7,12 @@
 //! normal is J n 80 Ac 1, so an accepted lot with at most 1 defective adds 3 to the
 //! switching score (9.3.3.2).
 
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
 use serde_json::{Value, json};
 
-use crate::support::app;
+use crate::streams::Stream;
+use crate::support::{TestApp, app};
 
 fn switching_of(body: &Value) -> &Value {
     &body["characteristics"][0]
@@ -256,4 +259,203 @@ async fn switching_needs_a_known_supplier_and_part() {
         .await;
     unknown_part.assert_problem(404);
     assert_eq!(unknown_part.error_fields(), ["part_id"]);
+}
+
+fn switching_uri(s: &Stream) -> String {
+    format!(
+        "/api/v1/suppliers/{}/switching?part_id={}",
+        s.supplier_id, s.part_id
+    )
+}
+
+fn resume_uri(s: &Stream) -> String {
+    format!("/api/v1/suppliers/{}/switching/resume", s.supplier_id)
+}
+
+/// Two lots rejected on normal (tightened from L-02, 9.3.2), then five not accepted on
+/// tightened (2 defectives against Ac 1): discontinued from L-07 (9.4).
+async fn discontinue<S, B>(app: &TestApp<S>, s: &Stream)
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    app.decided_lot(s, "L-01", "2026-10-01", 80, 3).await;
+    app.decided_lot(s, "L-02", "2026-10-02", 80, 3).await;
+    for k in 3..=7 {
+        let d = app
+            .decided_lot(s, &format!("L-{k:02}"), &format!("2026-10-{k:02}"), 80, 2)
+            .await;
+        assert_eq!(d["characteristics"][0]["severity"], "tightened", "lot {k}");
+        assert_eq!(d["verdict"], "reject", "lot {k}");
+    }
+}
+
+#[actix_web::test]
+async fn resumes_sampling_on_tightened_after_discontinuation_with_the_reason_in_the_history() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    discontinue(&app, &s).await;
+    let during = app.decided_lot(&s, "L-08", "2026-10-08", 80, 0).await;
+
+    let resumed = app
+        .post(
+            &resume_uri(&s),
+            json!({"part_id": s.part_id, "characteristic_id": s.char_id,
+                "reason": "Mould cavity 3 re-polished; 8D report closed"}),
+        )
+        .await;
+    let next = app.decided_lot(&s, "L-09", "2026-10-09", 80, 1).await;
+
+    assert_eq!(during["characteristics"][0]["severity"], "discontinued");
+    assert_eq!(during["characteristics"][0]["mode"], "full");
+    assert_eq!(resumed.status, 201, "{}", resumed.body);
+    assert_eq!(resumed.body["after_lot_number"], "L-08");
+    assert_eq!(resumed.body["severity"], "tightened");
+    let c = &next["characteristics"][0];
+    assert_eq!(c["severity"], "tightened");
+    assert_eq!(c["mode"], "sampling");
+    assert_eq!(c["plan"]["severity"], "tightened");
+    assert_eq!(c["plan"]["acceptance_number"], 1);
+    assert_eq!(next["verdict"], "accept");
+    let history = app.get(&switching_uri(&s)).await;
+    assert_eq!(history.status, 200, "{}", history.body);
+    let h = switching_of(&history.body);
+    assert_eq!(h["severity"], "tightened");
+    assert_eq!(h["not_accepted_on_tightened"], 0);
+    assert_eq!(h["consecutive_accepted_on_tightened"], 1);
+    assert_eq!(h["lots_to_decide_again"], json!([]));
+    let switches = h["switches"].as_array().unwrap();
+    let path: Vec<(&str, &str, &str)> = switches
+        .iter()
+        .map(|s| {
+            (
+                s["lot_number"].as_str().unwrap(),
+                s["from"].as_str().unwrap(),
+                s["to"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        path,
+        [
+            ("L-02", "normal", "tightened"),
+            ("L-07", "tightened", "discontinued"),
+            ("L-08", "discontinued", "tightened"),
+        ]
+    );
+    let resume = &switches[2];
+    assert_eq!(resume["resume_id"], resumed.body["id"]);
+    assert_eq!(resume["decision_id"], Value::Null);
+    let reason = resume["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("Mould cavity 3 re-polished; 8D report closed"),
+        "{reason}"
+    );
+    assert!(reason.contains("9.4"), "{reason}");
+}
+
+#[actix_web::test]
+async fn refuses_a_resume_without_a_reason() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    discontinue(&app, &s).await;
+
+    let missing = app
+        .post(
+            &resume_uri(&s),
+            json!({"part_id": s.part_id, "characteristic_id": s.char_id}),
+        )
+        .await;
+    let blank = app
+        .post(
+            &resume_uri(&s),
+            json!({"part_id": s.part_id, "characteristic_id": s.char_id, "reason": "  "}),
+        )
+        .await;
+
+    missing.assert_problem(422);
+    assert_eq!(missing.error_fields(), ["reason"]);
+    blank.assert_problem(422);
+    assert_eq!(blank.error_fields(), ["reason"]);
+    let history = app.get(&switching_uri(&s)).await;
+    assert_eq!(switching_of(&history.body)["severity"], "discontinued");
+}
+
+#[actix_web::test]
+async fn refuses_a_resume_when_sampling_is_not_discontinued() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let body = json!({"part_id": s.part_id, "characteristic_id": s.char_id,
+        "reason": "New gauge"});
+
+    let never_decided = app.post(&resume_uri(&s), body.clone()).await;
+    app.decided_lot(&s, "L-01", "2026-10-01", 80, 3).await;
+    app.decided_lot(&s, "L-02", "2026-10-02", 80, 3).await;
+    let on_tightened = app.post(&resume_uri(&s), body.clone()).await;
+
+    never_decided.assert_problem(409);
+    assert_eq!(never_decided.error_fields(), ["characteristic_id"]);
+    on_tightened.assert_problem(409);
+    assert_eq!(on_tightened.error_fields(), ["characteristic_id"]);
+    assert!(
+        on_tightened.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not discontinued")
+    );
+}
+
+#[actix_web::test]
+async fn a_second_resume_of_the_same_discontinuation_is_refused() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    discontinue(&app, &s).await;
+    let body = json!({"part_id": s.part_id, "characteristic_id": s.char_id,
+        "reason": "Tool replaced"});
+
+    let first = app.post(&resume_uri(&s), body.clone()).await;
+    let second = app.post(&resume_uri(&s), body).await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    second.assert_problem(409);
+    let history = app.get(&switching_uri(&s)).await;
+    let resumes = switching_of(&history.body)["switches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["resume_id"].is_null())
+        .count();
+    assert_eq!(resumes, 1);
+}
+
+#[actix_web::test]
+async fn a_resume_needs_a_known_supplier_part_and_characteristic_of_the_part() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let nobody = uuid::Uuid::new_v4();
+
+    let supplier = app
+        .post(
+            &format!("/api/v1/suppliers/{nobody}/switching/resume"),
+            json!({"part_id": s.part_id, "characteristic_id": s.char_id, "reason": "x"}),
+        )
+        .await;
+    let part = app
+        .post(
+            &resume_uri(&s),
+            json!({"part_id": nobody, "characteristic_id": s.char_id, "reason": "x"}),
+        )
+        .await;
+    let characteristic = app
+        .post(
+            &resume_uri(&s),
+            json!({"part_id": s.part_id, "characteristic_id": nobody, "reason": "x"}),
+        )
+        .await;
+
+    supplier.assert_problem(404);
+    part.assert_problem(404);
+    assert_eq!(part.error_fields(), ["part_id"]);
+    characteristic.assert_problem(404);
+    assert_eq!(characteristic.error_fields(), ["characteristic_id"]);
 }

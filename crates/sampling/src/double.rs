@@ -1,16 +1,17 @@
-//! Double sampling (ISO 2859-1:1999 Tables III-A and III-B): from lot size, inspection
-//! level, AQL and severity to a double plan, and the verdict of its two stages.
+//! Double sampling (ISO 2859-1:1999 Tables III-A, III-B and III-C): from lot size,
+//! inspection level, AQL and severity to a double plan, and the verdict of its two stages.
 //!
-//! Table III-C (reduced inspection) is not implemented: the one public ISO 2859-1:1999
-//! transcription found (EGTools) could not be confirmed by a second ISO source, and the
-//! Z1.4 reduced double table differs from ISO's (ISO 2859-1:1999 removed the gap plans).
+//! Table III-C (reduced inspection) rests on one public ISO 2859-1:1999 transcription
+//! (EGTools), checked for layout and sample sizes against independent tables; see
+//! `tables::double::DOUBLE_REDUCED`. The Z1.4 reduced double table differs from ISO's
+//! (ISO 2859-1:1999 removed the gap between Ac and Re).
 
 use serde::{Deserialize, Serialize};
 
 use crate::SamplingError;
 use crate::tables::{
-    Aql, CodeLetter, DoubleCell, InspectionLevel, Severity, code_letter, double_row_count,
-    double_table_cell, first_sample_size,
+    Aql, CodeLetter, DoubleCell, InspectionLevel, Severity, code_letter, double_first_sample_size,
+    double_row_count, double_table_cell,
 };
 
 /// A double plan read from a master table after following its arrows.
@@ -69,7 +70,7 @@ fn table_name(severity: Severity) -> &'static str {
     }
 }
 
-/// Reads Table III-A or III-B at (`letter`, `aql`), following arrows (in the direction of the
+/// Reads Table III-A, III-B or III-C at (`letter`, `aql`), following arrows (in the direction of the
 /// starting cell) to the first plan below or above. A `*` cell, reached directly or through an
 /// arrow, gives [`SamplingError::UseSingleSampling`]: the standard's footnote says to use the
 /// corresponding single sampling plan there.
@@ -79,9 +80,6 @@ pub fn double_master_plan(
     aql: Aql,
 ) -> Result<DoubleMasterPlan, SamplingError> {
     let table = table_name(severity);
-    if severity == Severity::Reduced {
-        return Err(SamplingError::DoubleTableNotAvailable { table });
-    }
     let rows = double_row_count(severity);
     let no_plan = || SamplingError::NoPlanInCell {
         letter: letter.as_str().to_string(),
@@ -106,7 +104,8 @@ pub fn double_master_plan(
             } => {
                 return Ok(DoubleMasterPlan {
                     code_letter: current,
-                    first_sample_size: first_sample_size(current).ok_or_else(no_plan)?,
+                    first_sample_size: double_first_sample_size(severity, current)
+                        .ok_or_else(no_plan)?,
                     first_acceptance_number,
                     first_rejection_number,
                     second_acceptance_number,
@@ -135,8 +134,8 @@ pub fn double_master_plan(
     }
 }
 
-/// The double sampling plan for a lot: Table I gives the code letter, Table III-A/III-B the
-/// plan. Full inspection rule (ISO 2859-1 10.1, "if the sample size equals or exceeds the lot
+/// The double sampling plan for a lot: Table I gives the code letter, Table III-A/III-B/III-C
+/// the plan. Full inspection rule (ISO 2859-1 10.1, "if the sample size equals or exceeds the lot
 /// size, carry out 100 % inspection", applied to the largest sample the plan can call for):
 /// when the cumulative sample 2·n1 reaches the lot size, `full_inspection` is set; the
 /// inspector inspects every unit and judges the lot by Ac2/Re2.

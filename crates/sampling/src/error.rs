@@ -37,11 +37,6 @@ pub enum SamplingError {
         aql_percent: f64,
         table: &'static str,
     },
-    /// The double sampling table is not available (reduced inspection, Table III-C).
-    #[error(
-        "double sampling Table {table} is not available; use single sampling for reduced inspection"
-    )]
-    DoubleTableNotAvailable { table: &'static str },
     /// A fraction (fraction defective, AQL, LTPD) outside [0, 1].
     #[error("{name} must be a fraction between 0 and 1, got {value}")]
     FractionOutOfRange { name: &'static str, value: f64 },

@@ -2,10 +2,17 @@
 //! arrow-resolved transcriptions (tests/data/*_double_resolved.tsv, sources named in each
 //! file's header). Every cell where a source differs is named by a rule below and counted, so
 //! a new disagreement fails the test.
+//!
+//! Table III-C has one public ISO 2859-1:1999 source (EGTools); every cell is checked against
+//! it, and its layout, first sample sizes and shared plans against independent tables (II-C
+//! from GB/T 2828.1-2012, the Z1.4 sample sizes of AQLSchemes, III-A and III-B).
 
+use std::collections::HashMap;
+
+use lotgate_sampling::tables::{TableCell, double_table_cell, table_cell};
 use lotgate_sampling::{
-    Aql, CodeLetter, DoubleMasterPlan, DoubleVerdict, InspectionLevel, SamplingError, Severity,
-    double_master_plan, double_sampling_plan, double_verdict,
+    Aql, CodeLetter, DoubleCell, DoubleMasterPlan, DoubleVerdict, InspectionLevel, SamplingError,
+    Severity, double_master_plan, double_sampling_plan, double_verdict,
 };
 
 fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -18,6 +25,7 @@ fn severity(name: &str) -> Severity {
     match name {
         "normal" => Severity::Normal,
         "tightened" => Severity::Tightened,
+        "reduced" => Severity::Reduced,
         other => panic!("unknown severity {other}"),
     }
 }
@@ -163,12 +171,211 @@ fn an_asterisk_cell_sends_the_inspector_to_single_sampling() {
 }
 
 #[test]
-fn reduced_double_sampling_is_refused() {
-    let error = double_sampling_plan(2000, InspectionLevel::II, 1.0, Severity::Reduced);
-    assert!(matches!(
-        error,
-        Err(SamplingError::DoubleTableNotAvailable { table: "III-C" })
-    ));
+fn looks_up_a_reduced_double_plan_from_table_iii_c() {
+    // Table I: 1000 at level II is J. Expected plan from the EGTools transcription of ISO
+    // 2859-1:1999 Table III-C (tests/data/egtools_iso2859_1_1999_reduced_double_resolved.tsv,
+    // row "reduced J 1.0"): n1 = 20, 0/2;1/2.
+    let plan = double_sampling_plan(1000, InspectionLevel::II, 1.0, Severity::Reduced).unwrap();
+    assert_eq!(plan.plan_code_letter, CodeLetter::J);
+    assert_eq!((plan.first_sample_size, plan.second_sample_size), (20, 20));
+    assert_eq!(
+        (
+            plan.first_acceptance_number,
+            plan.first_rejection_number,
+            plan.second_acceptance_number,
+            plan.second_rejection_number
+        ),
+        (0, 2, 1, 2)
+    );
+    assert!(!plan.full_inspection);
+}
+
+#[test]
+fn every_cell_of_table_iii_c_matches_the_egtools_iso_2859_1_transcription() {
+    let data = include_str!("data/egtools_iso2859_1_1999_reduced_double_resolved.tsv");
+    let mut cells = 0;
+    for r in rows(data) {
+        let ours = lookup(&r).map(|plan| (plan.code_letter.as_str(), numbers(&plan)));
+        let theirs = (r[3] != "single").then(|| (r[3], parsed(&r[4..9])));
+        assert_eq!(ours, theirs, "{r:?}");
+        cells += 1;
+    }
+    assert_eq!(cells, 16 * 26);
+}
+
+#[test]
+fn reduced_double_first_sample_sizes_match_z1_4_except_where_iso_removed_the_gap_plans() {
+    let data = include_str!("data/z14_aqlschemes_reduced_double_sample_sizes.tsv");
+    let mut differ = 0;
+    for r in rows(data) {
+        let (letter, a) = (CodeLetter::parse(r[1]).unwrap(), aql(r[2]));
+        let ours = lookup(&r).map_or("single".to_string(), |p| p.first_sample_size.to_string());
+        // The diagonals of Table II-C where Z1.4 keeps its gap plans (ISO points to the plans
+        // below instead), and the long up arrow of ISO at Q/R under 0.025: the rule of
+        // tests/tables.rs for the single reduced table, unchanged.
+        let d = letter.index() as i64 + a.index() as i64 - 14;
+        let gap_plan_cell = match letter {
+            CodeLetter::A => d == 1,
+            CodeLetter::B => d == 2,
+            _ => d == 2 || d == 3,
+        };
+        let iso_change =
+            gap_plan_cell || (a.index() == 2 && matches!(letter, CodeLetter::Q | CodeLetter::R));
+        if ours != r[3] {
+            assert!(iso_change, "{r:?}: lotgate has {ours}");
+            differ += 1;
+        }
+    }
+    assert_eq!(differ, 29);
+}
+
+fn aql(text: &str) -> Aql {
+    Aql::from_percent(text.parse().unwrap()).unwrap()
+}
+
+#[test]
+fn table_iii_c_prints_a_double_plan_where_table_ii_c_prints_a_single_plan_above_0_1() {
+    for letter in &CodeLetter::ALL[..16] {
+        for a in Aql::all() {
+            let single = table_cell(Severity::Reduced, *letter, a).unwrap();
+            let double = double_table_cell(Severity::Reduced, *letter, a).unwrap();
+            let expected = match single {
+                TableCell::ArrowDown => "down",
+                TableCell::ArrowUp => "up",
+                TableCell::Blank => "blank",
+                // Rows A, B and C have no double plan; a 0/1 plan has no double counterpart.
+                TableCell::Plan { .. } if letter.index() < 3 => "single",
+                TableCell::Plan {
+                    acceptance_number: 0,
+                    ..
+                } => "single",
+                TableCell::Plan { .. } => "plan",
+            };
+            let found = match double {
+                DoubleCell::ArrowDown => "down",
+                DoubleCell::ArrowUp => "up",
+                DoubleCell::UseSingle => "single",
+                DoubleCell::Plan { .. } => "plan",
+                DoubleCell::Blank => "blank",
+            };
+            assert_eq!(found, expected, "{} AQL {}", letter.as_str(), a.percent());
+        }
+    }
+}
+
+/// The double plan each single plan (Ac, Re) has in Tables III-A and III-B (same cell).
+fn double_counterparts() -> HashMap<(u32, u32), [u32; 4]> {
+    let mut map = HashMap::new();
+    for severity in [Severity::Normal, Severity::Tightened] {
+        for letter in &CodeLetter::ALL[..16] {
+            for a in Aql::all() {
+                if let (
+                    Some(TableCell::Plan {
+                        acceptance_number,
+                        rejection_number,
+                    }),
+                    Some(DoubleCell::Plan {
+                        first_acceptance_number,
+                        first_rejection_number,
+                        second_acceptance_number,
+                        second_rejection_number,
+                    }),
+                ) = (
+                    table_cell(severity, *letter, a),
+                    double_table_cell(severity, *letter, a),
+                ) {
+                    let double = [
+                        first_acceptance_number,
+                        first_rejection_number,
+                        second_acceptance_number,
+                        second_rejection_number,
+                    ];
+                    let known = map.insert((acceptance_number, rejection_number), double);
+                    assert!(known.is_none_or(|k| k == double), "{acceptance_number}");
+                }
+            }
+        }
+    }
+    map
+}
+
+/// The diagonal of Table II-C where the two ISO 2859-1:1999 transcriptions disagree
+/// (tests/tables.rs `egtools_disputed_cell`): GB/T 2828.1-2012 (and lotgate's II-C) 5/6,
+/// EGTools 4/5. EGTools' Table III-C prints 2/4;5/6 there, a plan no other table has, which
+/// fits its 4/5 and not 5/6 (whose double plan in III-A is 2/5;6/7).
+fn ii_c_disputed_cell(letter: CodeLetter, a: Aql) -> bool {
+    letter.index() >= 2 && letter.index() + a.index() == 21
+}
+
+#[test]
+fn table_iii_c_gives_a_single_plan_the_double_plan_tables_iii_a_and_iii_b_give_it() {
+    let counterparts = double_counterparts();
+    let mut reduced_only: HashMap<(u32, u32), [u32; 4]> = HashMap::new();
+    let mut disputed = 0;
+    for letter in &CodeLetter::ALL[3..16] {
+        for a in Aql::all() {
+            let (
+                Some(TableCell::Plan {
+                    acceptance_number,
+                    rejection_number,
+                }),
+                Some(DoubleCell::Plan {
+                    first_acceptance_number,
+                    first_rejection_number,
+                    second_acceptance_number,
+                    second_rejection_number,
+                }),
+            ) = (
+                table_cell(Severity::Reduced, *letter, a),
+                double_table_cell(Severity::Reduced, *letter, a),
+            )
+            else {
+                continue;
+            };
+            let single = (acceptance_number, rejection_number);
+            let double = [
+                first_acceptance_number,
+                first_rejection_number,
+                second_acceptance_number,
+                second_rejection_number,
+            ];
+            if ii_c_disputed_cell(*letter, a) {
+                assert_eq!((single, double), ((5, 6), [2, 4, 5, 6]));
+                disputed += 1;
+                continue;
+            }
+            match counterparts.get(&single) {
+                Some(expected) => assert_eq!(&double, expected, "{single:?}"),
+                None => {
+                    let known = reduced_only.insert(single, double);
+                    assert!(known.is_none_or(|k| k == double), "{single:?}");
+                }
+            }
+        }
+    }
+    assert_eq!(disputed, 13);
+    // The single plan only Table II-C has: its double plan rests on EGTools alone.
+    let alone: Vec<_> = reduced_only.into_iter().collect();
+    assert_eq!(alone, [((6, 7), [3, 6, 7, 8])]);
+}
+
+#[test]
+fn reduced_double_plans_have_no_gap_between_ac2_and_re2() {
+    for letter in &CodeLetter::ALL[..16] {
+        for a in Aql::all() {
+            if let Some(DoubleCell::Plan {
+                first_acceptance_number,
+                first_rejection_number,
+                second_acceptance_number,
+                second_rejection_number,
+            }) = double_table_cell(Severity::Reduced, *letter, a)
+            {
+                assert_eq!(second_rejection_number, second_acceptance_number + 1);
+                assert!(first_acceptance_number + 1 < first_rejection_number);
+                assert!(first_rejection_number <= second_rejection_number);
+            }
+        }
+    }
 }
 
 #[test]

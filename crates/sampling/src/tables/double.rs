@@ -1,5 +1,5 @@
-//! ISO 2859-1:1999 Tables III-A (normal) and III-B (tightened), double sampling plans
-//! (master tables). Table III-C (reduced) is not transcribed: see `crate::double`.
+//! ISO 2859-1:1999 Tables III-A (normal), III-B (tightened) and III-C (reduced), double
+//! sampling plans (master tables). Sources of III-C: see [`DOUBLE_REDUCED`].
 //!
 //! Rows are code letters A..R (III-B adds row S); the first sample size n1 of a row is
 //! [`first_sample_size`], the second sample n2 = n1, cumulative 2·n1. `D` = arrow down,
@@ -123,4 +123,62 @@ pub(crate) const DOUBLE_TIGHTENED: [[DoubleCell; 26]; 17] = [
     // S
     [X, X, d(0, 2, 1, 2), X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X, X],
 
+];
+
+/// Table III-C, reduced inspection. First sample sizes: rows A, B, C have no double plan;
+/// D = 2, E = 3, F = 5 ... R = 500 (the reduced single sample size of the letter before).
+///
+/// Source: the ISO 2859-1:1999 Table III-C embedded in github.com/EGTools/EGToolsPP
+/// src/functions/FxEgQC.cpp (kT2_R and tokens R1..R9, commit 697c03f5). It is the ONLY public
+/// transcription of the ISO 1999 table found: MIL-STD-105E / ANSI/ASQ Z1.4 (e.g. the R package
+/// AQLSchemes) print other reduced double plans, with a gap between Ac2 and Re2, which ISO
+/// 2859-1:1999 removed; no GB/T 2828.1, JIS Z 9015-1 or IS 2500-1 transcription of III-C was
+/// found in readable form. What is checked independently (tests/double_tables.rs):
+/// * the layout: every plan sits where Table II-C (from the GB/T 2828.1-2012 transcription)
+///   prints a single plan, every "*" where II-C prints 0/1, every arrow where II-C has one;
+/// * the plans for the single plans II-C shares with II-A/II-B (1/2, 2/3, 3/4, 8/9, 10/11,
+///   14/15, 21/22) equal the double plans III-A/III-B give them;
+/// * the first sample sizes, against the Z1.4 reduced double table of AQLSchemes, wherever
+///   neither edition's gap plans intervene.
+///
+/// Resting on EGTools alone: 3/6;7/8 (for single 6/7) and 2/4;5/6, which only this table has.
+/// 2/4;5/6 sits on the diagonal of II-C where the two ISO sources of II-C disagree (GB/T
+/// 2828.1-2012 5/6, which lotgate's II-C keeps; EGTools 4/5): it is the double plan of a 4/5
+/// single plan (the double plan of 5/6 is 2/5;6/7 in III-A), so on those 13 cells (D under 40
+/// down to R under 0.15) lotgate's single and double reduced plans do not correspond. This
+/// table keeps the only III-C source as printed; the II-C diagonal is the open question.
+#[rustfmt::skip]
+pub(crate) const DOUBLE_REDUCED: [[DoubleCell; 26]; 16] = [
+    // A
+    [D, D, D, D, D, D, D, D, D, D, D, D, D, D, S, D, D, S, S, S, S, S, S, S, S, S],
+    // B
+    [D, D, D, D, D, D, D, D, D, D, D, D, D, S, U, D, D, S, S, S, S, S, S, S, S, S],
+    // C
+    [D, D, D, D, D, D, D, D, D, D, D, D, S, U, D, D, S, S, S, S, S, S, S, S, S, U],
+    // D
+    [D, D, D, D, D, D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), d(7, 11, 18, 19), d(11, 16, 26, 27), U, U],
+    // E
+    [D, D, D, D, D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), d(7, 11, 18, 19), d(11, 16, 26, 27), U, U, U],
+    // F
+    [D, D, D, D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U],
+    // G
+    [D, D, D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U],
+    // H
+    [D, D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U],
+    // J
+    [D, D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U],
+    // K
+    [D, D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U],
+    // L
+    [D, D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U],
+    // M
+    [D, D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U, U],
+    // N
+    [D, D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U, U, U],
+    // P
+    [D, S, U, D, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+    // Q
+    [S, U, U, D, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
+    // R
+    [U, U, U, d(0, 2, 1, 2), d(0, 3, 3, 4), d(1, 3, 4, 5), d(2, 4, 5, 6), d(3, 6, 7, 8), d(4, 7, 10, 11), d(5, 9, 12, 13), U, U, U, U, U, U, U, U, U, U, U, U, U, U, U, U],
 ];

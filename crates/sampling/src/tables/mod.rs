@@ -3,7 +3,7 @@
 //! Table I (sample-size code letters) lives here; the single sampling master tables
 //! II-A, II-B and II-C live in [`normal`], [`tightened`] and [`reduced`]. The sources
 //! each table was cross-checked against are named beside the data. The double sampling master
-//! tables III-A and III-B live in [`double`].
+//! tables III-A, III-B and III-C live in [`double`].
 
 mod double;
 mod normal;
@@ -299,7 +299,7 @@ const fn p(acceptance_number: u32, rejection_number: u32) -> TableCell {
     }
 }
 
-/// One cell of a double sampling master table (III-A, III-B), as printed in the standard.
+/// One cell of a double sampling master table (III-A, III-B, III-C), as printed in the standard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DoubleCell {
     /// A double plan: first sample judged by Ac1/Re1, the cumulative count of both samples by
@@ -320,23 +320,23 @@ pub enum DoubleCell {
     Blank,
 }
 
-/// The cell of a double sampling master table; `None` when the table has no such row, or for
-/// reduced inspection (Table III-C is not transcribed).
+/// The cell of a double sampling master table; `None` when the table has no such row (row S
+/// exists only in Table III-B).
 pub fn double_table_cell(severity: Severity, letter: CodeLetter, aql: Aql) -> Option<DoubleCell> {
     let table: &[[DoubleCell; 26]] = match severity {
         Severity::Normal => &double::DOUBLE_NORMAL,
         Severity::Tightened => &double::DOUBLE_TIGHTENED,
-        Severity::Reduced => return None,
+        Severity::Reduced => &double::DOUBLE_REDUCED,
     };
     table.get(letter.index()).map(|row| row[aql.index()])
 }
 
-/// Number of rows of a double master table (16 for III-A, 17 for III-B, 0 for reduced).
+/// Number of rows of a double master table (16 for III-A and III-C, 17 for III-B).
 pub fn double_row_count(severity: Severity) -> usize {
     match severity {
         Severity::Normal => double::DOUBLE_NORMAL.len(),
         Severity::Tightened => double::DOUBLE_TIGHTENED.len(),
-        Severity::Reduced => 0,
+        Severity::Reduced => double::DOUBLE_REDUCED.len(),
     }
 }
 
@@ -348,4 +348,15 @@ pub fn first_sample_size(letter: CodeLetter) -> Option<u64> {
         .index()
         .checked_sub(1)
         .map(|previous| sample_size(CodeLetter::ALL[previous]))
+}
+
+/// First (and second) sample size of a code letter in a double master table of `severity`:
+/// in Table III-C the reduced single sample size of the letter before it (D = 2 ... R = 500);
+/// `None` for A, B and C there, which have no double plan.
+pub fn double_first_sample_size(severity: Severity, letter: CodeLetter) -> Option<u64> {
+    match severity {
+        Severity::Normal | Severity::Tightened => first_sample_size(letter),
+        Severity::Reduced if letter.index() < 3 => None,
+        Severity::Reduced => reduced_sample_size(CodeLetter::ALL[letter.index() - 1]),
+    }
 }

@@ -1,0 +1,202 @@
+//! Resuming sampling inspection after discontinuation (ISO 2859-1 9.4): a reviewer's
+//! action once the supplier has acted to improve quality.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::super::decisions::store_history;
+use super::super::error::{ApiError, responses};
+use super::super::extract::JsonBody;
+use super::super::lots::reference;
+use super::super::parts::not_found_as;
+use super::super::validate::Checks;
+use super::super::{AppState, db};
+use super::load_resumes;
+use crate::db::switching::{self as switching_db, ResumeRow};
+use crate::db::{
+    characteristics as chars_db, decisions as decisions_db, parts as parts_db,
+    suppliers as suppliers_db,
+};
+use crate::decision::replay::{CharacteristicHistory, Resume, replay};
+use crate::decision::types::{LotDecisionView, SwitchingSeverity};
+use crate::domain::{CharacteristicId, LotId, PartId, ResumeId, SupplierId};
+
+/// Longest `reason` accepted, in characters.
+const REASON_MAX: usize = 2000;
+
+/// The resume of sampling inspection of one characteristic of a supplier and part.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c",
+    "characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+    "reason": "Mould cavity 3 re-polished and the gate relocated; 8D report 2026-114 closed."}))]
+pub struct ResumeSampling {
+    /// The part (with the supplier of the URL).
+    pub part_id: PartId,
+    /// The characteristic whose sampling inspection was discontinued.
+    pub characteristic_id: CharacteristicId,
+    /// What the supplier corrected to improve quality (not blank, at most 2000 characters).
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// A stored resume.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "2e3f4a5b-6c7d-4e8f-9a0b-1c2d3e4f5a6b",
+    "supplier_id": "7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f",
+    "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c",
+    "characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
+    "after_lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "after_lot_number": "L-12",
+    "reason": "Mould cavity 3 re-polished and the gate relocated; 8D report 2026-114 closed.",
+    "severity": "tightened", "recorded_at": "2026-11-23T09:30:00Z"}))]
+pub struct ResumeStored {
+    /// Id of the resume.
+    pub id: ResumeId,
+    /// The supplier.
+    pub supplier_id: SupplierId,
+    /// The part.
+    pub part_id: PartId,
+    /// The characteristic.
+    pub characteristic_id: CharacteristicId,
+    /// The latest decided lot of the supplier and part when the resume was recorded: the
+    /// resume takes effect for the lots after it in lot order (production date, then lot id).
+    pub after_lot_id: LotId,
+    /// Its lot number.
+    pub after_lot_number: String,
+    /// What the supplier corrected.
+    pub reason: String,
+    /// Severity for the lots after `after_lot_id`: tightened (ISO 2859-1 9.4).
+    pub severity: SwitchingSeverity,
+    /// When the resume was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Resume sampling inspection of a discontinued characteristic, on tightened inspection, once the supplier has corrected the process.
+///
+/// A reviewer's action (ISO 2859-1 9.4): the supplier has acted to improve the quality of
+/// the product, and the responsible authority approves resuming. Sampling resumes on
+/// tightened inspection with fresh counters, as if 9.3.2 (normal to tightened) had been
+/// invoked. The resume takes effect for the lots after the latest decided lot of the
+/// supplier and part: lots already decided keep their full inspection, the next lot
+/// decided is sampled on tightened inspection. Resumes are append-only and show in the
+/// switching history with their reason. Refused (409) unless the characteristic is
+/// discontinued after the latest decided lot.
+#[utoipa::path(
+    tag = "switching",
+    params(("supplier_id" = SupplierId, Path, description = "Id of the supplier")),
+    request_body = ResumeSampling,
+    responses(
+        (status = 201, description = "The resume was stored; the next lot is on tightened inspection", body = ResumeStored),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/suppliers/{supplier_id}/switching/resume")]
+pub async fn resume_sampling(
+    state: web::Data<AppState>,
+    path: web::Path<SupplierId>,
+    body: JsonBody<ResumeSampling>,
+) -> Result<HttpResponse, ApiError> {
+    let (supplier, req) = (path.into_inner(), body.0);
+    let mut checks = Checks::new();
+    checks.text("reason", &req.reason, REASON_MAX);
+    checks.finish()?;
+    let (row, after_lot_number) = db(&state, move |conn| {
+        conn.build_transaction()
+            .run(|conn| store(conn, supplier, &req))
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!(
+                "/api/v1/suppliers/{supplier}/switching?part_id={}",
+                row.part_id
+            ),
+        ))
+        .json(ResumeStored {
+            id: row.id,
+            supplier_id: row.supplier_id,
+            part_id: row.part_id,
+            characteristic_id: row.characteristic_id,
+            after_lot_id: row.after_lot_id,
+            after_lot_number,
+            reason: row.reason,
+            severity: SwitchingSeverity::Tightened,
+            recorded_at: row.recorded_at,
+        }))
+}
+
+/// Under the supplier and part's lock (the one decisions take): checks that the
+/// characteristic is discontinued after the latest decided lot, stores the resume and
+/// replays the switching history with it.
+fn store(
+    conn: &mut diesel::PgConnection,
+    supplier: SupplierId,
+    req: &ResumeSampling,
+) -> Result<(ResumeRow, String), ApiError> {
+    let (part, characteristic) = (req.part_id, req.characteristic_id);
+    suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
+    parts_db::get(conn, part).map_err(|e| reference(e, "part_id", "part", part))?;
+    switching_db::lock(conn, supplier, part)?;
+    let name = chars_db::of_part(conn, part)?
+        .into_iter()
+        .find(|c| c.id == characteristic)
+        .map(|c| c.name)
+        .ok_or_else(|| {
+            ApiError::unknown_reference(
+                "characteristic_id",
+                "characteristic of this part",
+                characteristic,
+            )
+        })?;
+    let stream = decisions_db::latest_of_stream(conn, supplier, part)?
+        .into_iter()
+        .map(|d| serde_json::from_value::<LotDecisionView>(d).map_err(ApiError::internal))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut resumes = load_resumes(conn, supplier, part)?;
+    let severity = replay(&stream, &resumes)
+        .get(&characteristic)
+        .map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity);
+    let last = match stream.last() {
+        Some(last) if severity == SwitchingSeverity::Discontinued => last,
+        _ => {
+            return Err(ApiError::conflict(
+                Some("characteristic_id"),
+                format!(
+                    "sampling inspection of '{name}' is not discontinued (the next lot is on \
+                     {} inspection): ISO 2859-1 9.4 resumes sampling only after it was \
+                     discontinued",
+                    severity.as_str()
+                ),
+            ));
+        }
+    };
+    let row = switching_db::insert_resume(
+        conn,
+        &ResumeRow {
+            id: ResumeId::new_random(),
+            supplier_id: supplier,
+            part_id: part,
+            characteristic_id: characteristic,
+            after_lot_id: last.lot_id,
+            reason: req.reason.clone(),
+            recorded_at: Utc::now(),
+        },
+    )?;
+    resumes.push(Resume {
+        id: row.id,
+        characteristic_id: characteristic,
+        after: (last.produced_on, last.lot_id),
+        reason: row.reason.clone(),
+    });
+    store_history(conn, supplier, part, &stream, &resumes)?;
+    Ok((row, last.lot_number.clone()))
+}
