@@ -150,7 +150,7 @@ mod tests {
         let text = canonical_text(&row(1, GENESIS));
         assert_eq!(
             text,
-            "1:1\n27:2026-11-23T23:33:20.000001Z\n-\n3:ana\n5:admin\n6:create\n4:part\n\
+            "1:1\n27:2026-11-23T02:13:20.000001Z\n-\n3:ana\n5:admin\n6:create\n4:part\n\
              2:p1\n-\n8:{\"a\": 1}\n7:why\nnot"
         );
     }

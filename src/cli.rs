@@ -327,7 +327,8 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     let bytes = std::fs::read(&args.file)?;
     let mut conn = PgConnection::establish(url)?;
     migrate(url)?;
-    match import_csv(&mut conn, LotId(args.lot), meta, &bytes) {
+    let by = crate::auth::Principal::command_line("lotgate import");
+    match import_csv(&mut conn, &by, LotId(args.lot), meta, &bytes) {
         Ok((view, created)) => {
             let measured: usize = view.units.iter().map(|u| u.measurements.len()).sum();
             let verb = if created {

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::parts::not_found_as;
@@ -175,6 +177,7 @@ impl CreateCharacteristic {
 #[post("/parts/{part_id}/characteristics")]
 pub async fn create_characteristic(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<PartId>,
     body: JsonBody<CreateCharacteristic>,
 ) -> Result<HttpResponse, ApiError> {
@@ -199,8 +202,12 @@ pub async fn create_characteristic(
             escape_cost: req.escape_cost,
             one_defect_fatal: req.one_defect_fatal,
         };
-        Ok(chars_db::insert(conn, &new)?)
+        conn.build_transaction().run(|conn| {
+            let view = CharacteristicView::from(chars_db::insert(conn, &new)?);
+            audit::created(conn, &caller.0, "characteristic", view.id, &view)?;
+            Ok(view)
+        })
     })
     .await?;
-    Ok(HttpResponse::Created().json(CharacteristicView::from(created)))
+    Ok(HttpResponse::Created().json(created))
 }

@@ -1,5 +1,8 @@
 //! Lot decisions: compute and store one (a new immutable revision each time), read one.
 
+use super::access::Caller;
+use super::audit;
+use crate::auth::Principal;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
@@ -76,6 +79,7 @@ fn decide_body(req: &HttpRequest, body: &[u8]) -> Result<DecideLot, ApiError> {
 #[post("/lots/{lot_id}/decision")]
 pub async fn decide_lot(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     req: HttpRequest,
     body: web::Bytes,
@@ -84,7 +88,7 @@ pub async fn decide_lot(
     let wanted = decide_body(&req, &body)?.id;
     let (view, created) = db(&state, move |conn| {
         conn.build_transaction()
-            .run(|conn| store(conn, lot_id, wanted))
+            .run(|conn| store(conn, &caller.0, lot_id, wanted))
     })
     .await?;
     let mut res = if created {
@@ -108,6 +112,7 @@ fn parse(value: serde_json::Value) -> Result<LotDecisionView, ApiError> {
 /// the switching history with it. Returns the decision and whether it is new.
 fn store(
     conn: &mut diesel::PgConnection,
+    by: &Principal,
     lot_id: LotId,
     wanted: Option<DecisionId>,
 ) -> Result<(LotDecisionView, bool), ApiError> {
@@ -175,6 +180,18 @@ fn store(
     all.push(view.clone());
     all.sort_by_key(lot_order);
     store_history(conn, supplier, part, &all, &resumes)?;
+    audit::write(
+        conn,
+        by,
+        audit::Entry {
+            action: "decide",
+            entity: "lot_decision",
+            id: view.id.to_string(),
+            old: None,
+            reason: None,
+        },
+        &decision,
+    )?;
     Ok((view, true))
 }
 

@@ -10,6 +10,8 @@ use diesel::PgConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::lots::reference;
@@ -170,6 +172,7 @@ pub struct ApprovalOutcome {
 #[post("/golden-samples")]
 pub async fn create_golden_sample(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<CreateGoldenSample>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
@@ -193,7 +196,9 @@ pub async fn create_golden_sample(
                 },
             )?;
             note_condition(conn, sample.id, &req.noted_by, &req.condition)?;
-            detail(conn, sample)
+            let view = detail(conn, sample)?;
+            audit::created(conn, &caller.0, "golden_sample", view.id, &view)?;
+            Ok(view)
         })
     })
     .await?;
@@ -275,6 +280,7 @@ pub async fn list_part_golden_samples(
 #[post("/golden-samples/{golden_sample_id}/conditions")]
 pub async fn record_golden_sample_condition(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<GoldenSampleId>,
     body: JsonBody<RecordCondition>,
 ) -> Result<HttpResponse, ApiError> {
@@ -285,10 +291,26 @@ pub async fn record_golden_sample_condition(
     checks.finish()?;
     let entry = db(&state, move |conn| {
         golden_db::get(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
-        note_condition(conn, id, &req.noted_by, &req.condition)
+        conn.build_transaction().run(|conn| {
+            let view =
+                ConditionView::from(note_condition(conn, id, &req.noted_by, &req.condition)?);
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "note_condition",
+                    entity: "golden_sample",
+                    id: id.to_string(),
+                    old: None,
+                    reason: None,
+                },
+                &view,
+            )?;
+            Ok(view)
+        })
     })
     .await?;
-    Ok(HttpResponse::Created().json(ConditionView::from(entry)))
+    Ok(HttpResponse::Created().json(entry))
 }
 
 fn note_condition(

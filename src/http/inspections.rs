@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::lots::reference;
 use super::pagination::{Page, PageParams};
 use super::parts::not_found_as;
 use super::{AppState, db};
+use crate::auth::Principal;
 use crate::db::golden_samples as golden_db;
 use crate::db::inspections::{self as inspections_db, InspectionRows};
 use crate::db::models::{self, AttributeResultRow, InspectionUnit, MeasurementRow};
@@ -147,6 +150,7 @@ pub struct Correction {
 #[post("/lots/{lot_id}/inspections")]
 pub async fn record_inspection(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     body: JsonBody<RecordInspection>,
 ) -> Result<HttpResponse, ApiError> {
@@ -155,7 +159,7 @@ pub async fn record_inspection(
     let fingerprint = fingerprint(lot_id, &req, None);
     let (view, created) = db(&state, move |conn| {
         conn.build_transaction()
-            .run(|conn| store(conn, lot_id, &req, None, &fingerprint))
+            .run(|conn| store(conn, &caller.0, lot_id, &req, None, &fingerprint))
     })
     .await?;
     recorded(view, created)
@@ -181,6 +185,7 @@ pub async fn record_inspection(
 #[post("/inspections/{inspection_id}/corrections")]
 pub async fn correct_inspection(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<InspectionId>,
     body: JsonBody<CorrectInspection>,
 ) -> Result<HttpResponse, ApiError> {
@@ -203,7 +208,15 @@ pub async fn correct_inspection(
                 .map_err(|e| not_found_as(e, "inspection", old))?
                 .lot_id;
             let fingerprint = fingerprint(lot_id, &req, Some(&correction));
-            store(conn, lot_id, &req, Some(&correction), &fingerprint).map_err(|e| {
+            store(
+                conn,
+                &caller.0,
+                lot_id,
+                &req,
+                Some(&correction),
+                &fingerprint,
+            )
+            .map_err(|e| {
                 e.map_fields(|f| match f {
                     "inspection_id" => f.to_string(),
                     _ => format!("inspection.{f}"),
@@ -230,6 +243,7 @@ fn recorded(view: InspectionView, created: bool) -> Result<HttpResponse, ApiErro
 /// with its id exists (a retry: returned as stored, or refused if the body differs).
 fn store(
     conn: &mut diesel::PgConnection,
+    by: &Principal,
     lot_id: LotId,
     req: &RecordInspection,
     correction: Option<&Correction>,
@@ -256,7 +270,27 @@ fn store(
         golden_sample_revision_id,
     };
     match inspections_db::insert_new(conn, &new, &rows)? {
-        Some(stored) => Ok((view::inspection(stored, rows, None), true)),
+        Some(stored) => {
+            let view = view::inspection(stored, rows, None);
+            let (action, reason) = match correction {
+                Some(c) => ("correct", Some(c.reason.as_str())),
+                None => ("record", None),
+            };
+            let summary = view::AuditSummary::of(&view, fingerprint);
+            audit::write(
+                conn,
+                by,
+                audit::Entry {
+                    action,
+                    entity: "inspection",
+                    id: view.id.to_string(),
+                    old: None,
+                    reason,
+                },
+                &summary,
+            )?;
+            Ok((view, true))
+        }
         // An inspection with this id is stored already (a retry, or a concurrent twin):
         // INSERT ... ON CONFLICT (id) DO NOTHING wrote nothing, so answer with it.
         None => {

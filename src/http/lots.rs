@@ -5,6 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
@@ -110,6 +112,7 @@ pub struct ListLotsQuery {
 #[post("/lots")]
 pub async fn create_lot(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<CreateLot>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
@@ -143,6 +146,9 @@ pub async fn create_lot(
                     Some("id"),
                     "a lot with this id is already registered with different content",
                 ));
+            }
+            if created {
+                audit::created(conn, &caller.0, "lot", lot.id, &LotView::from(lot.clone()))?;
             }
             Ok((lot, created))
         })

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::characteristics::CharacteristicView;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
@@ -91,6 +93,7 @@ pub struct PartDetail {
 #[post("/parts")]
 pub async fn create_part(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<CreatePart>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
@@ -107,12 +110,16 @@ pub async fn create_part(
             stage: req.stage,
             description: &req.description,
         };
-        Ok(parts_db::insert(conn, &new)?)
+        conn.build_transaction().run(|conn| {
+            let view = PartView::from(parts_db::insert(conn, &new)?);
+            audit::created(conn, &caller.0, "part", view.id, &view)?;
+            Ok(view)
+        })
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/parts/{}", part.id)))
-        .json(PartView::from(part)))
+        .json(part))
 }
 
 /// Read a part with its characteristics.

@@ -10,6 +10,8 @@ use lotgate_imaging::{PhotoError, PhotoErrorKind, ProcessedPhoto, UploadLimits};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::parts::not_found_as;
 use super::{AppState, db};
@@ -279,6 +281,7 @@ fn multipart_error(err: MultipartError) -> ApiError {
 #[post("/inspections/{inspection_id}/units/{unit}/attributes/{characteristic_id}/photos")]
 pub async fn upload_inspection_photo(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(InspectionId, i32, CharacteristicId)>,
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -301,6 +304,22 @@ pub async fn upload_inspection_photo(
                 characteristic,
                 meta.id,
             )?;
+            if created {
+                let id = format!("{inspection}/{unit}/{characteristic}/{}", meta.id);
+                let view = PhotoView::of(meta.clone(), None);
+                audit::write(
+                    conn,
+                    &caller.0,
+                    audit::Entry {
+                        action: "attach_photo",
+                        entity: "attribute_result",
+                        id: id.to_string(),
+                        old: None,
+                        reason: None,
+                    },
+                    &view,
+                )?;
+            }
             Ok((meta, created))
         })
     })

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
@@ -69,6 +71,7 @@ impl From<models::Supplier> for SupplierView {
 #[post("/suppliers")]
 pub async fn create_supplier(
     state: web::Data<AppState>,
+    caller: Caller,
     body: JsonBody<CreateSupplier>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
@@ -82,10 +85,14 @@ pub async fn create_supplier(
             name: req.name.trim(),
             code: req.code.trim(),
         };
-        Ok(suppliers_db::insert(conn, &new)?)
+        conn.build_transaction().run(|conn| {
+            let view = SupplierView::from(suppliers_db::insert(conn, &new)?);
+            audit::created(conn, &caller.0, "supplier", view.id, &view)?;
+            Ok(view)
+        })
     })
     .await?;
-    Ok(HttpResponse::Created().json(SupplierView::from(supplier)))
+    Ok(HttpResponse::Created().json(supplier))
 }
 
 /// List suppliers and factories in the order they were registered.

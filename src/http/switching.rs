@@ -6,6 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::access::Caller;
+use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::lots::reference;
@@ -94,6 +96,7 @@ pub struct SwitchingSettingsStored {
 #[put("/suppliers/{supplier_id}/switching/settings")]
 pub async fn set_switching_settings(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<SupplierId>,
     body: JsonBody<SetSwitchingSettings>,
 ) -> Result<web::Json<SwitchingSettingsStored>, ApiError> {
@@ -102,22 +105,42 @@ pub async fn set_switching_settings(
         suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
         parts_db::get(conn, req.part_id)
             .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
-        Ok(switching_db::set(
-            conn,
-            supplier,
-            req.part_id,
-            req.production_steady,
-            req.reduced_approved,
-        )?)
+        conn.build_transaction().run(|conn| {
+            let before = switching_db::lock(conn, supplier, req.part_id)?;
+            let old = serde_json::json!({"production_steady": before.production_steady,
+                "reduced_approved": before.reduced_approved});
+            let stored = switching_db::set(
+                conn,
+                supplier,
+                req.part_id,
+                req.production_steady,
+                req.reduced_approved,
+            )?;
+            let view = SwitchingSettingsStored {
+                supplier_id: stored.supplier_id,
+                part_id: stored.part_id,
+                production_steady: stored.production_steady,
+                reduced_approved: stored.reduced_approved,
+                updated_at: Some(stored.updated_at),
+            };
+            let id = format!("{supplier}/{}", req.part_id);
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "update",
+                    entity: "switching_settings",
+                    id: id.to_string(),
+                    old: Some(old),
+                    reason: None,
+                },
+                &view,
+            )?;
+            Ok(view)
+        })
     })
     .await?;
-    Ok(web::Json(SwitchingSettingsStored {
-        supplier_id: stored.supplier_id,
-        part_id: stored.part_id,
-        production_steady: stored.production_steady,
-        reduced_approved: stored.reduced_approved,
-        updated_at: Some(stored.updated_at),
-    }))
+    Ok(web::Json(stored))
 }
 
 /// Which part of the supplier to show.

@@ -2,6 +2,7 @@
 //! database per test.
 
 mod access;
+mod audit;
 mod backup;
 mod builders;
 mod bulk;

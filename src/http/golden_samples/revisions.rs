@@ -1,6 +1,8 @@
 //! The life of a golden-sample revision: opened as a draft, given reference
 //! measurements and photos, approved (superseding the one before) and retired.
 
+use super::super::access::Caller;
+use super::super::audit;
 use super::*;
 
 /// Open a new draft revision of a golden sample; it is lettered after the last one.
@@ -21,6 +23,7 @@ use super::*;
 #[post("/golden-samples/{golden_sample_id}/revisions")]
 pub async fn create_golden_sample_revision(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<GoldenSampleId>,
     body: JsonBody<CreateRevision>,
 ) -> Result<HttpResponse, ApiError> {
@@ -47,7 +50,10 @@ pub async fn create_golden_sample_revision(
                     revalidation_due: req.revalidation_due,
                 },
             )?;
-            revision_view(conn, revision)
+            let view = revision_view(conn, revision)?;
+            let key = format!("{id}/{}", view.revision);
+            audit::created(conn, &caller.0, "golden_sample_revision", key, &view)?;
+            Ok(view)
         })
     })
     .await?;
@@ -81,6 +87,7 @@ pub async fn create_golden_sample_revision(
 #[post("/golden-samples/{golden_sample_id}/revisions/{revision}/reference-measurements")]
 pub async fn record_reference_measurements(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(GoldenSampleId, String)>,
     body: JsonBody<RecordReferences>,
 ) -> Result<web::Json<RevisionView>, ApiError> {
@@ -142,8 +149,23 @@ pub async fn record_reference_measurements(
                     measured_at: now,
                 })
                 .collect();
+            let old = serde_json::to_value(revision_view(conn, revision.clone())?).ok();
             golden_db::upsert_references(conn, &rows)?;
-            revision_view(conn, revision)
+            let view = revision_view(conn, revision)?;
+            let key = format!("{id}/{letter}");
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "record_references",
+                    entity: "golden_sample_revision",
+                    id: key,
+                    old,
+                    reason: None,
+                },
+                &view,
+            )?;
+            Ok(view)
         })
     })
     .await?;
@@ -173,6 +195,7 @@ pub async fn record_reference_measurements(
 #[post("/golden-samples/{golden_sample_id}/revisions/{revision}/approval")]
 pub async fn approve_golden_sample_revision(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(GoldenSampleId, String)>,
     body: JsonBody<ApproveRevision>,
 ) -> Result<web::Json<ApprovalOutcome>, ApiError> {
@@ -185,15 +208,30 @@ pub async fn approve_golden_sample_revision(
         conn.build_transaction().run(|conn| {
             let (_, draft) = locked_revision(conn, id, &letter)?;
             require_draft(&draft, "an approval")?;
+            let old = serde_json::to_value(revision_view(conn, draft.clone())?).ok();
             let comment = req.comment.as_deref().map(str::trim);
             let (approved, superseded) =
                 golden_db::approve(conn, &draft, req.approver.trim(), comment, Utc::now())?;
             let lots = golden_db::lots_judged_before(conn, id, approved.number)?;
-            Ok(ApprovalOutcome {
+            let outcome = ApprovalOutcome {
                 revision: revision_view(conn, approved)?,
                 superseded_revision: superseded.map(|r| r.revision),
                 lots_judged_against_older_revisions: lots.into_iter().map(Into::into).collect(),
-            })
+            };
+            let key = format!("{id}/{letter}");
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "approve",
+                    entity: "golden_sample_revision",
+                    id: key,
+                    old,
+                    reason: comment,
+                },
+                &outcome,
+            )?;
+            Ok(outcome)
         })
     })
     .await?;
@@ -223,6 +261,7 @@ pub async fn approve_golden_sample_revision(
 #[post("/golden-samples/{golden_sample_id}/revisions/{revision}/retirement")]
 pub async fn retire_golden_sample_revision(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(GoldenSampleId, String)>,
     body: JsonBody<RetireRevision>,
 ) -> Result<web::Json<RevisionView>, ApiError> {
@@ -240,6 +279,7 @@ pub async fn retire_golden_sample_revision(
                     format!("revision {letter} is already retired"),
                 ));
             }
+            let old = serde_json::to_value(revision_view(conn, revision.clone())?).ok();
             let retired = golden_db::retire(
                 conn,
                 &revision,
@@ -247,7 +287,21 @@ pub async fn retire_golden_sample_revision(
                 req.reason.trim(),
                 Utc::now(),
             )?;
-            revision_view(conn, retired)
+            let view = revision_view(conn, retired)?;
+            let (key, reason) = (format!("{id}/{letter}"), Some(req.reason.trim()));
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "retire",
+                    entity: "golden_sample_revision",
+                    id: key,
+                    old,
+                    reason,
+                },
+                &view,
+            )?;
+            Ok(view)
         })
     })
     .await?;
@@ -278,6 +332,7 @@ pub async fn retire_golden_sample_revision(
 #[post("/golden-samples/{golden_sample_id}/revisions/{revision}/photos")]
 pub async fn upload_golden_sample_photo(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(GoldenSampleId, String)>,
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
@@ -292,6 +347,22 @@ pub async fn upload_golden_sample_photo(
             let meta = photos::store(conn, &bytes, &processed)?;
             let created = golden_db::link_photo(conn, revision.id, meta.id, &view)?;
             let view = golden_db::photo_view(conn, revision.id, meta.id)?;
+            if created {
+                let key = format!("{id}/{letter}/{}", meta.id);
+                let shown = PhotoView::of(meta.clone(), Some(view.clone()));
+                audit::write(
+                    conn,
+                    &caller.0,
+                    audit::Entry {
+                        action: "attach_photo",
+                        entity: "golden_sample_revision",
+                        id: key,
+                        old: None,
+                        reason: None,
+                    },
+                    &shown,
+                )?;
+            }
             Ok((meta, view, created))
         })
     })

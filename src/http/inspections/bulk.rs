@@ -8,9 +8,11 @@ use chrono::Utc;
 
 use super::view::InspectionView;
 use super::{check, fingerprint, import, store};
+use crate::auth::Principal;
 use crate::db::inspections as inspections_db;
 use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{CharacteristicId, InspectionId, LotId};
+use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::parts::not_found_as;
@@ -47,6 +49,7 @@ pub const CSV_LIMIT: usize = 32 * 1024 * 1024;
 #[post("/lots/{lot_id}/inspections/import")]
 pub async fn import_inspection_csv(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     query: QueryParams<import::ImportMeta>,
     request: actix_web::HttpRequest,
@@ -84,7 +87,10 @@ pub async fn import_inspection_csv(
         }
         body.extend_from_slice(&chunk);
     }
-    let (view, created) = db(&state, move |conn| import_csv(conn, lot_id, meta, &body)).await?;
+    let (view, created) = db(&state, move |conn| {
+        import_csv(conn, &caller.0, lot_id, meta, &body)
+    })
+    .await?;
     let mut res = if created {
         HttpResponse::Created()
     } else {
@@ -98,6 +104,7 @@ pub async fn import_inspection_csv(
 /// Parses, checks and stores a CSV import in one transaction (also used by the CLI).
 pub fn import_csv(
     conn: &mut diesel::PgConnection,
+    by: &Principal,
     lot_id: LotId,
     meta: import::ImportMeta,
     csv_bytes: &[u8],
@@ -108,7 +115,7 @@ pub fn import_csv(
         let req = import::parse(meta, csv_bytes, &characteristics)?;
         check::shape(&req, Utc::now()).map_err(import::name_lines)?;
         let fingerprint = fingerprint(lot_id, &req, None);
-        store(conn, lot_id, &req, None, &fingerprint).map_err(import::name_lines)
+        store(conn, by, lot_id, &req, None, &fingerprint).map_err(import::name_lines)
     })
 }
 

@@ -181,3 +181,41 @@ pub fn summary(
         recorded_at: i.recorded_at,
     }
 }
+
+/// What the audit trail keeps of a recorded inspection: its header, its size and the
+/// SHA-256 of the request that carried it. The values themselves are append-only rows
+/// already (the database refuses to change them), so they are not copied again.
+#[derive(Debug, Serialize)]
+pub struct AuditSummary<'a> {
+    pub id: InspectionId,
+    pub lot_id: LotId,
+    pub source: Source,
+    pub mode: Mode,
+    pub inspector: &'a str,
+    pub inspected_at: DateTime<Utc>,
+    pub supersedes: Option<InspectionId>,
+    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
+    pub units: usize,
+    pub measurements: usize,
+    pub attributes: usize,
+    pub body_sha256: &'a str,
+}
+
+impl<'a> AuditSummary<'a> {
+    pub fn of(view: &'a InspectionView, body_sha256: &'a str) -> Self {
+        AuditSummary {
+            id: view.id,
+            lot_id: view.lot_id,
+            source: view.source,
+            mode: view.mode,
+            inspector: &view.inspector,
+            inspected_at: view.inspected_at,
+            supersedes: view.supersedes,
+            golden_sample_revision_id: view.golden_sample_revision_id,
+            units: view.units.len(),
+            measurements: view.units.iter().map(|u| u.measurements.len()).sum(),
+            attributes: view.units.iter().map(|u| u.attributes.len()).sum(),
+            body_sha256,
+        }
+    }
+}

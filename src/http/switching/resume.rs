@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::super::access::Caller;
+use super::super::audit;
 use super::super::decisions::store_history;
 use super::super::error::{ApiError, responses};
 use super::super::extract::JsonBody;
@@ -101,6 +103,7 @@ pub struct ResumeStored {
 #[post("/suppliers/{supplier_id}/switching/resume")]
 pub async fn resume_sampling(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<SupplierId>,
     body: JsonBody<ResumeSampling>,
 ) -> Result<HttpResponse, ApiError> {
@@ -108,9 +111,35 @@ pub async fn resume_sampling(
     let mut checks = Checks::new();
     checks.text("reason", &req.reason, REASON_MAX);
     checks.finish()?;
-    let (row, after_lot_number) = db(&state, move |conn| {
-        conn.build_transaction()
-            .run(|conn| store(conn, supplier, &req))
+    let stored = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let (row, after_lot_number) = store(conn, supplier, &req)?;
+            let view = ResumeStored {
+                id: row.id,
+                supplier_id: row.supplier_id,
+                part_id: row.part_id,
+                characteristic_id: row.characteristic_id,
+                after_lot_id: row.after_lot_id,
+                after_lot_number,
+                reason: row.reason,
+                severity: SwitchingSeverity::Tightened,
+                recorded_at: row.recorded_at,
+            };
+            let reason = Some(view.reason.as_str());
+            audit::write(
+                conn,
+                &caller.0,
+                audit::Entry {
+                    action: "resume",
+                    entity: "switching",
+                    id: view.id.to_string(),
+                    old: None,
+                    reason,
+                },
+                &view,
+            )?;
+            Ok(view)
+        })
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -118,20 +147,10 @@ pub async fn resume_sampling(
             "Location",
             format!(
                 "/api/v1/suppliers/{supplier}/switching?part_id={}",
-                row.part_id
+                stored.part_id
             ),
         ))
-        .json(ResumeStored {
-            id: row.id,
-            supplier_id: row.supplier_id,
-            part_id: row.part_id,
-            characteristic_id: row.characteristic_id,
-            after_lot_id: row.after_lot_id,
-            after_lot_number,
-            reason: row.reason,
-            severity: SwitchingSeverity::Tightened,
-            recorded_at: row.recorded_at,
-        }))
+        .json(stored))
 }
 
 /// Under the supplier and part's lock (the one decisions take): checks that the
