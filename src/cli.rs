@@ -155,6 +155,13 @@ struct ServeArgs {
     /// before the request is refused (408) or the statement cancelled (500).
     #[arg(long, env = "LOTGATE_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
+    /// Requests per second each token may send on average (0: no limit); above it,
+    /// requests get 429 with Retry-After.
+    #[arg(long, env = "LOTGATE_RATE_LIMIT", default_value_t = 20.0)]
+    rate_limit: f64,
+    /// Requests a token may send at once before the rate applies.
+    #[arg(long, env = "LOTGATE_RATE_BURST", default_value_t = 100)]
+    rate_burst: u32,
     /// Start even when PostgreSQL runs with fsync, synchronous_commit or
     /// full_page_writes off (only for a database whose loss does not matter).
     #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
@@ -399,8 +406,11 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
     }
     expire_idempotency_keys(pool.clone());
     let state = AppState {
-        pool,
-        json_limit: args.json_limit,
+        rate_limit: std::sync::Arc::new(crate::http::rate_limit::RateLimiter::new(
+            args.rate_limit,
+            args.rate_burst,
+        )),
+        ..AppState::new(pool, args.json_limit)
     };
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))
         .client_request_timeout(timeout)

@@ -34,10 +34,7 @@ pub fn load(pool: &PgPool) -> Result<bool, BoxError> {
         return Ok(false);
     }
     let demo: Value = serde_json::from_str(DEMO_JSON)?;
-    let state = AppState {
-        pool: pool.clone(),
-        json_limit: 16 * 1024 * 1024,
-    };
+    let state = AppState::new(pool.clone(), 16 * 1024 * 1024);
     // The demo goes in through the API under a token of its own, revoked when done, so
     // the audit trail shows who made the demo records.
     let loader = Principal::command_line("lotgate demo");

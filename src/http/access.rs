@@ -162,6 +162,9 @@ pub async fn authenticate(
             token.name, token.role
         ))));
     }
+    if let Err(wait) = state.rate_limit.check(token.id) {
+        return Ok(req.error_response(ApiError::too_many_requests(wait)));
+    }
     req.extensions_mut()
         .insert(Principal::token(token.id, token.name, token.role));
     Ok(next.call(req).await?.map_into_boxed_body())

@@ -16,6 +16,7 @@ mod middleware;
 pub mod pagination;
 pub mod parts;
 pub mod photos;
+pub mod rate_limit;
 mod routes;
 pub mod sampling;
 mod schemas;
@@ -39,6 +40,19 @@ pub struct AppState {
     pub pool: PgPool,
     /// Largest JSON body accepted, in bytes.
     pub json_limit: usize,
+    /// Requests per token, shared by every worker.
+    pub rate_limit: std::sync::Arc<rate_limit::RateLimiter>,
+}
+
+impl AppState {
+    /// State without a rate limit (tests, the demo loader).
+    pub fn new(pool: PgPool, json_limit: usize) -> Self {
+        AppState {
+            pool,
+            json_limit,
+            rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
+        }
+    }
 }
 
 /// Runs database work on the blocking thread pool, never on an actix worker. A pool that

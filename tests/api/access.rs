@@ -294,3 +294,43 @@ fn lotgate_token_create_prints_a_working_token_as_its_last_line() {
         part.assert_problem(403);
     });
 }
+
+#[actix_web::test]
+async fn a_token_over_its_rate_gets_429_with_retry_after_and_others_do_not() {
+    use std::sync::Arc;
+    let db = crate::support::TestDb::new();
+    let busy = crate::support::issue_token(&db.pool, "busy script", Role::Inspector);
+    let quiet = crate::support::issue_token(&db.pool, "tablet", Role::Inspector);
+    let state = lotgate::http::AppState {
+        rate_limit: Arc::new(lotgate::http::rate_limit::RateLimiter::new(0.2, 3)),
+        ..db.state()
+    };
+    let service = actix_web::test::init_service(lotgate::http::build_app(state)).await;
+    let get = |token: &str| {
+        TestRequest::get()
+            .uri("/api/v1/lots")
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .to_request()
+    };
+
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(
+            actix_web::test::call_service(&service, get(&busy))
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    let limited = actix_web::test::call_service(&service, get(&busy)).await;
+    let other = actix_web::test::call_service(&service, get(&quiet)).await;
+
+    assert_eq!(statuses, [200, 200, 200, 429]);
+    assert_eq!(limited.status(), 429);
+    assert_eq!(limited.headers().get("retry-after").unwrap(), "5");
+    assert_eq!(
+        limited.headers().get("content-type").unwrap(),
+        "application/problem+json"
+    );
+    assert_eq!(other.status(), 200);
+}

@@ -26,11 +26,7 @@ async fn answers_503_while_postgres_is_down_and_recovers_without_a_restart() {
     let pool = db::pool(&url, 4, Duration::from_secs(1)).unwrap();
     let token = crate::support::issue_token(&pool, "reader", lotgate::domain::Role::Inspector);
     let bearer = format!("Bearer {token}");
-    let app = web_test::init_service(build_app(AppState {
-        pool,
-        json_limit: 1 << 20,
-    }))
-    .await;
+    let app = web_test::init_service(build_app(AppState::new(pool, 1 << 20))).await;
     let get = |uri: &'static str| {
         web_test::TestRequest::get()
             .uri(uri)

@@ -177,10 +177,7 @@ impl TestDb {
     }
 
     pub fn state(&self) -> AppState {
-        AppState {
-            pool: self.pool.clone(),
-            json_limit: 1024 * 1024,
-        }
+        AppState::new(self.pool.clone(), 1024 * 1024)
     }
 }
 
