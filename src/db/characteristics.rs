@@ -26,3 +26,37 @@ pub fn of_part(conn: &mut PgConnection, part: PartId) -> QueryResult<Vec<Charact
 pub fn exists(conn: &mut PgConnection, id: crate::domain::CharacteristicId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(characteristics::table.find(id))).get_result(conn)
 }
+
+/// The characteristic, locked until the end of the transaction.
+pub fn lock(
+    conn: &mut PgConnection,
+    id: crate::domain::CharacteristicId,
+) -> QueryResult<Characteristic> {
+    characteristics::table
+        .find(id)
+        .select(Characteristic::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Replaces the characteristic's fields (its id, part and kind stay).
+pub fn update(
+    conn: &mut PgConnection,
+    id: crate::domain::CharacteristicId,
+    new: &NewCharacteristic<'_>,
+) -> QueryResult<Characteristic> {
+    diesel::update(characteristics::table.find(id))
+        .set(new)
+        .returning(Characteristic::as_returning())
+        .get_result(conn)
+}
+
+pub fn get(
+    conn: &mut PgConnection,
+    id: crate::domain::CharacteristicId,
+) -> QueryResult<Characteristic> {
+    characteristics::table
+        .find(id)
+        .select(Characteristic::as_select())
+        .first(conn)
+}

@@ -133,6 +133,22 @@ pub fn insert_condition(conn: &mut PgConnection, entry: &ConditionEntry) -> Quer
         .map(|_| ())
 }
 
+/// Changes a golden sample's code and storage location.
+pub fn update(
+    conn: &mut PgConnection,
+    id: GoldenSampleId,
+    code: &str,
+    storage_location: &str,
+) -> QueryResult<GoldenSample> {
+    diesel::update(golden_samples::table.find(id))
+        .set((
+            golden_samples::code.eq(code),
+            golden_samples::storage_location.eq(storage_location),
+        ))
+        .returning(GoldenSample::as_returning())
+        .get_result(conn)
+}
+
 pub fn get(conn: &mut PgConnection, id: GoldenSampleId) -> QueryResult<GoldenSample> {
     golden_samples::table
         .find(id)

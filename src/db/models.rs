@@ -23,7 +23,7 @@ pub struct Part {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Insertable)]
+#[derive(Debug, Insertable, AsChangeset)]
 #[diesel(table_name = parts)]
 pub struct NewPart<'a> {
     pub id: PartId,
@@ -54,8 +54,8 @@ pub struct Characteristic {
     pub one_defect_fatal: bool,
 }
 
-#[derive(Debug, Insertable)]
-#[diesel(table_name = characteristics)]
+#[derive(Debug, Insertable, AsChangeset)]
+#[diesel(table_name = characteristics, treat_none_as_null = true)]
 pub struct NewCharacteristic<'a> {
     pub id: CharacteristicId,
     pub part_id: PartId,

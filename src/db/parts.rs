@@ -39,3 +39,20 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// The part, locked until the end of the transaction.
+pub fn lock(conn: &mut PgConnection, id: PartId) -> QueryResult<Part> {
+    parts::table
+        .find(id)
+        .select(Part::as_select())
+        .for_update()
+        .first(conn)
+}
+
+/// Replaces the part's fields (its id stays).
+pub fn update(conn: &mut PgConnection, id: PartId, new: &NewPart<'_>) -> QueryResult<Part> {
+    diesel::update(parts::table.find(id))
+        .set(new)
+        .returning(Part::as_returning())
+        .get_result(conn)
+}

@@ -25,7 +25,8 @@ use crate::domain::Role;
 pub fn role_needed(operation_id: &str) -> Option<Role> {
     use Role::*;
     Some(match operation_id {
-        "list_parts" | "get_part" | "list_suppliers" | "list_lots" | "get_lot" => Inspector,
+        "list_parts" | "get_part" | "get_characteristic" | "list_suppliers" => Inspector,
+        "list_lots" | "get_lot" => Inspector,
         "create_lot" | "record_inspection" | "import_inspection_csv" => Inspector,
         "get_inspection" | "list_lot_inspections" | "export_lot_measurements" => Inspector,
         "upload_inspection_photo" | "get_photo" | "get_photo_thumbnail" | "compare_photos" => {
@@ -40,7 +41,9 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         "correct_inspection" | "decide_lot" | "set_switching_settings" | "resume_sampling" => {
             Reviewer
         }
-        "create_golden_sample" | "create_golden_sample_revision" => Reviewer,
+        "create_golden_sample" | "update_golden_sample" | "create_golden_sample_revision" => {
+            Reviewer
+        }
         "record_reference_measurements" | "upload_golden_sample_photo" => Reviewer,
         "approve_golden_sample_revision" | "retire_golden_sample_revision" => Reviewer,
         "list_audit_events" => Reviewer,

@@ -1,17 +1,18 @@
 //! Characteristics of a part: what is checked on each unit, and against what.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::parts::not_found_as;
+use super::parts::tagged;
 use super::validate::Checks;
 use super::{AppState, db};
+use super::{audit, etag};
 use crate::db::{characteristics as chars_db, models, parts as parts_db};
 use crate::domain::{
     Aql, CharacteristicId, Classification, DomainError, InspectionLevel, Kind, PartId, SpecLimits,
@@ -185,23 +186,8 @@ pub async fn create_characteristic(
     req.check()?;
     let created = db(&state, move |conn| {
         parts_db::get(conn, part_id).map_err(|e| not_found_as(e, "part", part_id))?;
-        let new = models::NewCharacteristic {
-            id: req.id.unwrap_or_else(CharacteristicId::new_random),
-            part_id,
-            name: req.name.trim(),
-            kind: req.kind,
-            unit: req.unit.as_deref(),
-            nominal: req.nominal,
-            lsl: req.lsl,
-            usl: req.usl,
-            classification: req.classification,
-            aql: req.aql,
-            inspection_level: req.inspection_level,
-            destructive: req.destructive,
-            inspection_cost: req.inspection_cost,
-            escape_cost: req.escape_cost,
-            one_defect_fatal: req.one_defect_fatal,
-        };
+        let id = req.id.unwrap_or_else(CharacteristicId::new_random);
+        let new = req.row(id, part_id);
         conn.build_transaction().run(|conn| {
             let view = CharacteristicView::from(chars_db::insert(conn, &new)?);
             audit::created(conn, &caller.0, "characteristic", view.id, &view)?;
@@ -210,4 +196,125 @@ pub async fn create_characteristic(
     })
     .await?;
     Ok(HttpResponse::Created().json(created))
+}
+
+impl CreateCharacteristic {
+    fn row(&self, id: CharacteristicId, part_id: PartId) -> models::NewCharacteristic<'_> {
+        models::NewCharacteristic {
+            id,
+            part_id,
+            name: self.name.trim(),
+            kind: self.kind,
+            unit: self.unit.as_deref(),
+            nominal: self.nominal,
+            lsl: self.lsl,
+            usl: self.usl,
+            classification: self.classification,
+            aql: self.aql,
+            inspection_level: self.inspection_level,
+            destructive: self.destructive,
+            inspection_cost: self.inspection_cost,
+            escape_cost: self.escape_cost,
+            one_defect_fatal: self.one_defect_fatal,
+        }
+    }
+}
+
+/// Read a characteristic.
+#[utoipa::path(
+    tag = "parts",
+    params(("characteristic_id" = CharacteristicId, Path, description = "Id of the characteristic")),
+    responses(
+        (status = 200, description = "The characteristic", body = CharacteristicView,
+            headers(("ETag" = String, description = "Strong ETag; send it as If-Match to change the characteristic"))),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/characteristics/{characteristic_id}")]
+pub async fn get_characteristic(
+    state: web::Data<AppState>,
+    path: web::Path<CharacteristicId>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let view = db(&state, move |conn| {
+        let row = chars_db::get(conn, id).map_err(|e| not_found_as(e, "characteristic", id))?;
+        Ok(CharacteristicView::from(row))
+    })
+    .await?;
+    tagged(HttpResponse::Ok(), &view)
+}
+
+/// Change a characteristic: name, unit, limits, classification, AQL, level, costs. Its
+/// kind (variable or attribute) stays. Needs `If-Match` with the ETag of
+/// `get_characteristic`. Decisions already made keep the plan and limits they used.
+#[utoipa::path(
+    tag = "parts",
+    params(
+        ("characteristic_id" = CharacteristicId, Path, description = "Id of the characteristic"),
+        ("If-Match" = String, Header, description = "The ETag from reading the characteristic"),
+    ),
+    request_body = CreateCharacteristic,
+    responses(
+        (status = 200, description = "The changed characteristic", body = CharacteristicView,
+            headers(("ETag" = String, description = "Strong ETag of the changed characteristic"))),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 428, response = responses::PreconditionRequired),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[put("/characteristics/{characteristic_id}")]
+pub async fn update_characteristic(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<CharacteristicId>,
+    request: HttpRequest,
+    body: JsonBody<CreateCharacteristic>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, req) = (path.into_inner(), body.0);
+    let if_match = etag::required(&request)?;
+    req.check()?;
+    if req.id.is_some_and(|given| given != id) {
+        return Err(ApiError::invalid_field(
+            "id",
+            "differs from the characteristic in the URL; leave it out",
+        ));
+    }
+    let view = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let row =
+                chars_db::lock(conn, id).map_err(|e| not_found_as(e, "characteristic", id))?;
+            let before = CharacteristicView::from(row);
+            etag::check(&if_match, &etag::of(&before)?)?;
+            if req.kind != before.kind {
+                return Err(ApiError::invalid_field(
+                    "kind",
+                    format!(
+                        "a {} characteristic stays {}: its recorded results depend on it; \
+                         add a new characteristic instead",
+                        before.kind, before.kind
+                    ),
+                ));
+            }
+            let after =
+                CharacteristicView::from(chars_db::update(conn, id, &req.row(id, before.part_id))?);
+            let entry = audit::Entry {
+                action: "update",
+                entity: "characteristic",
+                id: id.to_string(),
+                old: serde_json::to_value(&before).ok(),
+                reason: None,
+            };
+            audit::write(conn, &caller.0, entry, &after)?;
+            Ok(after)
+        })
+    })
+    .await?;
+    tagged(HttpResponse::Ok(), &view)
 }

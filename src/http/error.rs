@@ -174,6 +174,32 @@ impl ApiError {
         )
     }
 
+    /// 428: a change of a mutable resource came without `If-Match`.
+    pub fn precondition_required(detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        let mut err = Self::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "precondition-required",
+            "If-Match required",
+            detail.clone(),
+        );
+        err.errors = vec![FieldError::new("If-Match", detail)];
+        err
+    }
+
+    /// 412: `If-Match` names a version that is no longer current.
+    pub fn precondition_failed(detail: impl Into<String>) -> Self {
+        let detail = detail.into();
+        let mut err = Self::new(
+            StatusCode::PRECONDITION_FAILED,
+            "precondition-failed",
+            "The resource changed",
+            detail.clone(),
+        );
+        err.errors = vec![FieldError::new("If-Match", detail)];
+        err
+    }
+
     /// 429: the token sent more requests than its rate allows.
     pub fn too_many_requests(retry_after_secs: u32) -> Self {
         let mut err = Self::new(
@@ -443,6 +469,22 @@ pub mod responses {
         headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"lotgate\"`"))
     )]
     pub struct Unauthorized(#[allow(dead_code)] Problem);
+
+    /// The change came without `If-Match`.
+    #[derive(ToResponse)]
+    #[response(
+        description = "`If-Match` with the resource's ETag is required for a change",
+        content_type = "application/problem+json"
+    )]
+    pub struct PreconditionRequired(#[allow(dead_code)] Problem);
+
+    /// The resource changed since the client read it.
+    #[derive(ToResponse)]
+    #[response(
+        description = "The resource changed since it was read: its ETag differs from `If-Match`",
+        content_type = "application/problem+json"
+    )]
+    pub struct PreconditionFailed(#[allow(dead_code)] Problem);
 
     /// The token's role may not perform this operation.
     #[derive(ToResponse)]

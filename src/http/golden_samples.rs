@@ -4,21 +4,22 @@
 use std::collections::HashSet;
 
 use actix_multipart::Multipart;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{NaiveDate, Utc};
 use diesel::PgConnection;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::lots::reference;
 use super::parts::not_found_as;
+use super::parts::tagged;
 use super::photos::{self, PhotoForm, PhotoView};
 use super::validate::Checks;
 use super::{AppState, db};
+use super::{audit, etag};
 use crate::db::golden_samples::{self as golden_db, ConditionEntry, GoldenSample, Revision};
 use crate::db::{characteristics as chars_db, parts as parts_db};
 use crate::domain::{
@@ -213,7 +214,8 @@ pub async fn create_golden_sample(
     tag = "golden-samples",
     params(("golden_sample_id" = GoldenSampleId, Path, description = "Id of the golden sample")),
     responses(
-        (status = 200, description = "The golden sample", body = GoldenSampleView),
+        (status = 200, description = "The golden sample", body = GoldenSampleView,
+            headers(("ETag" = String, description = "Strong ETag; send it as If-Match to change the golden sample"))),
         (status = 404, response = responses::NotFound),
         (status = 503, response = responses::Unavailable),
     )
@@ -222,14 +224,89 @@ pub async fn create_golden_sample(
 pub async fn get_golden_sample(
     state: web::Data<AppState>,
     path: web::Path<GoldenSampleId>,
-) -> Result<web::Json<GoldenSampleView>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let view = db(&state, move |conn| {
         let sample = golden_db::get(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
         detail(conn, sample)
     })
     .await?;
-    Ok(web::Json(view))
+    tagged(HttpResponse::Ok(), &view)
+}
+
+/// Where a golden sample is kept and what it is called.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"code": "GS-CLP-100-1", "storage_location": "QA lab, cabinet 2, drawer 3"}))]
+pub struct UpdateGoldenSample {
+    /// A short code, unique per part (1-32 characters).
+    #[schema(min_length = 1, max_length = 32, pattern = r"\S")]
+    pub code: String,
+    /// Where it is kept (1-200 characters).
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    pub storage_location: String,
+}
+
+/// Change a golden sample's code or storage location. Needs `If-Match` with the ETag of
+/// `get_golden_sample`; revisions, approvals and the condition log have operations of
+/// their own.
+#[utoipa::path(
+    tag = "golden-samples",
+    params(
+        ("golden_sample_id" = GoldenSampleId, Path, description = "Id of the golden sample"),
+        ("If-Match" = String, Header, description = "The ETag from reading the golden sample"),
+    ),
+    request_body = UpdateGoldenSample,
+    responses(
+        (status = 200, description = "The changed golden sample", body = GoldenSampleView,
+            headers(("ETag" = String, description = "Strong ETag of the changed golden sample"))),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 428, response = responses::PreconditionRequired),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[put("/golden-samples/{golden_sample_id}")]
+pub async fn update_golden_sample(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<GoldenSampleId>,
+    request: HttpRequest,
+    body: JsonBody<UpdateGoldenSample>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, req) = (path.into_inner(), body.0);
+    let if_match = etag::required(&request)?;
+    let mut checks = Checks::new();
+    checks.text("code", &req.code, 32);
+    checks.text("storage_location", &req.storage_location, 200);
+    checks.finish()?;
+    let view = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let sample =
+                golden_db::lock(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+            let before = detail(conn, sample)?;
+            etag::check(&if_match, &etag::of(&before)?)?;
+            let updated =
+                golden_db::update(conn, id, req.code.trim(), req.storage_location.trim())?;
+            let after = detail(conn, updated)?;
+            let entry = audit::Entry {
+                action: "update",
+                entity: "golden_sample",
+                id: id.to_string(),
+                old: serde_json::to_value(&before).ok(),
+                reason: None,
+            };
+            audit::write(conn, &caller.0, entry, &after)?;
+            Ok(after)
+        })
+    })
+    .await?;
+    tagged(HttpResponse::Ok(), &view)
 }
 
 /// List the golden samples of a part, by code.

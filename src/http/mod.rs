@@ -6,6 +6,7 @@ pub mod audit;
 pub mod characteristics;
 pub mod decisions;
 pub mod error;
+pub mod etag;
 pub mod extract;
 pub mod golden_samples;
 pub mod health;

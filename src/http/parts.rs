@@ -1,18 +1,18 @@
 //! Part numbers: register, read, list.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::characteristics::CharacteristicView;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::validate::Checks;
 use super::{AppState, db};
+use super::{audit, etag};
 use crate::db::{characteristics as chars_db, models, parts as parts_db};
 use crate::domain::{PartId, Stage};
 
@@ -127,7 +127,8 @@ pub async fn create_part(
     tag = "parts",
     params(("part_id" = PartId, Path, description = "Id of the part")),
     responses(
-        (status = 200, description = "The part and its characteristics", body = PartDetail),
+        (status = 200, description = "The part and its characteristics", body = PartDetail,
+            headers(("ETag" = String, description = "Strong ETag of this representation; send it as If-Match to change the part"))),
         (status = 404, response = responses::NotFound),
         (status = 503, response = responses::Unavailable),
     )
@@ -136,17 +137,100 @@ pub async fn create_part(
 pub async fn get_part(
     state: web::Data<AppState>,
     path: web::Path<PartId>,
-) -> Result<web::Json<PartDetail>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (part, chars) = db(&state, move |conn| {
+    let view = db(&state, move |conn| {
         let part = parts_db::get(conn, id).map_err(|e| not_found_as(e, "part", id))?;
-        Ok((part, chars_db::of_part(conn, id)?))
+        detail(conn, part)
     })
     .await?;
-    Ok(web::Json(PartDetail {
+    tagged(HttpResponse::Ok(), &view)
+}
+
+fn detail(conn: &mut diesel::PgConnection, part: models::Part) -> Result<PartDetail, ApiError> {
+    let characteristics = chars_db::of_part(conn, part.id)?;
+    Ok(PartDetail {
         part: part.into(),
-        characteristics: chars.into_iter().map(Into::into).collect(),
-    }))
+        characteristics: characteristics.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// A response with the view as JSON and its strong ETag.
+pub fn tagged(
+    mut res: actix_web::HttpResponseBuilder,
+    view: &impl Serialize,
+) -> Result<HttpResponse, ApiError> {
+    Ok(res.insert_header(("ETag", etag::of(view)?)).json(view))
+}
+
+/// Change a part's number, name, stage or description. Needs `If-Match` with the ETag
+/// of `get_part`.
+#[utoipa::path(
+    tag = "parts",
+    params(
+        ("part_id" = PartId, Path, description = "Id of the part"),
+        ("If-Match" = String, Header, description = "The ETag from reading the part"),
+    ),
+    request_body = CreatePart,
+    responses(
+        (status = 200, description = "The changed part", body = PartDetail,
+            headers(("ETag" = String, description = "Strong ETag of the changed part"))),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 428, response = responses::PreconditionRequired),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[put("/parts/{part_id}")]
+pub async fn update_part(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<PartId>,
+    request: HttpRequest,
+    body: JsonBody<CreatePart>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, req) = (path.into_inner(), body.0);
+    let if_match = etag::required(&request)?;
+    let mut checks = Checks::new();
+    checks.text("number", &req.number, 64);
+    checks.text("name", &req.name, 200);
+    checks.optional_text("description", Some(&req.description), 10_000);
+    if req.id.is_some_and(|given| given != id) {
+        checks.add("id", "differs from the part in the URL; leave it out");
+    }
+    checks.finish()?;
+    let view = db(&state, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let part = parts_db::lock(conn, id).map_err(|e| not_found_as(e, "part", id))?;
+            let before = detail(conn, part)?;
+            etag::check(&if_match, &etag::of(&before)?)?;
+            let new = models::NewPart {
+                id,
+                number: req.number.trim(),
+                name: req.name.trim(),
+                stage: req.stage,
+                description: &req.description,
+            };
+            let updated = parts_db::update(conn, id, &new)?;
+            let after = detail(conn, updated)?;
+            let entry = audit::Entry {
+                action: "update",
+                entity: "part",
+                id: id.to_string(),
+                old: serde_json::to_value(&before).ok(),
+                reason: None,
+            };
+            audit::write(conn, &caller.0, entry, &after)?;
+            Ok(after)
+        })
+    })
+    .await?;
+    tagged(HttpResponse::Ok(), &view)
 }
 
 /// List part numbers in the order they were registered.

@@ -50,7 +50,8 @@ use super::{
         super::error::responses::PayloadTooLarge, super::error::responses::UnsupportedMediaType,
         super::error::responses::Unavailable, super::error::responses::Internal,
         super::error::responses::Unauthorized, super::error::responses::Forbidden,
-        super::error::responses::TooManyRequests,
+        super::error::responses::TooManyRequests, super::error::responses::PreconditionRequired,
+        super::error::responses::PreconditionFailed,
     ))
 )]
 struct ApiDoc;
@@ -75,7 +76,10 @@ fn routed() -> UtoipaApp<
                 .service(parts::create_part)
                 .service(parts::list_parts)
                 .service(parts::get_part)
+                .service(parts::update_part)
                 .service(characteristics::create_characteristic)
+                .service(characteristics::get_characteristic)
+                .service(characteristics::update_characteristic)
                 .service(suppliers::create_supplier)
                 .service(suppliers::list_suppliers)
                 .service(lots::create_lot)
@@ -101,6 +105,7 @@ fn routed() -> UtoipaApp<
                 .service(photos::upload_inspection_photo)
                 .service(golden_samples::create_golden_sample)
                 .service(golden_samples::get_golden_sample)
+                .service(golden_samples::update_golden_sample)
                 .service(golden_samples::list_part_golden_samples)
                 .service(golden_samples::record_golden_sample_condition)
                 .service(golden_samples::create_golden_sample_revision)

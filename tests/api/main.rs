@@ -11,6 +11,7 @@ mod decisions;
 mod demo;
 mod embedded;
 mod errors;
+mod etag;
 mod golden_builders;
 mod golden_samples;
 mod idempotency;
