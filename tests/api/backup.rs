@@ -86,6 +86,18 @@ fn a_backup_restores_every_row_of_every_table_into_an_empty_database() {
         "the demo has measurements"
     );
     assert_eq!(before, after);
+    assert!(
+        before
+            .iter()
+            .any(|(t, fp)| t == "audit_events" && fp.rows > 100),
+        "the demo is in the audit trail"
+    );
+    let verified = lotgate(&target.url(), &["audit", "verify"]);
+    assert!(
+        verified.status.success(),
+        "the restored audit chain: {}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
     let _ = std::fs::remove_file(file);
 }
 
