@@ -155,6 +155,13 @@ struct ServeArgs {
     /// before the request is refused (408) or the statement cancelled (500).
     #[arg(long, env = "LOTGATE_REQUEST_TIMEOUT", default_value_t = 30)]
     request_timeout: u64,
+    /// Largest photo upload in bytes (larger uploads get 413).
+    #[arg(long, env = "LOTGATE_PHOTO_LIMIT", default_value_t = crate::http::photos::DEFAULT_PHOTO_LIMIT)]
+    photo_limit: usize,
+    /// Measurements and attribute results per recorded inspection, all units together
+    /// (more is a 422; larger lots go through the CSV import).
+    #[arg(long, env = "LOTGATE_MAX_RESULTS", default_value_t = crate::http::inspections::DEFAULT_MAX_RESULTS)]
+    max_results: usize,
     /// Requests per second each token may send on average (0: no limit); above it,
     /// requests get 429 with Retry-After.
     #[arg(long, env = "LOTGATE_RATE_LIMIT", default_value_t = 20.0)]
@@ -335,7 +342,8 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     let mut conn = PgConnection::establish(url)?;
     migrate(url)?;
     let by = crate::auth::Principal::command_line("lotgate import");
-    match import_csv(&mut conn, &by, LotId(args.lot), meta, &bytes) {
+    let max_results = crate::http::inspections::DEFAULT_MAX_RESULTS;
+    match import_csv(&mut conn, &by, max_results, LotId(args.lot), meta, &bytes) {
         Ok((view, created)) => {
             let measured: usize = view.units.iter().map(|u| u.measurements.len()).sum();
             let verb = if created {
@@ -410,6 +418,8 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
             args.rate_limit,
             args.rate_burst,
         )),
+        photo_limit: args.photo_limit,
+        max_results: args.max_results,
         ..AppState::new(pool, args.json_limit)
     };
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))

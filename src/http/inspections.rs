@@ -29,6 +29,8 @@ use crate::domain::{
 
 mod bulk;
 mod check;
+
+pub use check::DEFAULT_MAX_RESULTS;
 pub mod import;
 mod view;
 
@@ -155,7 +157,7 @@ pub async fn record_inspection(
     body: JsonBody<RecordInspection>,
 ) -> Result<HttpResponse, ApiError> {
     let (lot_id, req) = (path.into_inner(), body.0);
-    check::shape(&req, Utc::now())?;
+    check::shape(&req, Utc::now(), state.max_results)?;
     let fingerprint = fingerprint(lot_id, &req, None);
     let (view, created) = db(&state, move |conn| {
         conn.build_transaction()
@@ -197,7 +199,8 @@ pub async fn correct_inspection(
         checks.add("inspection.id", "a correction needs an id of its own");
     }
     checks.finish()?;
-    check::shape(&req, Utc::now()).map_err(|e| e.map_fields(|f| format!("inspection.{f}")))?;
+    check::shape(&req, Utc::now(), state.max_results)
+        .map_err(|e| e.map_fields(|f| format!("inspection.{f}")))?;
     let correction = Correction {
         supersedes: old,
         reason: body.reason.trim().to_string(),

@@ -43,6 +43,10 @@ pub struct AppState {
     pub json_limit: usize,
     /// Requests per token, shared by every worker.
     pub rate_limit: std::sync::Arc<rate_limit::RateLimiter>,
+    /// Largest photo upload, in bytes.
+    pub photo_limit: usize,
+    /// Measurements and attribute results per recorded inspection, all units together.
+    pub max_results: usize,
 }
 
 impl AppState {
@@ -52,6 +56,8 @@ impl AppState {
             pool,
             json_limit,
             rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
+            photo_limit: photos::DEFAULT_PHOTO_LIMIT,
+            max_results: inspections::DEFAULT_MAX_RESULTS,
         }
     }
 }

@@ -26,9 +26,15 @@ const MAX_TEXT_PART: usize = 256;
 const MAX_PARTS: usize = 8;
 
 /// How much a photo may cost: 25 MiB, at most 10,000 px a side and 50 megapixels.
-pub fn photo_limits() -> UploadLimits {
-    UploadLimits::default()
+pub fn photo_limits(state: &AppState) -> UploadLimits {
+    UploadLimits {
+        max_bytes: state.photo_limit,
+        ..UploadLimits::default()
+    }
 }
+
+/// The default largest photo: 25 MiB fits every tablet or phone camera.
+pub const DEFAULT_PHOTO_LIMIT: usize = 25 * 1024 * 1024;
 
 /// Where a stored photo and its thumbnail are served.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -194,10 +200,11 @@ pub async fn read_upload(
 /// Checks and measures the photo on the blocking pool: decoding takes tens to hundreds
 /// of milliseconds and must not hold an actix worker.
 pub async fn process(
+    state: &AppState,
     bytes: Vec<u8>,
     declared: Option<String>,
 ) -> Result<(Vec<u8>, ProcessedPhoto), ApiError> {
-    let limits = photo_limits();
+    let limits = photo_limits(state);
     web::block(move || {
         let processed = lotgate_imaging::process_upload(&bytes, declared.as_deref(), &limits);
         processed.map(|p| (bytes, p))
@@ -286,8 +293,8 @@ pub async fn upload_inspection_photo(
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let (inspection, unit, characteristic) = path.into_inner();
-    let upload = read_upload(form, photo_limits().max_bytes, false).await?;
-    let (bytes, processed) = process(upload.bytes, upload.declared_type).await?;
+    let upload = read_upload(form, state.photo_limit, false).await?;
+    let (bytes, processed) = process(&state, upload.bytes, upload.declared_type).await?;
     let (meta, created) = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
             if !photos_db::attribute_result_exists(conn, inspection, unit, characteristic)? {
@@ -474,7 +481,7 @@ pub async fn compare_photos(
         Ok((a, b))
     })
     .await?;
-    let limits = photo_limits();
+    let limits = photo_limits(&state);
     let comparison = web::block(move || lotgate_imaging::compare(&a, &b, &limits))
         .await
         .map_err(ApiError::internal)?

@@ -16,6 +16,7 @@ mod golden_builders;
 mod golden_samples;
 mod idempotency;
 mod inspections;
+mod limits;
 mod lots;
 mod openapi;
 mod outage;

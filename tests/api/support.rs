@@ -244,8 +244,22 @@ pub async fn app_over(
         Error = actix_web::Error,
     >,
 > {
+    app_configured(db, |state| state).await
+}
+
+/// The real application with settings other than the defaults.
+pub async fn app_configured(
+    db: TestDb,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestApp<
+    impl Service<
+        actix_http::Request,
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+    >,
+> {
     let admin_token = issue_token(&db.pool, "test admin", Role::Admin);
-    let service = test::init_service(build_app(db.state())).await;
+    let service = test::init_service(build_app(configure(db.state()))).await;
     TestApp {
         db,
         service,

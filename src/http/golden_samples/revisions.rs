@@ -337,9 +337,9 @@ pub async fn upload_golden_sample_photo(
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let (id, letter) = path.into_inner();
-    let upload = photos::read_upload(form, photos::photo_limits().max_bytes, true).await?;
+    let upload = photos::read_upload(form, state.photo_limit, true).await?;
     let view = check_view(upload.view.as_deref())?;
-    let (bytes, processed) = photos::process(upload.bytes, upload.declared_type).await?;
+    let (bytes, processed) = photos::process(&state, upload.bytes, upload.declared_type).await?;
     let (meta, view, created) = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
             let (_, revision) = locked_revision(conn, id, &letter)?;

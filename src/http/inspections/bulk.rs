@@ -87,8 +87,9 @@ pub async fn import_inspection_csv(
         }
         body.extend_from_slice(&chunk);
     }
+    let max_results = state.max_results;
     let (view, created) = db(&state, move |conn| {
-        import_csv(conn, &caller.0, lot_id, meta, &body)
+        import_csv(conn, &caller.0, max_results, lot_id, meta, &body)
     })
     .await?;
     let mut res = if created {
@@ -105,6 +106,7 @@ pub async fn import_inspection_csv(
 pub fn import_csv(
     conn: &mut diesel::PgConnection,
     by: &Principal,
+    max_results: usize,
     lot_id: LotId,
     meta: import::ImportMeta,
     csv_bytes: &[u8],
@@ -113,7 +115,7 @@ pub fn import_csv(
         let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
         let characteristics = chars_db::of_part(conn, lot.part_id)?;
         let req = import::parse(meta, csv_bytes, &characteristics)?;
-        check::shape(&req, Utc::now()).map_err(import::name_lines)?;
+        check::shape(&req, Utc::now(), max_results).map_err(import::name_lines)?;
         let fingerprint = fingerprint(lot_id, &req, None);
         store(conn, by, lot_id, &req, None, &fingerprint).map_err(import::name_lines)
     })

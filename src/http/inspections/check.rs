@@ -14,13 +14,17 @@ use crate::http::validate::Checks;
 
 /// Inspections of more units than this go through the bulk import.
 pub const MAX_UNITS: usize = 10_000;
-/// Measurements and attribute results per request, all units together.
-pub const MAX_RESULTS: usize = 200_000;
+/// Measurements and attribute results per request, all units together, by default.
+pub const DEFAULT_MAX_RESULTS: usize = 200_000;
 /// How far ahead of the server's clock a tablet's clock may run.
 const CLOCK_SKEW: Duration = Duration::hours(24);
 
 /// Rules that need nothing but the request.
-pub fn shape(req: &RecordInspection, now: DateTime<Utc>) -> Result<(), ApiError> {
+pub fn shape(
+    req: &RecordInspection,
+    now: DateTime<Utc>,
+    max_results: usize,
+) -> Result<(), ApiError> {
     let mut checks = Checks::new();
     checks.text("inspector", &req.inspector, 100);
     if req.inspected_at > now + CLOCK_SKEW {
@@ -39,10 +43,10 @@ pub fn shape(req: &RecordInspection, now: DateTime<Utc>) -> Result<(), ApiError>
         .iter()
         .map(|u| u.measurements.len() + u.attributes.len())
         .sum();
-    if results > MAX_RESULTS {
+    if results > max_results {
         checks.add(
             "units",
-            format!("{results} results in one request; at most {MAX_RESULTS}"),
+            format!("{results} results in one request; at most {max_results}"),
         );
     }
     let mut seen_units = HashSet::new();
