@@ -11,7 +11,7 @@ use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_scalar::{Scalar, Servable};
 
 use super::error::ApiError;
-use super::idempotency::idempotent_posts;
+use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
     AppState, characteristics, decisions, golden_samples, health, inspections, lots, parts, photos,
@@ -153,7 +153,7 @@ pub fn build_app(
             let known = known.clone();
             async move { known.refuse(&req) }
         }))
-        .wrap(from_fn(idempotent_posts))
+        .wrap(IdempotentPosts)
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))
 }
