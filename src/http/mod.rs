@@ -1,6 +1,7 @@
 //! The HTTP layer: one route table, one file per resource, the JSON shapes and the
 //! OpenAPI annotations. No SQL and no statistics here.
 
+mod body;
 pub mod characteristics;
 pub mod decisions;
 pub mod error;
