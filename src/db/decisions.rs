@@ -2,7 +2,10 @@
 //! inputs they are computed from.
 
 use chrono::{DateTime, Utc};
+use diesel::deserialize::{self, FromSql, FromSqlRow};
+use diesel::pg::{Pg, PgValue};
 use diesel::prelude::*;
+use diesel::sql_types::Jsonb;
 
 use super::inspections::{self, InspectionRows};
 use super::models::Inspection;
@@ -70,22 +73,39 @@ pub fn get(conn: &mut PgConnection, lot: LotId, revision: Option<i32>) -> QueryR
     query.first(conn)
 }
 
-/// Only the stored decision document of one revision (or the latest): what
-/// `get_lot_decision` answers, without the inputs snapshot.
-pub fn decision_json(
+/// A stored JSONB document as PostgreSQL renders it: JSON text, never parsed here.
+///
+/// PostgreSQL sends `jsonb` in binary as a version byte (1) followed by the document's
+/// text, so reading it costs one copy, where `serde_json::Value` would build a tree.
+#[derive(Debug, FromSqlRow)]
+pub struct JsonText(pub Vec<u8>);
+
+impl FromSql<Jsonb, Pg> for JsonText {
+    fn from_sql(value: PgValue<'_>) -> deserialize::Result<Self> {
+        match value.as_bytes() {
+            [1, text @ ..] => Ok(JsonText(text.to_vec())),
+            _ => Err("unsupported jsonb version in the binary format".into()),
+        }
+    }
+}
+
+/// Only the stored decision document of one revision (or the latest), as JSON text:
+/// what `get_lot_decision` answers. Both shapes are fixed queries, so the connection
+/// prepares each once and reuses it.
+pub fn decision_text(
     conn: &mut PgConnection,
     lot: LotId,
     revision: Option<i32>,
-) -> QueryResult<serde_json::Value> {
-    let mut query = lot_decisions::table
+) -> QueryResult<JsonText> {
+    let of_lot = lot_decisions::table
         .filter(lot_decisions::lot_id.eq(lot))
-        .select(lot_decisions::decision)
-        .order(lot_decisions::revision.desc())
-        .into_boxed();
-    if let Some(r) = revision {
-        query = query.filter(lot_decisions::revision.eq(r));
+        .select(lot_decisions::decision);
+    match revision {
+        Some(r) => of_lot
+            .filter(lot_decisions::revision.eq(r))
+            .get_result(conn),
+        None => of_lot.order(lot_decisions::revision.desc()).first(conn),
     }
-    query.first(conn)
 }
 
 /// The latest decision (as stored JSON) of every decided lot of a supplier and part, in

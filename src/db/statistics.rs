@@ -3,46 +3,66 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{Date, Nullable, Uuid as SqlUuid};
+use std::collections::HashMap;
+
+use diesel::sql_types::{Array, Date, Double, Nullable, Uuid as SqlUuid};
 
 use super::inspections as inspections_db;
-use super::models::{Inspection, MeasurementRow};
-use super::schema::measurements;
-use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
+use super::models::Inspection;
+use crate::domain::{CharacteristicId, InspectionId, LotId, PartId, SupplierId};
 
-/// The lot's current inspections in the order they were carried out, each with its
-/// measurements in unit order.
-pub fn lot_measurements(
-    conn: &mut PgConnection,
-    lot: LotId,
-) -> QueryResult<Vec<(Inspection, Vec<MeasurementRow>)>> {
+/// The lot's current inspections in the order they were carried out, each with one
+/// series of values per characteristic it measured, in unit order.
+///
+/// PostgreSQL assembles the series (`array_agg`), so a lot of 125,000 measurements
+/// arrives as one row per inspection and characteristic holding a `float8[]` (about
+/// 12 bytes a value) rather than 125,000 rows of two UUIDs, a unit and a value, which
+/// libpq, then diesel, then the grouping each held in full.
+pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<InspectionSeries>> {
     let all = inspections_db::list_for_lot(conn, lot, None, i64::MAX)?;
     let ids: Vec<_> = all.iter().map(|i| i.id).collect();
     let superseded = inspections_db::superseded_by(conn, &ids)?;
-    let current: Vec<Inspection> = all
+    let mut current: Vec<InspectionSeries> = all
         .into_iter()
         .filter(|i| !superseded.contains_key(&i.id))
-        .collect();
-    let ids: Vec<_> = current.iter().map(|i| i.id).collect();
-    let mut rows: Vec<MeasurementRow> = measurements::table
-        .filter(measurements::inspection_id.eq_any(&ids))
-        .order((
-            measurements::inspection_id,
-            measurements::unit_index,
-            measurements::characteristic_id,
-        ))
-        .select(MeasurementRow::as_select())
-        .load(conn)?;
-    Ok(current
-        .into_iter()
-        .map(|inspection| {
-            let (mine, rest): (Vec<_>, Vec<_>) = rows
-                .drain(..)
-                .partition(|m| m.inspection_id == inspection.id);
-            rows = rest;
-            (inspection, mine)
+        .map(|inspection| InspectionSeries {
+            inspection,
+            series: HashMap::new(),
         })
-        .collect())
+        .collect();
+    let ids: Vec<_> = current.iter().map(|i| i.inspection.id).collect();
+    let rows: Vec<SeriesRow> = diesel::sql_query(
+        "SELECT inspection_id, characteristic_id, array_agg(value ORDER BY unit_index) AS values \
+         FROM measurements WHERE inspection_id = ANY($1) \
+         GROUP BY inspection_id, characteristic_id",
+    )
+    .bind::<Array<SqlUuid>, _>(&ids)
+    .load(conn)?;
+    let position: HashMap<InspectionId, usize> =
+        ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    for row in rows {
+        if let Some(&k) = position.get(&row.inspection_id) {
+            current[k].series.insert(row.characteristic_id, row.values);
+        }
+    }
+    Ok(current)
+}
+
+/// A current inspection and its values per characteristic, in unit order.
+#[derive(Debug)]
+pub struct InspectionSeries {
+    pub inspection: Inspection,
+    pub series: HashMap<CharacteristicId, Vec<f64>>,
+}
+
+#[derive(Debug, QueryableByName)]
+struct SeriesRow {
+    #[diesel(sql_type = SqlUuid)]
+    inspection_id: InspectionId,
+    #[diesel(sql_type = SqlUuid)]
+    characteristic_id: CharacteristicId,
+    #[diesel(sql_type = Array<Double>)]
+    values: Vec<f64>,
 }
 
 /// One measured value of a characteristic, with the lot it came from.

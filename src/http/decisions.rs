@@ -3,7 +3,7 @@
 use super::access::Caller;
 use super::audit;
 use crate::auth::Principal;
-use actix_web::http::header;
+use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -265,10 +265,11 @@ pub async fn get_lot_decision(
     if revision.is_some_and(|r| r < 1) {
         return Err(ApiError::invalid_field("revision", "revisions start at 1"));
     }
-    // The stored document is the response: served as stored, one query on the hot path;
-    // the lot is looked up only to tell a missing lot from an undecided one.
+    // The stored document is the response (a serialised `LotDecisionView`): its text is
+    // sent as PostgreSQL returns it, unparsed, after one query on the hot path; the lot
+    // is looked up only to tell a missing lot from an undecided one.
     let decision = db(&state, move |conn| {
-        match decisions_db::decision_json(conn, lot_id, revision) {
+        match decisions_db::decision_text(conn, lot_id, revision) {
             Ok(decision) => Ok(decision),
             Err(diesel::result::Error::NotFound) => {
                 lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
@@ -283,5 +284,7 @@ pub async fn get_lot_decision(
         }
     })
     .await?;
-    Ok(HttpResponse::Ok().json(decision))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(decision.0))
 }

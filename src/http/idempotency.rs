@@ -4,15 +4,16 @@
 //! while the first is still in flight is a 409; the same key with a different request
 //! is a 422. Server errors are not stored, so a retry after a 5xx runs again.
 
+use std::rc::Rc;
 use std::time::Duration;
 
-use actix_web::body::{self, BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::body::{self, BoxBody, EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, HttpResponse, ResponseError, web};
-use futures_util::StreamExt;
+use futures_util::future::{Either, LocalBoxFuture, Map, Ready, ready};
+use futures_util::{FutureExt, StreamExt};
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
@@ -31,16 +32,75 @@ const LEASE: Duration = Duration::from_secs(120);
 /// token): the body to store for replays instead of the one sent.
 pub struct StoreInstead(pub web::Bytes);
 
-pub async fn idempotent_posts(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
-    let key = match req.headers().get(&IDEMPOTENCY_KEY) {
-        Some(value) if req.method() == Method::POST => {
-            value.to_str().ok().map(str::to_owned).unwrap_or_default()
+/// The middleware. A request that is not a POST with an `Idempotency-Key` goes straight
+/// to the routes: no allocation, no boxed future, its body untouched, so reads (and
+/// unkeyed writes) pay one method comparison and at most one header look-up.
+pub struct IdempotentPosts;
+
+impl<S, B> Transform<S, ServiceRequest> for IdempotentPosts
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = IdempotentPostsService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(IdempotentPostsService {
+            service: Rc::new(service),
+        }))
+    }
+}
+
+pub struct IdempotentPostsService<S> {
+    service: Rc<S>,
+}
+
+type Answer<B> = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+impl<S, B> Service<ServiceRequest> for IdempotentPostsService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = Either<
+        Map<S::Future, fn(Result<ServiceResponse<B>, Error>) -> Answer<B>>,
+        LocalBoxFuture<'static, Answer<B>>,
+    >;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        if req.method() != Method::POST || !req.headers().contains_key(&IDEMPOTENCY_KEY) {
+            let passed: fn(Result<ServiceResponse<B>, Error>) -> Answer<B> =
+                |res| res.map(ServiceResponse::map_into_left_body);
+            return Either::Left(self.service.call(req).map(passed));
         }
-        _ => return Ok(next.call(req).await?.map_into_boxed_body()),
-    };
+        let service = Rc::clone(&self.service);
+        Either::Right(Box::pin(async move {
+            keyed(req, service)
+                .await
+                .map(ServiceResponse::map_into_right_body)
+        }))
+    }
+}
+
+/// A POST with an `Idempotency-Key`: claim the key, replay or run, store the answer.
+async fn keyed<S, B>(mut req: ServiceRequest, service: Rc<S>) -> Result<ServiceResponse, Error>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error>,
+    B: MessageBody + 'static,
+{
+    let key = req
+        .headers()
+        .get(&IDEMPOTENCY_KEY)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
     let key = key.trim_matches('"').to_string();
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         let err = ApiError::invalid_field(
@@ -57,7 +117,7 @@ pub async fn idempotent_posts(
         .map_or_else(String::new, |id| id.to_string());
     let key = format!("{owner}:{key}");
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
-        return Ok(next.call(req).await?.map_into_boxed_body());
+        return Ok(service.call(req).await?.map_into_boxed_body());
     };
     let body = match read_body(&mut req).await {
         Ok(body) => body,
@@ -95,7 +155,7 @@ pub async fn idempotent_posts(
         ));
     }
 
-    let res = next.call(req).await?;
+    let res = service.call(req).await?;
     let status = res.status();
     let (http, res) = res.into_parts();
     let store_instead = res.extensions().get::<StoreInstead>().map(|s| s.0.clone());

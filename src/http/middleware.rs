@@ -33,18 +33,21 @@ pub async fn log_request(
         })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let method = req.method().clone();
-    let path = req.path().to_owned();
+    // Copied only when the line will be written: most deployments log at warn.
+    let logged = log::log_enabled!(target: "lotgate::request", log::Level::Info)
+        .then(|| (req.method().clone(), req.path().to_owned()));
     let mut res = next.call(req).await?;
-    if let Ok(value) = HeaderValue::from_str(&id) {
+    if let Some((method, path)) = logged {
+        log::info!(
+            target: "lotgate::request",
+            "{method} {path} {} {:.1}ms request_id={id}",
+            res.status().as_u16(),
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    if let Ok(value) = HeaderValue::try_from(id) {
         res.headers_mut().insert(REQUEST_ID, value);
     }
-    log::info!(
-        target: "lotgate::request",
-        "{method} {path} {} {:.1}ms request_id={id}",
-        res.status().as_u16(),
-        started.elapsed().as_secs_f64() * 1000.0
-    );
     Ok(res)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod audit;
+mod body;
 pub mod characteristics;
 pub mod decisions;
 pub mod error;

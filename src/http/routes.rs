@@ -12,7 +12,7 @@ use utoipa_scalar::{Scalar, Servable};
 
 use super::access::{RouteRoles, authenticate, role_needed};
 use super::error::ApiError;
-use super::idempotency::idempotent_posts;
+use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::{
     AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots, parts,
@@ -177,7 +177,7 @@ pub fn build_app(
             let known = known.clone();
             async move { known.refuse(&req) }
         }))
-        .wrap(from_fn(idempotent_posts))
+        .wrap(IdempotentPosts)
         .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))

@@ -74,6 +74,33 @@ pub(crate) fn chart_unchecked(values: &[f64], subgroup_size: usize) -> Option<Co
     }
 }
 
+/// The chart's σw (`ControlChart::sigma_within`) without building the chart: the same
+/// sums in the same order, so the same number, with no vector of points.
+pub(crate) fn sigma_within_unchecked(values: &[f64], subgroup_size: usize) -> Option<f64> {
+    let c = chart_constants(subgroup_size.max(2))?;
+    if subgroup_size == 1 {
+        if values.len() < 2 {
+            return None;
+        }
+        let ranges = values.windows(2).map(|w| (w[1] - w[0]).abs());
+        return Some(ranges.sum::<f64>() / (values.len() - 1) as f64 / c.d2);
+    }
+    let complete = values.chunks_exact(subgroup_size);
+    let count = complete.len();
+    if count == 0 {
+        return None;
+    }
+    let ranges = complete.map(|g| {
+        let (lo, hi) = g
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                (lo.min(v), hi.max(v))
+            });
+        hi - lo
+    });
+    Some(ranges.sum::<f64>() / count as f64 / c.d2)
+}
+
 fn individuals(values: &[f64]) -> Option<ControlChart> {
     if values.len() < 2 {
         return None;
@@ -188,6 +215,20 @@ mod tests {
             (vec![2.0, 5.0], 1)
         );
         assert_eq!(chart.spread.centre_line, 2.0);
+    }
+
+    #[test]
+    fn sigma_without_the_chart_is_the_charts_sigma() {
+        let values: Vec<f64> = (0..103).map(|i| ((i * 37) % 17) as f64 / 7.0).collect();
+        for size in [1, 2, 5, 25] {
+            let chart = control_chart(&values, size).unwrap().unwrap();
+            assert_eq!(
+                sigma_within_unchecked(&values, size),
+                Some(chart.sigma_within)
+            );
+        }
+        assert_eq!(sigma_within_unchecked(&[1.0], 1), None);
+        assert_eq!(sigma_within_unchecked(&[1.0, 2.0], 3), None);
     }
 
     #[test]

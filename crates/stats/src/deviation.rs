@@ -24,6 +24,15 @@ pub struct ValueDeviation {
     pub z_score: Option<f64>,
 }
 
+/// What per-value deviations are measured from, as [`value_deviations`] decides it.
+pub(crate) fn deviation_basis(spec: &Spec) -> DeviationBasis {
+    if spec.nominal.is_some() {
+        DeviationBasis::Nominal
+    } else {
+        DeviationBasis::Mean
+    }
+}
+
 /// Per-value deviations and the basis they were measured from.
 pub fn value_deviations(
     values: &[f64],

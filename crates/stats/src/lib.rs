@@ -24,7 +24,7 @@ pub use descriptive::{Descriptive, describe};
 pub use deviation::{DeviationBasis, ValueDeviation, value_deviations};
 pub use error::StatsError;
 pub use normality::{AndersonDarling, anderson_darling};
-pub use report::{CapabilityReport, capability};
+pub use report::{CapabilityReport, PerValue, capability, capability_with};
 pub use rules::{RuleViolation, Side};
 pub use spec::Spec;
 pub use warning::{SpecLimit, Warning};

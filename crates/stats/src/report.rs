@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use crate::capability::indices;
-use crate::control::{ControlChart, chart_unchecked};
+use crate::control::{ControlChart, chart_unchecked, sigma_within_unchecked};
 use crate::descriptive::{Moments, median_of_sorted};
 use crate::deviation::{
-    DeviationBasis, ValueDeviation, conformance, mean_deviation, value_deviations,
+    DeviationBasis, ValueDeviation, conformance, deviation_basis, mean_deviation, value_deviations,
 };
 use crate::error::{StatsError, check_subgroup_size};
 use crate::normality::{MIN_AD_SAMPLE, anderson_darling};
@@ -108,6 +108,40 @@ pub fn capability(
     spec: &Spec,
     subgroup_size: usize,
 ) -> Result<CapabilityReport, StatsError> {
+    capability_with(values, spec, subgroup_size, PerValue::ALL)
+}
+
+/// Which per-value parts of a [`CapabilityReport`] to build. The figures (mean, sd,
+/// σw, indices, normality, conformance, warnings) are the same either way; leaving a
+/// part out saves a vector as long as the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerValue {
+    /// [`CapabilityReport::deviations`]; empty when left out.
+    pub deviations: bool,
+    /// [`CapabilityReport::control_chart`]; `None` when left out.
+    pub chart: bool,
+}
+
+impl PerValue {
+    /// Everything, as [`capability`] returns it.
+    pub const ALL: PerValue = PerValue {
+        deviations: true,
+        chart: true,
+    };
+    /// Figures only.
+    pub const NONE: PerValue = PerValue {
+        deviations: false,
+        chart: false,
+    };
+}
+
+/// [`capability`], building only the per-value parts asked for.
+pub fn capability_with(
+    values: &[f64],
+    spec: &Spec,
+    subgroup_size: usize,
+    per_value: PerValue,
+) -> Result<CapabilityReport, StatsError> {
     check_subgroup_size(subgroup_size)?;
     spec.validate()?;
     let m = Moments::of(values)?;
@@ -120,13 +154,20 @@ pub fn capability(
     let ad = d.sd.and_then(|sd| anderson_darling(&sorted, m.mean, sd));
     drop(sorted);
 
-    let chart = chart_unchecked(values, subgroup_size);
-    let sigma_within = chart
-        .as_ref()
-        .map(|c| c.sigma_within)
-        .filter(|s| s.is_finite());
+    let (chart, sigma_within) = if per_value.chart {
+        let chart = chart_unchecked(values, subgroup_size);
+        let sigma = chart.as_ref().map(|c| c.sigma_within);
+        (chart, sigma)
+    } else {
+        (None, sigma_within_unchecked(values, subgroup_size))
+    };
+    let sigma_within = sigma_within.filter(|s| s.is_finite());
     let idx = indices(spec, m.n, m.mean, d.sd, sigma_within);
-    let (deviation_basis, deviations) = value_deviations(values, spec, d.mean, d.sd);
+    let (deviation_basis, deviations) = if per_value.deviations {
+        value_deviations(values, spec, d.mean, d.sd)
+    } else {
+        (deviation_basis(spec), Vec::new())
+    };
     let mean_dev = mean_deviation(d.mean, spec);
     let conf = conformance(values, spec);
     let warnings = warnings(spec, &d, subgroup_size, sigma_within, ad.map(|a| a.p_value));

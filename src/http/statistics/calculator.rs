@@ -72,10 +72,11 @@ pub async fn compute_capability(
         golden_sample: req.golden_reference,
     };
     // Large series are sorted and scanned several times: keep that off the workers.
-    let report =
-        web::block(move || compute(&req.values, &spec, subgroup).map(|r| (r, spec.golden_sample)))
-            .await
-            .map_err(ApiError::internal)??;
+    let report = web::block(move || {
+        compute(&req.values, &spec, subgroup, Detail::FULL).map(|r| (r, spec.golden_sample))
+    })
+    .await
+    .map_err(ApiError::internal)??;
     Ok(web::Json(CapabilityView::from_report(
         report.0,
         report.1,

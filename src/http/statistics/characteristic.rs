@@ -134,7 +134,7 @@ pub async fn get_characteristic_capability(
             let Some(lot_values) = by_lot.get(&lot.id) else {
                 continue;
             };
-            let report = compute(lot_values, &spec, subgroup)?;
+            let report = compute(lot_values, &spec, subgroup, Detail::SUMMARY)?;
             points.push(LotPoint {
                 lot_id: lot.id,
                 lot_number: lot.lot_number,
@@ -144,8 +144,11 @@ pub async fn get_characteristic_capability(
             });
         }
         let all: Vec<f64> = values.iter().map(|v| v.value).collect();
-        let overall =
-            CapabilityView::from_report(compute(&all, &spec, subgroup)?, None, Detail::CHART);
+        let overall = CapabilityView::from_report(
+            compute(&all, &spec, subgroup, Detail::CHART)?,
+            None,
+            Detail::CHART,
+        );
         Ok(CharacteristicCapability {
             part_id,
             characteristic_id,

@@ -1,7 +1,8 @@
 //! Statistics of a lot: per variable characteristic, per inspection and pooled over the
 //! lot's current inspections.
 
-use actix_web::{get, web};
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -11,11 +12,13 @@ use super::{SpecView, compute, spec_of, subgroup_param};
 use std::collections::HashMap;
 
 use crate::db::golden_samples as golden_db;
-use crate::db::{characteristics as chars_db, lots as lots_db, statistics as stats_db};
+use crate::db::statistics::{self as stats_db, InspectionSeries};
+use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{
     CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode,
     PartId, Source,
 };
+use crate::http::body::Slices;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::parts::not_found_as;
@@ -113,16 +116,16 @@ pub async fn get_lot_statistics(
     state: web::Data<AppState>,
     path: web::Path<LotId>,
     query: QueryParams<LotStatisticsQuery>,
-) -> Result<web::Json<LotStatistics>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let subgroup = subgroup_param(query.0.subgroup_size)?;
     let (lot, chars, inspections, golden, judged) = db(&state, move |conn| {
         let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
         let chars = chars_db::of_part(conn, lot.part_id)?;
-        let inspections = stats_db::lot_measurements(conn, lot_id)?;
+        let inspections = stats_db::lot_series(conn, lot_id)?;
         let revisions: Vec<GoldenSampleRevisionId> = inspections
             .iter()
-            .filter_map(|(i, _)| i.golden_sample_revision_id)
+            .filter_map(|i| i.inspection.golden_sample_revision_id)
             .collect();
         let judged: HashMap<(GoldenSampleRevisionId, CharacteristicId), f64> =
             golden_db::references(conn, &revisions)?
@@ -133,25 +136,28 @@ pub async fn get_lot_statistics(
         Ok((lot, chars, inspections, golden, judged))
     })
     .await?;
-    let stats = web::block(move || -> Result<_, ApiError> {
+    // Computed and serialised off the workers, straight into the body's buffer; the
+    // values of one characteristic are dropped before the next is computed.
+    let body = web::block(move || -> Result<Vec<u8>, ApiError> {
+        let mut inspections = inspections;
+        let ids = inspections.iter().map(|i| i.inspection.id).collect();
         let mut out = Vec::new();
         for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
             let reference = golden.get(&c.id);
             let spec = spec_of(c, reference.map(|(_, value)| *value));
-            let mut pooled = Vec::new();
+            let mut series = Vec::new();
             let mut per_inspection = Vec::new();
-            for (inspection, rows) in &inspections {
-                let values: Vec<f64> = rows
-                    .iter()
-                    .filter(|m| m.characteristic_id == c.id)
-                    .map(|m| m.value)
-                    .collect();
-                if values.is_empty() {
+            for InspectionSeries {
+                inspection,
+                series: by_char,
+            } in &mut inspections
+            {
+                let Some(values) = by_char.remove(&c.id).filter(|v| !v.is_empty()) else {
                     continue;
-                }
+                };
                 let revision = inspection.golden_sample_revision_id;
                 let own = spec_of(c, revision.and_then(|r| judged.get(&(r, c.id)).copied()));
-                let report = compute(&values, &own, subgroup)?;
+                let report = compute(&values, &own, subgroup, Detail::SUMMARY)?;
                 per_inspection.push(InspectionStatistics {
                     inspection_id: inspection.id,
                     source: inspection.source,
@@ -164,9 +170,14 @@ pub async fn get_lot_statistics(
                         Detail::SUMMARY,
                     ),
                 });
-                pooled.extend(values);
+                series.push(values);
             }
-            let report = compute(&pooled, &spec, subgroup)?;
+            // One inspection (the usual case) is its own pool: no copy.
+            let pooled = match series.len() {
+                1 => series.swap_remove(0),
+                _ => series.concat(),
+            };
+            let report = compute(&pooled, &spec, subgroup, Detail::CHART)?;
             out.push(CharacteristicStatistics {
                 characteristic_id: c.id,
                 name: c.name.clone(),
@@ -182,14 +193,17 @@ pub async fn get_lot_statistics(
                 per_inspection,
             });
         }
-        Ok(LotStatistics {
+        let stats = LotStatistics {
             lot_id,
             part_id: lot.part_id,
-            inspections: inspections.iter().map(|(i, _)| i.id).collect(),
+            inspections: ids,
             characteristics: out,
-        })
+        };
+        serde_json::to_vec(&stats).map_err(ApiError::internal)
     })
     .await
     .map_err(ApiError::internal)??;
-    Ok(web::Json(stats))
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(Slices::new(body)))
 }

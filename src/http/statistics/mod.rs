@@ -16,9 +16,10 @@ pub use view::{
     CapabilityView, ChartSeriesView, ControlChartView, ValuesView, ViolationView, WarningView,
 };
 
-use lotgate_stats::{CapabilityReport, Spec, StatsError};
+use lotgate_stats::{CapabilityReport, PerValue, Spec, StatsError};
 use serde::Serialize;
 use utoipa::ToSchema;
+use view::Detail;
 
 use super::error::ApiError;
 use crate::db::models::Characteristic;
@@ -72,9 +73,19 @@ fn subgroup_param(requested: Option<i64>) -> Result<usize, ApiError> {
     subgroup_size(requested).map_err(|message| ApiError::invalid_field("subgroup_size", message))
 }
 
-/// Runs the pure computation; its errors name the offending value.
-fn compute(values: &[f64], spec: &Spec, subgroup: usize) -> Result<CapabilityReport, ApiError> {
-    lotgate_stats::capability(values, spec, subgroup).map_err(|err| match err {
+/// Runs the pure computation, building only the per-value parts `detail` shows; its
+/// errors name the offending value.
+fn compute(
+    values: &[f64],
+    spec: &Spec,
+    subgroup: usize,
+    detail: Detail,
+) -> Result<CapabilityReport, ApiError> {
+    let per_value = PerValue {
+        deviations: detail.values,
+        chart: detail.chart,
+    };
+    lotgate_stats::capability_with(values, spec, subgroup, per_value).map_err(|err| match err {
         StatsError::NonFiniteMeasurement { index, .. } => {
             ApiError::invalid_field(format!("values[{index}]"), err)
         }
