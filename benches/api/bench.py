@@ -14,6 +14,7 @@ its baseline on the same machine, one after the other:
 and prints throughput, p50/p99 latency, lotgate's memory and the ratio to the baseline.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -33,11 +34,16 @@ BIN = ROOT / "target" / "release" / "lotgate"
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 PORT = 18181
 BASE = f"http://127.0.0.1:{PORT}"
+# An admin token for the run, stored the way `lotgate token create` stores one (SHA-256).
+TOKEN = "lgt_" + os.urandom(32).hex()
+TOKEN_ID = str(uuid.uuid4())
+TOKEN_SHA256 = hashlib.sha256(TOKEN.encode()).hexdigest()
 
 
 def api(method, path, body=None, content_type="application/json"):
     data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    req = urllib.request.Request(BASE + path, data=data, method=method, headers={"Content-Type": content_type})
+    headers = {"Content-Type": content_type, "Authorization": f"Bearer {TOKEN}"}
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=headers)
     with urllib.request.urlopen(req, timeout=600) as res:
         return json.loads(res.read() or b"null")
 
@@ -53,7 +59,7 @@ def wrk(script, connections, seconds, env):
     threads = min(2, connections)
     out = subprocess.run(
         ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(HERE / script), BASE],
-        env={**os.environ, "SEED": str(int.from_bytes(os.urandom(3), "big")), **env},
+        env={**os.environ, "SEED": str(int.from_bytes(os.urandom(3), "big")), "TOKEN": TOKEN, **env},
         capture_output=True, text=True, check=True).stdout
     if "unexpected status" in out:
         raise SystemExit("wrk saw errors:\n" + "\n".join(out.splitlines()[:8]))
@@ -69,6 +75,7 @@ def to_ms(text):
 
 def pgbench(sql_file, connections, seconds, conninfo, variables):
     logdir = Path(tempfile.mkdtemp(prefix="pgbench-"))
+    variables = {"tokenhash": TOKEN_SHA256, "tokenid": TOKEN_ID, **variables}
     defines = [arg for k, v in variables.items() for arg in ("-D", f"{k}={v}")]
     cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", str(min(2, connections)),
            "-T", str(seconds), "-f", str(HERE / sql_file), "--log", "--log-prefix", str(logdir / "tx"), *defines, conninfo]
@@ -84,11 +91,17 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="lotgate-bench-"))
     os.chmod(work, 0o755)
     data_dir = work / "pg"
-    server = subprocess.Popen([str(BIN), "serve", "--bind", f"127.0.0.1:{PORT}", "--data-dir", str(data_dir)],
+    # --rate-limit 0: the load generator is one token sending thousands of requests.
+    server = subprocess.Popen([str(BIN), "serve", "--bind", f"127.0.0.1:{PORT}", "--data-dir", str(data_dir),
+                               "--rate-limit", "0"],
                               env={**os.environ, "RUST_LOG": "warn"}, stdout=subprocess.DEVNULL)
     try:
         wait_ready()
         conninfo = f"host={data_dir} user=lotgate dbname=lotgate"
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", conninfo, "-c",
+                        "INSERT INTO api_tokens (id, name, holder, role, token_sha256) "
+                        f"VALUES ('{TOKEN_ID}', 'benchmark', 'person', 'admin', decode('{TOKEN_SHA256}', 'hex'))"],
+                       check=True)
         rows = run_cases(server.pid, conninfo, work)
     finally:
         server.send_signal(signal.SIGTERM)

@@ -1,6 +1,7 @@
 -- wrk: GET one path (PATH from the environment).
 function init(args)
   wrk.path = os.getenv("PATH_TO_GET")
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 end
 
 function response(status, headers, body)

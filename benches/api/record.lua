@@ -28,6 +28,7 @@ function init(args)
   wrk.method = "POST"
   wrk.path = "/api/v1/lots/" .. lot .. "/inspections"
   wrk.headers["Content-Type"] = "application/json"
+  wrk.headers["Authorization"] = "Bearer " .. os.getenv("TOKEN")
 end
 
 function delay()

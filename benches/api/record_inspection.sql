@@ -2,6 +2,9 @@
 -- measurements (see src/http/inspections.rs `store` and src/db/inspections.rs).
 -- Variables :lot and :part are passed with -D; :c1 .. :c10 are the characteristics.
 SELECT gen_random_uuid() AS iid \gset
+-- Every request first looks up its bearer token (src/http/access.rs, src/db/tokens.rs).
+SELECT id, name, holder, role, created_at, created_by, revoked_at, revoked_by, last_used_at
+  FROM api_tokens WHERE token_sha256 = decode(:tokenhash, 'hex');
 BEGIN;
 SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at FROM lots WHERE id = :lot;
 SELECT id, part_id, name, kind, unit, nominal, lsl, usl, classification, aql, inspection_level, destructive, created_at
@@ -20,4 +23,13 @@ INSERT INTO measurements (inspection_id, unit_index, characteristic_id, value) V
   (:iid, 1, :c1, 12.01), (:iid, 1, :c2, 12.02), (:iid, 1, :c3, 12.03), (:iid, 1, :c4, 12.04),
   (:iid, 1, :c5, 12.05), (:iid, 1, :c6, 12.06), (:iid, 1, :c7, 12.07), (:iid, 1, :c8, 12.08),
   (:iid, 1, :c9, 12.09), (:iid, 1, :c10, 12.10);
+-- The audit row, last in the transaction (src/http/audit.rs): the database chains it under
+-- an advisory lock held until COMMIT.
+INSERT INTO audit_events (token_id, actor, role, action, entity, entity_id, old_value, new_value, reason)
+  VALUES (:tokenid, 'benchmark', 'admin', 'record', 'inspection', :iid, NULL,
+          jsonb_build_object('id', :iid::text, 'lot_id', :lot::text, 'source', 'factory', 'mode', 'sampling',
+            'inspector', 'bench', 'inspected_at', '2026-11-20T09:15:00Z', 'supersedes', NULL,
+            'golden_sample_revision_id', NULL, 'units', 1, 'measurements', 10, 'attributes', 0,
+            'body_sha256', 'bench-fingerprint-0000000000000000000000000000000000000000000000000000000000'),
+          NULL);
 COMMIT;
