@@ -269,6 +269,9 @@ pub fn references(
     conn: &mut PgConnection,
     revisions: &[GoldenSampleRevisionId],
 ) -> QueryResult<Vec<ReferenceRow>> {
+    if revisions.is_empty() {
+        return Ok(Vec::new());
+    }
     golden_sample_references::table
         .filter(golden_sample_references::revision_id.eq_any(revisions))
         .order((
@@ -487,6 +490,7 @@ pub fn lots_judged_before(
 pub fn reference_values_for_lot(
     conn: &mut PgConnection,
     lot: LotId,
+    part: PartId,
 ) -> QueryResult<HashMap<CharacteristicId, (RevisionRef, f64)>> {
     let recorded: Option<GoldenSampleRevisionId> = inspections::table
         .filter(inspections::lot_id.eq(lot))
@@ -498,10 +502,7 @@ pub fn reference_values_for_lot(
         .flatten();
     let revision = match recorded {
         Some(id) => Some(id),
-        None => {
-            let part: PartId = lots::table.find(lot).select(lots::part_id).first(conn)?;
-            approved_at(conn, part, Utc::now())?
-        }
+        None => approved_at(conn, part, Utc::now())?,
     };
     let Some(revision) = revision else {
         return Ok(HashMap::new());

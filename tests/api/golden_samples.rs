@@ -382,6 +382,7 @@ async fn reference_values_for_a_lot_come_from_the_revision_its_inspection_record
     let refs = lotgate::db::golden_samples::reference_values_for_lot(
         &mut conn,
         lotgate::domain::LotId(lot),
+        lotgate::domain::PartId(f.part_id.parse().unwrap()),
     )
     .unwrap();
 
