@@ -16,7 +16,7 @@ use super::extract::JsonBody;
 use super::lots::reference;
 use super::parts::not_found_as;
 use super::parts::tagged;
-use super::photos::{self, PhotoForm, PhotoView};
+use super::photos::{self, PhotoView, ViewPhotoForm};
 use super::validate::Checks;
 use super::{AppState, db};
 use super::{audit, etag};
@@ -52,12 +52,32 @@ pub struct CreateGoldenSample {
     /// The part it is the reference of.
     pub part_id: PartId,
     /// Code written on the sample's tag, unique per part (1-32 characters, e.g. `GS-012`).
+    #[schema(
+        min_length = 1,
+        max_length = 32,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub code: String,
     /// Where the physical sample is kept (1-200 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub storage_location: String,
     /// Who registered the sample and noted its condition (1-100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub noted_by: String,
     /// Its condition when registered: the first entry of its condition log (1-2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub condition: String,
 }
 
@@ -67,8 +87,18 @@ pub struct CreateGoldenSample {
 #[schema(example = json!({"noted_by": "lee", "condition": "Light wear on the latch after 40 comparisons"}))]
 pub struct RecordCondition {
     /// Who looked at the sample (1-100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub noted_by: String,
     /// Its condition: wear, marks, damage, cleaning (1-2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub condition: String,
 }
 
@@ -78,6 +108,7 @@ pub struct RecordCondition {
 #[schema(example = json!({"description": "New mould insert, gate moved", "revalidation_due": "2027-05-31"}))]
 pub struct CreateRevision {
     /// What changed in this revision (at most 2000 characters).
+    #[schema(max_length = 2000)]
     #[serde(default)]
     pub description: String,
     /// When the sample must be checked again; today or later.
@@ -92,8 +123,14 @@ pub struct CreateRevision {
     "measurements": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e", "value": 12.02}]}))]
 pub struct RecordReferences {
     /// Who measured the sample (1-100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub measured_by: String,
     /// One value per variable characteristic of the part, each at most once.
+    #[schema(min_items = 1)]
     pub measurements: Vec<ReferenceInput>,
 }
 
@@ -113,8 +150,14 @@ pub struct ReferenceInput {
 #[schema(example = json!({"approver": "QA lead Sato", "comment": "Matches drawing rev 4; limit colour agreed with the supplier"}))]
 pub struct ApproveRevision {
     /// Who approves (1-100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub approver: String,
     /// Why, or under what conditions (at most 2000 characters).
+    #[schema(max_length = 2000)]
     pub comment: Option<String>,
 }
 
@@ -124,8 +167,18 @@ pub struct ApproveRevision {
 #[schema(example = json!({"retired_by": "QA lead Sato", "reason": "Sample cracked during comparison"}))]
 pub struct RetireRevision {
     /// Who retires it (1-100 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub retired_by: String,
     /// Why (1-2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub reason: String,
 }
 

@@ -58,7 +58,11 @@ pub struct RecordInspection {
     /// `sampling` (n units drawn at random) or `full` (every unit).
     pub mode: Mode,
     /// Name or badge of the inspector (1-100 characters).
-    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub inspector: String,
     /// When the inspection was carried out (RFC 3339).
     pub inspected_at: DateTime<Utc>,
@@ -67,7 +71,9 @@ pub struct RecordInspection {
     /// the lot's part. When omitted, the revision of the part's golden sample that was
     /// approved at `inspected_at`, if any.
     pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
-    /// The inspected units, each with its measurements and attribute results.
+    /// The inspected units, each with its measurements and attribute results (1 to
+    /// 10,000 units; at most `--max-results` results in all, 200,000 by default).
+    #[schema(min_items = 1, max_items = 10_000)]
     pub units: Vec<UnitInput>,
 }
 
@@ -77,8 +83,10 @@ pub struct RecordInspection {
 pub struct UnitInput {
     /// Position of the unit in the sample, from 1; unique within the inspection and at
     /// most the lot size.
+    #[schema(minimum = 1)]
     pub unit: i64,
     /// Serial number of the unit, when it has one (at most 64 characters).
+    #[schema(max_length = 64)]
     pub serial: Option<String>,
     /// Measured values of the part's variable characteristics.
     #[serde(default)]
@@ -107,8 +115,10 @@ pub struct AttributeInput {
     /// Whether the unit passed this check.
     pub pass: bool,
     /// Number of defects found on the unit: 0 when it passed; 1 when omitted for a failed unit.
+    #[schema(minimum = 0, maximum = 2_147_483_647)]
     pub defects: Option<i64>,
     /// What was seen, e.g. `scratch on the lid` (at most 500 characters).
+    #[schema(max_length = 500)]
     pub note: Option<String>,
 }
 
@@ -119,7 +129,11 @@ pub struct AttributeInput {
 #[serde(deny_unknown_fields)]
 pub struct CorrectInspection {
     /// Why the earlier inspection is replaced (1-1000 characters).
-    #[schema(min_length = 1, max_length = 1000, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 1000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub reason: String,
     /// The corrected inspection, of the same lot; its `id` is new.
     pub inspection: RecordInspection,

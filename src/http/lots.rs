@@ -32,9 +32,14 @@ pub struct CreateLot {
     /// The supplier or factory that produced it.
     pub supplier_id: SupplierId,
     /// The supplier's lot number, unique per part and supplier (1-64 characters).
-    #[schema(min_length = 1, max_length = 64, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub lot_number: String,
-    /// Number of units in the lot (N), at least 1.
+    /// Number of units in the lot (N), 1 to 100,000,000.
+    #[schema(minimum = 1, maximum = 100_000_000)]
     pub lot_size: i64,
     /// Date the lot was produced or received.
     pub produced_on: NaiveDate,

@@ -7,7 +7,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
 use lotgate_imaging::{PhotoError, PhotoErrorKind, ProcessedPhoto, UploadLimits};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Caller;
@@ -102,19 +102,31 @@ impl PhotoView {
     }
 }
 
-/// A photo upload form (`multipart/form-data`).
-#[derive(Debug, ToSchema)]
+/// A defect photo upload form (`multipart/form-data`): one `photo` part, nothing else.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PhotoForm {
     /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
     /// megapixels. Its part's Content-Type, when given, must match the bytes.
-    #[schema(value_type = String, format = Binary)]
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     pub photo: Vec<u8>,
-    /// For golden-sample photos: the fixed view the photo shows, a lowercase word such as
-    /// `front`, `back`, `top`, `bottom`, `left`, `right`, `side` or `detail` (1-32
-    /// characters: letters, digits, `-`, `_`). Required for golden-sample photos, not
-    /// accepted with defect photos.
-    pub view: Option<String>,
+}
+
+/// A golden-sample photo upload form (`multipart/form-data`): a `photo` and its `view`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ViewPhotoForm {
+    /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
+    /// megapixels. Its part's Content-Type, when given, must match the bytes.
+    #[schema(value_type = String, format = Binary, min_length = 1)]
+    pub photo: Vec<u8>,
+    /// The fixed view the photo shows, a lowercase word such as `front`, `back`, `top`,
+    /// `bottom`, `left`, `right`, `side` or `detail` (1-32 characters: a letter, then
+    /// letters, digits, `-`, `_`).
+    #[schema(pattern = r"^[a-z][a-z0-9_-]{0,31}$")]
+    pub view: String,
 }
 
 /// An upload read from the form: the photo's bytes and declared type, and the view.

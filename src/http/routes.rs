@@ -128,10 +128,10 @@ pub fn openapi() -> OpenApiDoc {
     documented(routed().split_for_parts().1)
 }
 
-/// What the route table's annotations leave out: the Idempotency-Key header and the
-/// security of every operation.
+/// What the route table's annotations leave out: the Idempotency-Key header, the media
+/// types of photo parts and the security of every operation.
 fn documented(api: OpenApiDoc) -> OpenApiDoc {
-    with_security(with_idempotency_key(api))
+    with_security(with_photo_types(with_idempotency_key(api)))
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.
@@ -202,12 +202,34 @@ fn with_idempotency_key(mut api: OpenApiDoc) -> OpenApiDoc {
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .min_length(Some(1))
-                        .max_length(Some(255)),
+                        .max_length(Some(255))
+                        .pattern(Some("^[!-~]+$")),
                 ))
                 .build();
             post.parameters
                 .get_or_insert_with(Vec::new)
                 .push(header.into());
+        }
+    }
+    api
+}
+
+/// Declares the media types a `photo` form part may have (the request-body macro cannot).
+fn with_photo_types(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::encoding::EncodingBuilder;
+    for item in api.paths.paths.values_mut() {
+        let Some(utoipa::openapi::RefOr::T(body)) =
+            item.post.as_mut().and_then(|op| op.request_body.as_mut())
+        else {
+            continue;
+        };
+        if let Some(utoipa::openapi::RefOr::T(form)) = body.content.get_mut("multipart/form-data") {
+            form.encoding.insert(
+                "photo".into(),
+                EncodingBuilder::new()
+                    .content_type(Some("image/jpeg, image/png, image/webp"))
+                    .build(),
+            );
         }
     }
     api

@@ -27,7 +27,7 @@ pub struct PlanQuery {
     #[param(minimum = 2, maximum = 100_000_000, example = 1000)]
     pub lot_size: i64,
     /// AQL in percent, one of the standard's 26 values (0.010 ... 1000).
-    #[param(example = 1.0, required = true, schema_with = crate::http::schemas::aql_series)]
+    #[param(example = 1.0, value_type = crate::http::schemas::AqlSeries, inline)]
     pub aql: f64,
     /// Inspection level: S-1, S-2, S-3, S-4, I, II or III (default II).
     #[param(example = "II")]

@@ -13,3 +13,15 @@ pub fn aql_series() -> ObjectBuilder {
         ))
         .enum_values(Some(Aql::SERIES.iter().map(|v| serde_json::json!(v))))
 }
+
+/// The AQL series as a type, for a query parameter: with `value_type = AqlSeries, inline`
+/// the parameter keeps its description and stays required, which `schema_with` drops.
+pub struct AqlSeries;
+
+impl utoipa::PartialSchema for AqlSeries {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        aql_series().into()
+    }
+}
+
+impl utoipa::ToSchema for AqlSeries {}

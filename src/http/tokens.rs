@@ -21,7 +21,11 @@ use crate::domain::{Role, TokenHolder, TokenId};
 #[schema(example = json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector"}))]
 pub struct CreateToken {
     /// Who holds it: a person's name or a device's label (1-200 characters).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub name: String,
     /// A person or a shared device.
     pub holder: TokenHolder,

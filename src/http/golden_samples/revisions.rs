@@ -315,7 +315,7 @@ pub async fn retire_golden_sample_revision(
         ("golden_sample_id" = GoldenSampleId, Path, description = "Id of the golden sample"),
         ("revision" = String, Path, description = "Revision letter of a draft, e.g. `B`"),
     ),
-    request_body(content_type = "multipart/form-data", content = PhotoForm,
+    request_body(content_type = "multipart/form-data", content = ViewPhotoForm,
         description = "A `photo` file part (JPEG, PNG or WebP) and a `view` text part"),
     responses(
         (status = 201, description = "The photo was stored and added to the revision", body = PhotoView),

@@ -37,7 +37,12 @@ pub struct ImportMeta {
     pub source: Source,
     /// `sampling` or `full`.
     pub mode: Mode,
-    /// Name or badge of the inspector.
+    /// Name or badge of the inspector (1-100 characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub inspector: String,
     /// When the inspection was carried out (RFC 3339).
     pub inspected_at: DateTime<Utc>,
