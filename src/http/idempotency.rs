@@ -101,7 +101,6 @@ where
         .get(&IDEMPOTENCY_KEY)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    let key = key.trim_matches('"').to_string();
     if key.is_empty() || key.len() > 255 || !key.bytes().all(|b| b.is_ascii_graphic()) {
         let err = ApiError::invalid_field(
             "Idempotency-Key",
@@ -109,6 +108,14 @@ where
         );
         return Ok(req.error_response(err));
     }
+    // The draft writes the key as a structured-field string ("abc"); a bare abc is the
+    // same key. Any other well-formed value (`"` alone, `""`) is a key as it stands.
+    let key = key
+        .strip_prefix('"')
+        .and_then(|k| k.strip_suffix('"'))
+        .filter(|k| !k.is_empty())
+        .unwrap_or(key)
+        .to_string();
     // Keys belong to the token that sent them.
     let owner = req
         .extensions()

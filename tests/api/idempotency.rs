@@ -110,6 +110,21 @@ async fn a_key_that_is_not_plain_ascii_is_refused() {
 }
 
 #[actix_web::test]
+async fn a_quoted_key_is_the_bare_key_and_a_lone_quote_is_a_key_of_its_own() {
+    // Every value of 1-255 visible ASCII characters is a key, as the document says;
+    // a lone `"` used to be trimmed to nothing and refused (found by schemathesis).
+    let app = app().await;
+
+    let bare = app.send(create_part("tablet-7-0003", "CLP-1")).await;
+    let quoted = app.send(create_part("\"tablet-7-0003\"", "CLP-1")).await;
+    let lone_quote = app.send(create_part("\"", "CLP-2")).await;
+
+    assert_eq!(bare.status, 201, "{}", bare.body);
+    assert_eq!(quoted.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(lone_quote.status, 201, "{}", lone_quote.body);
+}
+
+#[actix_web::test]
 async fn requests_without_a_key_behave_as_before() {
     let app = app().await;
     let plain = || {
