@@ -49,7 +49,8 @@ fn decide_body(req: &HttpRequest, body: &[u8]) -> Result<DecideLot, ApiError> {
             "the body must be JSON with Content-Type: application/json",
         ));
     }
-    parse_json(body)
+    // The document allows `null` for "no body", as an empty body is.
+    parse_json::<Option<DecideLot>>(body).map(Option::unwrap_or_default)
 }
 
 /// Decide a lot: compute its sampling decision from its current inspections and store it as a new revision.

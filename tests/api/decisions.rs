@@ -332,6 +332,23 @@ async fn a_retried_decision_with_the_same_id_returns_the_stored_revision() {
 }
 
 #[actix_web::test]
+async fn a_json_null_body_decides_like_no_body() {
+    // The document allows `null` for the optional body (found by schemathesis).
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+
+    let decided = app
+        .post(&format!("/api/v1/lots/{lot}/decision"), Value::Null)
+        .await;
+
+    assert_eq!(decided.status, 201, "{}", decided.body);
+    assert_eq!(decided.body["verdict"], "accept");
+}
+
+#[actix_web::test]
 async fn a_lot_of_one_unit_is_fully_inspected_without_a_table_plan() {
     let app = app().await;
     let s = app.stream(json!({})).await;
