@@ -52,22 +52,56 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         ));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|err| {
-        let field = field_name(err.path());
-        let inner = err.into_inner();
-        let message = strip_position(&inner.to_string());
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = match (field, missing_field(&message)) {
-                    (Some(object), Some(missing)) => Some(format!("{object}.{missing}")),
-                    (None, Some(missing)) => Some(missing.to_string()),
-                    (field, None) => field,
-                };
-                ApiError::invalid_field(field.unwrap_or_else(|| "body".into()), message)
-            }
-            _ => ApiError::malformed(format!("the body is not valid JSON: {inner}"), field),
+    let err = match serde_path_to_error::deserialize(de) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    // JSON has one number type: 4.0 is the integer 4 (JSON Schema says so too), but serde
+    // wants an integer token for an integer field. Only a failed body pays for this retry.
+    let retried = (err.inner().classify() == serde_json::error::Category::Data)
+        .then(|| serde_json::from_slice::<serde_json::Value>(bytes).ok())
+        .flatten()
+        .map(|mut value| {
+            integral_floats_as_integers(&mut value);
+            serde_path_to_error::deserialize(value)
+        });
+    let err = match retried {
+        Some(Ok(value)) => return Ok(value),
+        Some(Err(err)) => err,
+        None => err,
+    };
+    let field = field_name(err.path());
+    let inner = err.into_inner();
+    let message = strip_position(&inner.to_string());
+    Err(match inner.classify() {
+        serde_json::error::Category::Data => {
+            let field = match (field, missing_field(&message)) {
+                (Some(object), Some(missing)) => Some(format!("{object}.{missing}")),
+                (None, Some(missing)) => Some(missing.to_string()),
+                (field, None) => field,
+            };
+            ApiError::invalid_field(field.unwrap_or_else(|| "body".into()), message)
         }
+        _ => ApiError::malformed(format!("the body is not valid JSON: {inner}"), field),
     })
+}
+
+/// Replaces every float with no fractional part that fits an `i64` by that integer.
+fn integral_floats_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f)
+            {
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// Query parameters deserialized with the name of the bad parameter kept (422).
@@ -188,6 +222,14 @@ mod tests {
         }
         assert!(parse_json::<Named>(br#"{"name":"A\u0000B"}"#).is_err());
         assert!(parse_json::<Named>(br#"{"name":"A\\u0000B"}"#).is_ok());
+    }
+
+    #[test]
+    fn an_integral_float_is_an_integer_and_a_fraction_is_not() {
+        let whole = parse_json::<Body>(br#"{"units":[{"unit":4.0,"values":[1.5]}]}"#).unwrap();
+        let half = parse_json::<Body>(br#"{"units":[{"unit":4.5,"values":[]}]}"#).unwrap_err();
+        assert_eq!(whole.units[0].unit, 4);
+        assert_eq!(half.problem().errors[0].field, "units[0].unit");
     }
 
     #[test]

@@ -183,3 +183,18 @@ async fn text_with_a_nul_character_is_refused_not_a_server_error() {
     reply.assert_problem(422);
     assert_eq!(app.get("/api/v1/suppliers").await.body["items"], json!([]));
 }
+
+#[actix_web::test]
+async fn a_whole_number_written_as_a_float_is_an_integer() {
+    // JSON and JSON Schema count 4.0 as the integer 4; serde did not (found by schemathesis).
+    let app = app().await;
+    let body =
+        |k: f64| json!({"values": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "subgroup_size": k});
+
+    let whole = app.post("/api/v1/statistics/capability", body(4.0)).await;
+    let fraction = app.post("/api/v1/statistics/capability", body(4.5)).await;
+
+    assert_eq!(whole.status, 200, "{}", whole.body);
+    fraction.assert_problem(422);
+    assert_eq!(fraction.error_fields(), ["subgroup_size"]);
+}
