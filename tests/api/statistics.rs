@@ -376,3 +376,27 @@ async fn an_attribute_characteristic_has_no_capability() {
     reply.assert_problem(422);
     assert_eq!(reply.error_fields(), ["characteristic_id"]);
 }
+
+#[actix_web::test]
+async fn a_chart_that_overflows_a_double_says_null_where_the_document_allows_it() {
+    // Values this far apart make sigma and the limits infinite; JSON has no infinity, so
+    // they were null where the document promised numbers (found by schemathesis).
+    let app = app().await;
+    let body = json!({"values": [-1.7976931348623155e308, 1.7976931348623157e308, 1.0, 2.0]});
+
+    let reply = app.post("/api/v1/statistics/capability", body).await;
+    let document = app.get("/api-docs/openapi.json").await.body;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let chart = &reply.body["control_chart"];
+    assert!(chart["sigma_within"].is_null(), "{chart}");
+    let schemas = &document["components"]["schemas"];
+    let nullable = |schema: &str, field: &str| {
+        schemas[schema]["properties"][field]["type"]
+            .as_array()
+            .is_some_and(|types| types.contains(&json!("null")))
+    };
+    assert!(nullable("ControlChartView", "sigma_within"));
+    assert!(nullable("ChartSeriesView", "ucl"));
+    assert!(nullable("ChartSeriesView", "centre_line"));
+}

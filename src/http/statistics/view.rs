@@ -113,8 +113,9 @@ pub struct ControlChartView {
     pub subgroup_size: usize,
     /// Trailing values that did not fill a subgroup and were left out.
     pub ignored_values: usize,
-    /// Within-subgroup sigma the limits are computed from.
-    pub sigma_within: f64,
+    /// Within-subgroup sigma the limits are computed from; null when the values are so
+    /// far apart that it overflows a double.
+    pub sigma_within: Option<f64>,
     /// Individuals or subgroup means.
     pub location: ChartSeriesView,
     /// Moving ranges or subgroup ranges.
@@ -124,14 +125,14 @@ pub struct ControlChartView {
 /// One chart: centre line, control limits, points and rule violations.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChartSeriesView {
-    /// Centre line.
-    pub centre_line: f64,
+    /// Centre line (null, like every number of a chart, when it overflows a double).
+    pub centre_line: Option<f64>,
     /// Upper control limit.
-    pub ucl: f64,
+    pub ucl: Option<f64>,
     /// Lower control limit.
-    pub lcl: f64,
+    pub lcl: Option<f64>,
     /// The plotted points in order.
-    pub points: Vec<f64>,
+    pub points: Vec<Option<f64>>,
     /// Western Electric rule violations (rules 1-4 on the location chart, rule 1 on spread).
     pub violations: Vec<ViolationView>,
 }
@@ -245,18 +246,23 @@ fn chart(c: ControlChart) -> ControlChartView {
         },
         subgroup_size: c.subgroup_size,
         ignored_values: c.ignored_values,
-        sigma_within: c.sigma_within,
+        sigma_within: finite(c.sigma_within),
         location: series(c.location),
         spread: series(c.spread),
     }
 }
 
+/// JSON has no infinity or NaN (serde writes null); the document says null, so does the type.
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
 fn series(s: ChartSeries) -> ChartSeriesView {
     ChartSeriesView {
-        centre_line: s.centre_line,
-        ucl: s.ucl,
-        lcl: s.lcl,
-        points: s.points,
+        centre_line: finite(s.centre_line),
+        ucl: finite(s.ucl),
+        lcl: finite(s.lcl),
+        points: s.points.into_iter().map(finite).collect(),
         violations: s
             .violations
             .into_iter()
