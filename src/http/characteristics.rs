@@ -56,10 +56,13 @@ pub struct CreateCharacteristic {
     /// True when checking destroys the unit (tensile strength, life test).
     #[serde(default)]
     pub destructive: bool,
-    /// k1: cost to inspect one unit for this characteristic (any currency, finite, >= 0).
-    /// With `escape_cost` it enables Deming's kp rule in lot decisions.
+    /// k1: cost to inspect one unit for this characteristic (any currency, 0 to
+    /// 1,000,000,000). With `escape_cost` it enables Deming's kp rule in lot decisions.
+    #[schema(minimum = 0.0, maximum = 1e9)]
     pub inspection_cost: Option<f64>,
-    /// k2: cost of one defective unit reaching the customer (same currency, finite, > 0).
+    /// k2: cost of one defective unit reaching the customer (same currency, 0.000001 to
+    /// 1,000,000,000).
+    #[schema(minimum = 1e-6, maximum = 1e9)]
     pub escape_cost: Option<f64>,
     /// True when a single defect is fatal: every unit is inspected and one defective
     /// rejects the lot (unless the test is destructive).
@@ -127,6 +130,11 @@ impl From<models::Characteristic> for CharacteristicView {
     }
 }
 
+/// Largest cost per unit, k1 or k2.
+const MAX_COST: f64 = 1e9;
+/// Smallest escape cost k2: k1 / k2 must not overflow.
+const MIN_ESCAPE_COST: f64 = 1e-6;
+
 impl CreateCharacteristic {
     /// Checks every rule and names each field that breaks one.
     fn check(&self) -> Result<(), ApiError> {
@@ -134,15 +142,22 @@ impl CreateCharacteristic {
         checks.text("name", &self.name, 200);
         checks.optional_text("unit", self.unit.as_deref(), 32);
         checks.parse("aql", Aql::parse(self.aql));
+        // Bounded so that the decision's cost arithmetic (k1 / k2, k1 * N) stays finite.
         if let Some(k1) = self.inspection_cost
-            && !(k1.is_finite() && k1 >= 0.0)
+            && !(0.0..=MAX_COST).contains(&k1)
         {
-            checks.add("inspection_cost", "must be a finite amount of at least 0");
+            checks.add(
+                "inspection_cost",
+                format!("must be an amount from 0 to {MAX_COST:e}"),
+            );
         }
         if let Some(k2) = self.escape_cost
-            && !(k2.is_finite() && k2 > 0.0)
+            && !(MIN_ESCAPE_COST..=MAX_COST).contains(&k2)
         {
-            checks.add("escape_cost", "must be a finite amount greater than 0");
+            checks.add(
+                "escape_cost",
+                format!("must be an amount from {MIN_ESCAPE_COST:e} to {MAX_COST:e}"),
+            );
         }
         if self.kind == Kind::Attribute {
             for (field, value) in [

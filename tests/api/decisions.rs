@@ -302,6 +302,30 @@ async fn a_characteristic_keeps_its_costs_and_refuses_a_zero_escape_cost() {
 }
 
 #[actix_web::test]
+async fn costs_beyond_the_documented_bounds_are_refused_so_decisions_stay_finite() {
+    // An escape cost of 1e-308 made k1 / k2 infinite: the decision was stored with nulls
+    // the document does not allow, and every later decision of the lot failed with a 500
+    // reading it back (found by schemathesis).
+    let app = app().await;
+    let part = app.create_part("CLP-9").await;
+    let uri = format!("/api/v1/parts/{part}/characteristics");
+    let body = |k1: f64, k2: f64| {
+        json!({"name": "Flash", "kind": "attribute", "classification": "minor", "aql": 2.5,
+            "inspection_level": "II", "inspection_cost": k1, "escape_cost": k2})
+    };
+
+    let tiny_escape = app.post(&uri, body(2e307, 2.2e-308)).await;
+    let edges = app.post(&uri, body(1e9, 1e-6)).await;
+
+    tiny_escape.assert_problem(422);
+    assert_eq!(
+        tiny_escape.error_fields(),
+        ["inspection_cost", "escape_cost"]
+    );
+    assert_eq!(edges.status, 201, "{}", edges.body);
+}
+
+#[actix_web::test]
 async fn a_retried_decision_with_the_same_id_returns_the_stored_revision() {
     let app = app().await;
     let s = app.stream(json!({})).await;
