@@ -130,9 +130,12 @@ pub struct OcQuery {
     /// Model: binomial (default), hypergeometric or poisson.
     #[param(example = "hypergeometric")]
     pub model: Option<OcModelName>,
-    /// Fractions defective (0..1), comma-separated, at most 1000; without it a grid of
-    /// 101 points from 0 to where Pa has fallen to about 0.001.
-    #[param(example = "0.01,0.02,0.05")]
+    /// Fractions defective (0..1) as plain decimals, comma-separated, at most 1000;
+    /// without it a grid of 101 points from 0 to where Pa has fallen to about 0.001.
+    #[param(
+        example = "0.01,0.02,0.05",
+        pattern = r"^ *(0+(\.[0-9]*)?|\.[0-9]+|0*1(\.0*)?) *(, *(0+(\.[0-9]*)?|\.[0-9]+|0*1(\.0*)?) *)*$"
+    )]
     pub p: Option<String>,
 }
 
@@ -172,15 +175,15 @@ pub struct OcView {
 }
 
 fn fractions(text: &str, checks: &mut Checks) -> Vec<f64> {
-    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let parts: Vec<&str> = text.split(',').map(|p| p.trim_matches(' ')).collect();
     if parts.len() > MAX_POINTS {
         checks.add("p", format!("at most {MAX_POINTS} fractions"));
         return Vec::new();
     }
     let mut out = Vec::with_capacity(parts.len());
     for (i, part) in parts.iter().enumerate() {
-        match part.parse::<f64>() {
-            Ok(v) if (0.0..=1.0).contains(&v) => out.push(v),
+        match plain_decimal(part).and_then(|d| d.parse::<f64>().ok()) {
+            Some(v) if (0.0..=1.0).contains(&v) => out.push(v),
             _ => checks.add(
                 "p",
                 format!(
@@ -191,6 +194,15 @@ fn fractions(text: &str, checks: &mut Checks) -> Vec<f64> {
         }
     }
     out
+}
+
+/// `0.05`, `.5`, `1` or `1.`: digits with at most one point, as the document's pattern
+/// says; no sign, exponent, `inf` or `NaN`, which `f64::from_str` would take.
+fn plain_decimal(text: &str) -> Option<&str> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty()))
+        .then_some(text)
 }
 
 /// Compute the operating characteristic (Pa, AOQ, ATI) and AOQL of a single sampling plan.

@@ -194,6 +194,25 @@ async fn refuses_a_fraction_above_one_and_a_sample_larger_than_the_lot() {
 }
 
 #[actix_web::test]
+async fn fractions_are_plain_decimals_as_the_document_says() {
+    // The document's pattern for `p` and the parser agree (found by schemathesis).
+    let app = app().await;
+    let oc = |p: &str| {
+        format!("/api/v1/sampling/oc?sample_size=80&acceptance_number=2&lot_size=1000&p={p}")
+    };
+
+    let plain = app.get(&oc("0.01,%20.5%20,1.,0")).await;
+    let exponent = app.get(&oc("1e-2")).await;
+    let not_a_number = app.get(&oc("NaN")).await;
+
+    assert_eq!(plain.status, 200, "{}", plain.body);
+    assert_eq!(plain.body["points"].as_array().unwrap().len(), 4);
+    exponent.assert_problem(422);
+    assert_eq!(exponent.error_fields(), ["p"]);
+    not_a_number.assert_problem(422);
+}
+
+#[actix_web::test]
 async fn designs_the_plan_that_meets_both_risks() {
     let app = app().await;
 
