@@ -293,10 +293,18 @@ pub async fn get_golden_sample(
 #[schema(example = json!({"code": "GS-CLP-100-1", "storage_location": "QA lab, cabinet 2, drawer 3"}))]
 pub struct UpdateGoldenSample {
     /// A short code, unique per part (1-32 characters).
-    #[schema(min_length = 1, max_length = 32, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 32,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub code: String,
     /// Where it is kept (1-200 characters).
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub storage_location: String,
 }
 

@@ -40,7 +40,11 @@ pub struct ResumeSampling {
     /// The characteristic whose sampling inspection was discontinued.
     pub characteristic_id: CharacteristicId,
     /// What the supplier corrected to improve quality (not blank, at most 2000 characters).
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub reason: String,
 }
 
