@@ -21,8 +21,9 @@ Rules JSON Schema cannot state: some rules relate a value to another value of th
 request, to the clock, or to what the server stored or handed out before (see RELATIONAL,
 CURSOR and PHOTO below, each with its reason). A schema-valid request can break one and
 is then rightly refused, with a problem naming the field. `filter_failure` drops exactly
-those "schema-valid request rejected" (ST202) failures: a 422 (or, for photo bytes, 415)
-whose *every* field error is one of the listed rules of that operation. Any other
+those "schema-valid request rejected" (ST202) failures: a 422 (or, for photo bytes, 415;
+for a generated If-Match, 412) whose *every* field error is one of the listed rules of
+that operation. Any other
 refusal, and every other check, still fails the sweep. The rules are lotgate's own; the
 integration tests in tests/api/ cover most of them.
 
@@ -100,6 +101,17 @@ RELATIONAL = {
     "correct_inspection": RECORDED_UNITS + [
         ("inspection.id", "a correction needs an id of its own", "differs from the path id"),
     ],
+    "update_part": [
+        ("id", "differs from the part in the URL", "the body id equals the path id"),
+    ],
+    "update_characteristic": [
+        ("id", "differs from the characteristic in the URL", "the body id equals the path id"),
+        ("kind", "characteristic stays", "a stored characteristic keeps its kind"),
+        (r"nominal|lsl|usl", "an attribute characteristic has no nominal value",
+         "limits only with kind=variable"),
+        ("lsl", "must be below the upper limit", "lsl < usl: two fields"),
+        ("nominal", "lies outside the specification limits", "lsl <= nominal <= usl"),
+    ],
     "create_characteristic": [
         (r"nominal|lsl|usl", "an attribute characteristic has no nominal value",
          "limits only with kind=variable"),
@@ -117,6 +129,9 @@ CURSOR = ("cursor", "not a cursor returned by this list", "handed out by the ser
 # sends any bytes (a zip, a GIF, a truncated file) under an image type; lotgate refuses
 # them with 415 or 422 naming `photo`. tests/api/photos.rs tests those answers one by one.
 PHOTO_UPLOADS = {"upload_golden_sample_photo", "upload_inspection_photo"}
+# If-Match must be the ETag of the resource as last read; a generated one is not, and a
+# PUT with it is rightly 412 Precondition Failed naming If-Match.
+STALE_ETAG = ("If-Match", "the resource changed since it was read", "the ETag of a read")
 PHOTO = ("photo", "", "the bytes must be the picture the part says they are")
 
 
@@ -136,10 +151,12 @@ def filter_failure(context, failure, case, response):
         path_names = set(case.path_parameters or {})
         fields = problem_fields(response)
         return not (fields and all(f not in path_names for f in fields))
-    if failure.code != "ST202" or response.status_code not in (415, 422):
+    if failure.code != "ST202" or response.status_code not in (412, 415, 422):
         return True
     operation = case.operation.definition.raw.get("operationId")
     rules = [PHOTO] if operation in PHOTO_UPLOADS else []
+    if response.status_code == 412:
+        rules = [STALE_ETAG]
     if response.status_code == 422:
         rules += RELATIONAL.get(operation, []) + [CURSOR]
     try:
