@@ -72,7 +72,8 @@ pub fn demo_tokens(pool: &PgPool) -> Result<Vec<(Role, String)>, BoxError> {
     let by = Principal::command_line("lotgate serve --demo");
     let mut conn = pool.get()?;
     for old in tokens_db::list(&mut conn)? {
-        if old.revoked_at.is_none() && old.name.starts_with("demo ") && old.created_by.is_none() {
+        let is_demo = Role::ALL.iter().any(|r| old.name == format!("demo {r}"));
+        if old.revoked_at.is_none() && is_demo && old.created_by.is_none() {
             tokens_db::revoke_audited(
                 &mut conn,
                 &by,
