@@ -196,3 +196,22 @@ pub fn created(
     };
     write(conn, by, entry, new)
 }
+
+/// The audit row of an update of a whole resource, from its view before and after.
+pub fn updated(
+    conn: &mut diesel::PgConnection,
+    by: &Principal,
+    entity: &str,
+    id: impl std::fmt::Display,
+    before: &impl Serialize,
+    after: &impl Serialize,
+) -> Result<(), ApiError> {
+    let entry = Entry {
+        action: "update",
+        entity,
+        id: id.to_string(),
+        old: Some(serde_json::to_value(before).map_err(ApiError::internal)?),
+        reason: None,
+    };
+    write(conn, by, entry, after)
+}

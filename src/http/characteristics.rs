@@ -325,14 +325,7 @@ pub async fn update_characteristic(
             }
             let after =
                 CharacteristicView::from(chars_db::update(conn, id, &req.row(id, before.part_id))?);
-            let entry = audit::Entry {
-                action: "update",
-                entity: "characteristic",
-                id: id.to_string(),
-                old: serde_json::to_value(&before).ok(),
-                reason: None,
-            };
-            audit::write(conn, &caller.0, entry, &after)?;
+            audit::updated(conn, &caller.0, "characteristic", id, &before, &after)?;
             Ok(after)
         })
     })

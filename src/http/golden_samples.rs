@@ -355,14 +355,7 @@ pub async fn update_golden_sample(
             let updated =
                 golden_db::update(conn, id, req.code.trim(), req.storage_location.trim())?;
             let after = detail(conn, updated)?;
-            let entry = audit::Entry {
-                action: "update",
-                entity: "golden_sample",
-                id: id.to_string(),
-                old: serde_json::to_value(&before).ok(),
-                reason: None,
-            };
-            audit::write(conn, &caller.0, entry, &after)?;
+            audit::updated(conn, &caller.0, "golden_sample", id, &before, &after)?;
             Ok(after)
         })
     })

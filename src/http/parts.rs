@@ -226,14 +226,7 @@ pub async fn update_part(
             };
             let updated = parts_db::update(conn, id, &new)?;
             let after = detail(conn, updated)?;
-            let entry = audit::Entry {
-                action: "update",
-                entity: "part",
-                id: id.to_string(),
-                old: serde_json::to_value(&before).ok(),
-                reason: None,
-            };
-            audit::write(conn, &caller.0, entry, &after)?;
+            audit::updated(conn, &caller.0, "part", id, &before, &after)?;
             Ok(after)
         })
     })
