@@ -9,7 +9,6 @@ use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::parts::not_found_as;
-use super::parts::tagged;
 use super::validate::Checks;
 use super::{AppState, db};
 use super::{audit, etag};
@@ -263,7 +262,7 @@ pub async fn get_characteristic(
         Ok(CharacteristicView::from(row))
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }
 
 /// Change a characteristic: name, unit, limits, classification, AQL, level, costs. Its
@@ -330,5 +329,5 @@ pub async fn update_characteristic(
         })
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }

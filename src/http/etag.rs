@@ -6,8 +6,8 @@
 //! The tag is the SHA-256 (first 128 bits, hex) of the resource's JSON as `GET` returns
 //! it: it changes exactly when what a client sees changes.
 
-use actix_web::HttpRequest;
 use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -16,9 +16,22 @@ use super::error::ApiError;
 /// The strong entity tag of a representation, quoted.
 pub fn of(view: &impl Serialize) -> Result<String, ApiError> {
     let json = serde_json::to_vec(view).map_err(ApiError::internal)?;
-    let digest = Sha256::digest(&json);
+    Ok(of_bytes(&json))
+}
+
+fn of_bytes(json: &[u8]) -> String {
+    let digest = Sha256::digest(json);
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    Ok(format!("\"{hex}\""))
+    format!("\"{hex}\"")
+}
+
+/// A 200 with the view as JSON and the ETag of exactly those bytes, serialised once.
+pub fn tagged(view: &impl Serialize) -> Result<HttpResponse, ApiError> {
+    let json = serde_json::to_vec(view).map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", of_bytes(&json)))
+        .content_type("application/json")
+        .body(json))
 }
 
 /// The `If-Match` header of a change; 428 when it is missing.

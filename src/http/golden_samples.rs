@@ -15,7 +15,6 @@ use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::lots::reference;
 use super::parts::not_found_as;
-use super::parts::tagged;
 use super::photos::{self, PhotoView, ViewPhotoForm};
 use super::validate::Checks;
 use super::{AppState, db};
@@ -284,7 +283,7 @@ pub async fn get_golden_sample(
         detail(conn, sample)
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }
 
 /// Where a golden sample is kept and what it is called.
@@ -360,7 +359,7 @@ pub async fn update_golden_sample(
         })
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }
 
 /// List the golden samples of a part, by code.

@@ -152,7 +152,7 @@ pub async fn get_part(
         detail(conn, part)
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }
 
 fn detail(conn: &mut diesel::PgConnection, part: models::Part) -> Result<PartDetail, ApiError> {
@@ -161,14 +161,6 @@ fn detail(conn: &mut diesel::PgConnection, part: models::Part) -> Result<PartDet
         part: part.into(),
         characteristics: characteristics.into_iter().map(Into::into).collect(),
     })
-}
-
-/// A response with the view as JSON and its strong ETag.
-pub fn tagged(
-    mut res: actix_web::HttpResponseBuilder,
-    view: &impl Serialize,
-) -> Result<HttpResponse, ApiError> {
-    Ok(res.insert_header(("ETag", etag::of(view)?)).json(view))
 }
 
 /// Change a part's number, name, stage or description. Needs `If-Match` with the ETag
@@ -231,7 +223,7 @@ pub async fn update_part(
         })
     })
     .await?;
-    tagged(HttpResponse::Ok(), &view)
+    etag::tagged(&view)
 }
 
 /// List part numbers in the order they were registered.
