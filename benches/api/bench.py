@@ -75,7 +75,7 @@ def to_ms(text):
 
 def pgbench(sql_file, connections, seconds, conninfo, variables):
     logdir = Path(tempfile.mkdtemp(prefix="pgbench-"))
-    variables = {"tokenhash": TOKEN_SHA256, "tokenid": TOKEN_ID, **variables}
+    variables = {"tokenid": TOKEN_ID, **variables}
     defines = [arg for k, v in variables.items() for arg in ("-D", f"{k}={v}")]
     cmd = ["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", str(min(2, connections)),
            "-T", str(seconds), "-f", str(HERE / sql_file), "--log", "--log-prefix", str(logdir / "tx"), *defines, conninfo]

@@ -1,9 +1,8 @@
 -- pgbench: the raw SQL under get_lot_statistics: the lot, its part's characteristics,
 -- and the values of its current (not superseded) inspections, one array per inspection
 -- and characteristic in unit order (src/db/statistics.rs `lot_series`).
--- Every request first looks up its bearer token (src/http/access.rs, src/db/tokens.rs).
-SELECT id, name, holder, role, created_at, created_by, revoked_at, revoked_by, last_used_at
-  FROM api_tokens WHERE token_sha256 = decode(:tokenhash, 'hex');
+-- No token look-up: lotgate finds the bearer token in its cache of valid tokens
+-- (src/token_cache.rs) on every request but the first of each 30 s.
 SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at FROM lots WHERE id = :lot;
 SELECT id, kind, nominal, lsl, usl FROM characteristics WHERE part_id = :part ORDER BY created_at, id;
 SELECT m.inspection_id, m.characteristic_id, array_agg(m.value ORDER BY m.unit_index) AS values

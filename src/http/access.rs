@@ -131,7 +131,41 @@ pub async fn authenticate(
         Ok(token) => secret_sha256(token),
         Err(err) => return Ok(req.error_response(err)),
     };
-    let found = db(&state, move |conn| {
+    let principal = match state.tokens.get(&hash) {
+        Some(principal) => principal,
+        None => match look_up(&state, hash).await {
+            Ok(principal) => principal,
+            Err(err) => return Ok(req.error_response(err)),
+        },
+    };
+    let (Some(token_id), Some(role)) = (principal.token_id, principal.role) else {
+        return Ok(req.error_response(ApiError::internal("a token without id or role")));
+    };
+    // An admin may do everything: no need to find the route's role.
+    let needed = (role != Role::Admin)
+        .then(|| req.match_pattern())
+        .flatten()
+        .and_then(|pattern| roles.0.get(&(req.method().clone(), pattern)).copied());
+    if let Some(needed) = needed
+        && !role.includes(needed)
+    {
+        return Ok(req.error_response(ApiError::forbidden(format!(
+            "this needs the {needed} role; the token `{}` has the {role} role",
+            principal.name
+        ))));
+    }
+    if let Err(wait) = state.rate_limit.check(token_id) {
+        return Ok(req.error_response(ApiError::too_many_requests(wait)));
+    }
+    req.extensions_mut().insert(principal);
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// Looks a token up in the database (noting `last_used_at` once a minute) and keeps it
+/// in the cache when it is valid.
+async fn look_up(state: &AppState, hash: [u8; 32]) -> Result<Principal, ApiError> {
+    let epoch = state.tokens.epoch();
+    let found = db(state, move |conn| {
         let token = tokens_db::by_hash(conn, &hash)?;
         if let Some(t) = token.as_ref().filter(|t| t.revoked_at.is_none()) {
             let stale = t
@@ -143,36 +177,16 @@ pub async fn authenticate(
         }
         Ok(token)
     })
-    .await;
-    let token = match found {
-        Ok(Some(token)) if token.revoked_at.is_none() => token,
-        Ok(Some(_)) => {
-            return Ok(req.error_response(ApiError::unauthenticated("this token was revoked")));
+    .await?;
+    match found {
+        Some(token) if token.revoked_at.is_none() => {
+            let principal = Principal::token(token.id, token.name, token.role);
+            state.tokens.put(hash, principal.clone(), epoch);
+            Ok(principal)
         }
-        Ok(None) => {
-            return Ok(req.error_response(ApiError::unauthenticated("unknown token")));
-        }
-        Err(err) => return Ok(req.error_response(err)),
-    };
-    // An admin may do everything: no need to find the route's role.
-    let needed = (token.role != Role::Admin)
-        .then(|| req.match_pattern())
-        .flatten()
-        .and_then(|pattern| roles.0.get(&(req.method().clone(), pattern)).copied());
-    if let Some(needed) = needed
-        && !token.role.includes(needed)
-    {
-        return Ok(req.error_response(ApiError::forbidden(format!(
-            "this needs the {needed} role; the token `{}` has the {} role",
-            token.name, token.role
-        ))));
+        Some(_) => Err(ApiError::unauthenticated("this token was revoked")),
+        None => Err(ApiError::unauthenticated("unknown token")),
     }
-    if let Err(wait) = state.rate_limit.check(token.id) {
-        return Ok(req.error_response(ApiError::too_many_requests(wait)));
-    }
-    req.extensions_mut()
-        .insert(Principal::token(token.id, token.name, token.role));
-    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 /// The principal a request acts as, for handlers that record who did what.

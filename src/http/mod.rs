@@ -48,6 +48,8 @@ pub struct AppState {
     pub photo_limit: usize,
     /// Measurements and attribute results per recorded inspection, all units together.
     pub max_results: usize,
+    /// Tokens known to be valid; off (every token looked up) until a listener runs.
+    pub tokens: std::sync::Arc<crate::token_cache::TokenCache>,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
             photo_limit: photos::DEFAULT_PHOTO_LIMIT,
             max_results: inspections::DEFAULT_MAX_RESULTS,
+            tokens: std::sync::Arc::new(crate::token_cache::TokenCache::new()),
         }
     }
 }

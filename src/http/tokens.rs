@@ -208,6 +208,9 @@ pub async fn revoke_token(
         )?)
     })
     .await?;
+    // Committed: forget cached tokens now rather than when the notification arrives, so
+    // the revoked token fails on its next request to this server.
+    state.tokens.forget_all();
     match revoked {
         Some(token) => Ok(HttpResponse::Ok().json(TokenView::from(token))),
         None => Err(ApiError::conflict(None, "this token is already revoked")),

@@ -27,4 +27,5 @@ mod statistics;
 mod streams;
 mod support;
 mod switching;
+mod token_cache;
 mod wire;

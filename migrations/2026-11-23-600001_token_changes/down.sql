@@ -1,0 +1,3 @@
+DROP TRIGGER api_tokens_removed ON api_tokens;
+DROP TRIGGER api_tokens_validity_changed ON api_tokens;
+DROP FUNCTION api_tokens_changed();
