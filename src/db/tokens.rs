@@ -181,8 +181,8 @@ impl Drop for Listener {
 
 impl Listener {
     /// Keeps the listener running for as long as the process does.
-    pub fn detach(mut self) {
-        self.thread.take();
+    pub fn detach(self) {
+        std::mem::forget(self);
     }
 }
 

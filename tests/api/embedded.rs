@@ -79,6 +79,8 @@ fn serves_the_demo_on_a_private_postgres_and_keeps_it_across_a_restart() {
     let (old_token_status, _) =
         get(port, token_of(&first_tokens, "admin"), "/api/v1/lots").unwrap();
     let (anonymous_status, _) = get(port, "", "/api/v1/lots").unwrap();
+    let (cached, announced) =
+        revoke_behind_the_servers_back(&data_dir, port, token_of(&second_tokens, "reviewer"));
     terminate(second);
 
     assert!(
@@ -93,5 +95,41 @@ fn serves_the_demo_on_a_private_postgres_and_keeps_it_across_a_restart() {
         "the demo tokens of the previous start are revoked"
     );
     assert_eq!(anonymous_status, 401, "the demo API needs a token too");
+    assert_eq!(cached, 200, "serve caches valid tokens");
+    assert_eq!(announced, 401, "serve listens for token changes");
     let _ = std::fs::remove_dir_all(&data_dir);
+}
+
+/// Uses `token`, revokes it in the database without the trigger, then announces a token
+/// change the way the trigger does. Returns the status of a request after each step:
+/// 200 while the server trusts its cache, 401 once its listener has emptied it.
+fn revoke_behind_the_servers_back(data_dir: &Path, port: u16, token: &str) -> (u16, u16) {
+    use diesel::prelude::*;
+    let url = format!(
+        "postgresql:///lotgate?host={}&user={}",
+        data_dir.display(),
+        lotgate::embedded_postgres::SUPERUSER
+    );
+    let mut conn = PgConnection::establish(&url).expect("connect to the private cluster");
+    assert_eq!(get(port, token, "/api/v1/lots").unwrap().0, 200);
+    let hash = lotgate::auth::secret_sha256(token).to_vec();
+    conn.transaction(|conn| {
+        diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn)?;
+        diesel::sql_query("UPDATE api_tokens SET revoked_at = now() WHERE token_sha256 = $1")
+            .bind::<diesel::sql_types::Bytea, _>(&hash)
+            .execute(conn)
+    })
+    .unwrap();
+    let cached = get(port, token, "/api/v1/lots").unwrap().0;
+    diesel::sql_query("NOTIFY lotgate_tokens")
+        .execute(&mut conn)
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let status = get(port, token, "/api/v1/lots").unwrap().0;
+        if status != 200 || std::time::Instant::now() > deadline {
+            return (cached, status);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
 }
