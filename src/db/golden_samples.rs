@@ -483,23 +483,16 @@ pub fn lots_judged_before(
         .collect())
 }
 
-/// The golden-sample reference value of each variable characteristic, for the lot's
-/// statistics: from the revision recorded on the lot's latest inspection that recorded
-/// one, otherwise from the revision of the part's golden sample approved now.
-/// Characteristics without a reference value on that revision are absent.
+/// The golden-sample reference value of each variable characteristic, for a lot's
+/// statistics: from `recorded`, the revision recorded on the lot's latest current
+/// inspection that recorded one, otherwise from the revision of the part's golden
+/// sample approved now. Characteristics without a reference value on that revision are
+/// absent.
 pub fn reference_values_for_lot(
     conn: &mut PgConnection,
-    lot: LotId,
     part: PartId,
+    recorded: Option<GoldenSampleRevisionId>,
 ) -> QueryResult<HashMap<CharacteristicId, (RevisionRef, f64)>> {
-    let recorded: Option<GoldenSampleRevisionId> = inspections::table
-        .filter(inspections::lot_id.eq(lot))
-        .filter(inspections::golden_sample_revision_id.is_not_null())
-        .order((inspections::inspected_at.desc(), inspections::id.desc()))
-        .select(inspections::golden_sample_revision_id)
-        .first::<Option<GoldenSampleRevisionId>>(conn)
-        .optional()?
-        .flatten();
     let revision = match recorded {
         Some(id) => Some(id),
         None => approved_at(conn, part, Utc::now())?,

@@ -114,7 +114,7 @@ pub struct NewLot<'a> {
     pub produced_on: NaiveDate,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable)]
 #[diesel(table_name = inspections, check_for_backend(diesel::pg::Pg))]
 pub struct Inspection {
     pub id: InspectionId,

@@ -7,42 +7,44 @@ use std::collections::HashMap;
 
 use diesel::sql_types::{Array, Date, Double, Nullable, Uuid as SqlUuid};
 
-use super::inspections as inspections_db;
 use super::models::Inspection;
-use crate::domain::{CharacteristicId, InspectionId, LotId, PartId, SupplierId};
+use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
 
 /// The lot's current inspections in the order they were carried out, each with one
 /// series of values per characteristic it measured, in unit order.
 ///
-/// PostgreSQL assembles the series (`array_agg`), so a lot of 125,000 measurements
-/// arrives as one row per inspection and characteristic holding a `float8[]` (about
-/// 12 bytes a value) rather than 125,000 rows of two UUIDs, a unit and a value, which
-/// libpq, then diesel, then the grouping each held in full.
+/// One statement: PostgreSQL leaves out superseded inspections and assembles the series
+/// (`array_agg`), so a lot of 125,000 measurements arrives as one row per inspection and
+/// characteristic holding a `float8[]` (about 12 bytes a value) rather than 125,000 rows
+/// of two UUIDs, a unit and a value. An inspection without measurements (attributes
+/// only) comes as one row without a characteristic.
 pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<InspectionSeries>> {
-    let all = inspections_db::list_for_lot(conn, lot, None, i64::MAX)?;
-    let ids: Vec<_> = all.iter().map(|i| i.id).collect();
-    let superseded = inspections_db::superseded_by(conn, &ids)?;
-    let mut current: Vec<InspectionSeries> = all
-        .into_iter()
-        .filter(|i| !superseded.contains_key(&i.id))
-        .map(|inspection| InspectionSeries {
-            inspection,
-            series: HashMap::new(),
-        })
-        .collect();
-    let ids: Vec<_> = current.iter().map(|i| i.inspection.id).collect();
     let rows: Vec<SeriesRow> = diesel::sql_query(
-        "SELECT inspection_id, characteristic_id, array_agg(value ORDER BY unit_index) AS values \
-         FROM measurements WHERE inspection_id = ANY($1) \
-         GROUP BY inspection_id, characteristic_id",
+        "SELECT i.id, i.lot_id, i.source, i.mode, i.inspector, i.inspected_at, i.supersedes, \
+                i.reason, i.body_sha256, i.recorded_at, i.golden_sample_revision_id, \
+                m.characteristic_id, \
+                array_agg(m.value ORDER BY m.unit_index) FILTER (WHERE m.value IS NOT NULL) \
+                  AS values \
+         FROM inspections i LEFT JOIN measurements m ON m.inspection_id = i.id \
+         WHERE i.lot_id = $1 \
+           AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
+         GROUP BY i.id, m.characteristic_id \
+         ORDER BY i.inspected_at, i.id",
     )
-    .bind::<Array<SqlUuid>, _>(&ids)
+    .bind::<SqlUuid, _>(lot)
     .load(conn)?;
-    let position: HashMap<InspectionId, usize> =
-        ids.iter().enumerate().map(|(k, id)| (*id, k)).collect();
+    let mut current: Vec<InspectionSeries> = Vec::new();
     for row in rows {
-        if let Some(&k) = position.get(&row.inspection_id) {
-            current[k].series.insert(row.characteristic_id, row.values);
+        if current.last().map(|c| c.inspection.id) != Some(row.inspection.id) {
+            current.push(InspectionSeries {
+                inspection: row.inspection,
+                series: HashMap::new(),
+            });
+        }
+        if let (Some(characteristic), Some(values), Some(last)) =
+            (row.characteristic_id, row.values, current.last_mut())
+        {
+            last.series.insert(characteristic, values);
         }
     }
     Ok(current)
@@ -57,12 +59,12 @@ pub struct InspectionSeries {
 
 #[derive(Debug, QueryableByName)]
 struct SeriesRow {
-    #[diesel(sql_type = SqlUuid)]
-    inspection_id: InspectionId,
-    #[diesel(sql_type = SqlUuid)]
-    characteristic_id: CharacteristicId,
-    #[diesel(sql_type = Array<Double>)]
-    values: Vec<f64>,
+    #[diesel(embed)]
+    inspection: Inspection,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    characteristic_id: Option<CharacteristicId>,
+    #[diesel(sql_type = Nullable<Array<Double>>)]
+    values: Option<Vec<f64>>,
 }
 
 /// One measured value of a characteristic, with the lot it came from.

@@ -375,27 +375,20 @@ async fn reference_values_for_a_lot_come_from_the_revision_its_inspection_record
         .await;
     app.create_revision(&id).await;
     app.approve(&id, "B").await;
-    let lot: uuid::Uuid = f.lot_id.parse().unwrap();
-    let width: uuid::Uuid = f.width_id.parse().unwrap();
-    let mut conn = app.db.pool.get().unwrap();
 
-    let refs = lotgate::db::golden_samples::reference_values_for_lot(
-        &mut conn,
-        lotgate::domain::LotId(lot),
-        lotgate::domain::PartId(f.part_id.parse().unwrap()),
-    )
-    .unwrap();
+    let stats = app
+        .get(&format!("/api/v1/lots/{}/statistics", f.lot_id))
+        .await;
 
-    let (revision, value) = &refs[&lotgate::domain::CharacteristicId(width)];
-    assert_eq!(*value, 12.02);
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    let width = &stats.body["characteristics"][0];
+    assert_eq!(width["characteristic_id"], f.width_id.as_str());
+    assert_eq!(width["golden_sample"]["value"], 12.02);
     assert_eq!(
-        revision.revision, "A",
-        "the revision the lot was judged against"
+        width["golden_sample"]["revision"], "A",
+        "the revision the lot was judged against, not B approved since"
     );
-    assert_eq!(
-        revision.revision_id.to_string(),
-        a.body["id"].as_str().unwrap()
-    );
+    assert_eq!(width["golden_sample"]["revision_id"], a.body["id"]);
 }
 
 #[actix_web::test]

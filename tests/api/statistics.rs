@@ -400,3 +400,43 @@ async fn a_chart_that_overflows_a_double_says_null_where_the_document_allows_it(
     assert!(nullable("ChartSeriesView", "ucl"));
     assert!(nullable("ChartSeriesView", "centre_line"));
 }
+
+#[actix_web::test]
+async fn an_inspection_of_attributes_only_is_listed_and_adds_no_values() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let mut attributes_only = inspection(&f, "00000000-0000-4000-8000-00000000000a", 3);
+    attributes_only["inspected_at"] = json!("2026-11-20T08:00:00Z");
+    for unit in attributes_only["units"].as_array_mut().unwrap() {
+        unit["measurements"] = json!([]);
+    }
+    let measured = inspection(&f, "00000000-0000-4000-8000-00000000000b", 4);
+    for body in [attributes_only, measured] {
+        let reply = app
+            .post(&format!("/api/v1/lots/{}/inspections", f.lot_id), body)
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+
+    let stats = app
+        .get(&format!("/api/v1/lots/{}/statistics", f.lot_id))
+        .await;
+
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    assert_eq!(
+        stats.body["inspections"],
+        json!([
+            "00000000-0000-4000-8000-00000000000a",
+            "00000000-0000-4000-8000-00000000000b"
+        ]),
+        "every current inspection, in the order carried out"
+    );
+    let width = &stats.body["characteristics"][0];
+    // Widths 12.01 .. 12.04 of the measured inspection only.
+    assert_eq!(width["pooled"]["n"], 4);
+    assert_eq!(width["per_inspection"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        width["per_inspection"][0]["inspection_id"],
+        "00000000-0000-4000-8000-00000000000b"
+    );
+}
