@@ -2,7 +2,9 @@
 //! inspection superseded by a correction does not).
 
 use chrono::NaiveDate;
+use diesel::pg::Pg;
 use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use std::collections::HashMap;
 
 use diesel::sql_types::{Array, Date, Double, Nullable, Uuid as SqlUuid};
@@ -13,26 +15,14 @@ use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
 /// The lot's current inspections in the order they were carried out, each with one
 /// series of values per characteristic it measured, in unit order.
 ///
-/// One statement: PostgreSQL leaves out superseded inspections and assembles the series
-/// (`array_agg`), so a lot of 125,000 measurements arrives as one row per inspection and
-/// characteristic holding a `float8[]` (about 12 bytes a value) rather than 125,000 rows
-/// of two UUIDs, a unit and a value. An inspection without measurements (attributes
-/// only) comes as one row without a characteristic.
+/// One statement, prepared once per connection (see [`LotSeries`]): PostgreSQL leaves
+/// out superseded inspections and assembles the series (`array_agg`), so a lot of
+/// 125,000 measurements arrives as one row per inspection and characteristic holding a
+/// `float8[]` (about 12 bytes a value) rather than 125,000 rows of two UUIDs, a unit
+/// and a value. An inspection without measurements (attributes only) comes as one row
+/// without a characteristic.
 pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<InspectionSeries>> {
-    let rows: Vec<SeriesRow> = diesel::sql_query(
-        "SELECT i.id, i.lot_id, i.source, i.mode, i.inspector, i.inspected_at, i.supersedes, \
-                i.reason, i.body_sha256, i.recorded_at, i.golden_sample_revision_id, \
-                m.characteristic_id, \
-                array_agg(m.value ORDER BY m.unit_index) FILTER (WHERE m.value IS NOT NULL) \
-                  AS values \
-         FROM inspections i LEFT JOIN measurements m ON m.inspection_id = i.id \
-         WHERE i.lot_id = $1 \
-           AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
-         GROUP BY i.id, m.characteristic_id \
-         ORDER BY i.inspected_at, i.id",
-    )
-    .bind::<SqlUuid, _>(lot)
-    .load(conn)?;
+    let rows: Vec<SeriesRow> = LotSeries { lot }.load(conn)?;
     let mut current: Vec<InspectionSeries> = Vec::new();
     for row in rows {
         if current.last().map(|c| c.inspection.id) != Some(row.inspection.id) {
@@ -48,6 +38,49 @@ pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<Inspec
         }
     }
     Ok(current)
+}
+
+/// The statement of [`lot_series`]. Written as a query fragment of fixed text rather
+/// than `sql_query`, which diesel never caches, so that each connection parses and
+/// plans it once. Each measurement's series is grouped beside its inspection
+/// (`LATERAL`), which keeps the inspection's columns out of the sort.
+#[derive(Debug, Clone, Copy)]
+struct LotSeries {
+    lot: LotId,
+}
+
+impl QueryId for LotSeries {
+    type QueryId = LotSeries;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for LotSeries {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl RunQueryDsl<PgConnection> for LotSeries {}
+
+impl QueryFragment<Pg> for LotSeries {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql(
+            "SELECT i.id, i.lot_id, i.source, i.mode, i.inspector, i.inspected_at, \
+                    i.supersedes, i.reason, i.body_sha256, i.recorded_at, \
+                    i.golden_sample_revision_id, s.characteristic_id, s.values \
+             FROM inspections i \
+             LEFT JOIN LATERAL ( \
+                 SELECT m.characteristic_id, array_agg(m.value ORDER BY m.unit_index) AS values \
+                 FROM measurements m WHERE m.inspection_id = i.id \
+                 GROUP BY m.characteristic_id \
+             ) s ON true \
+             WHERE i.lot_id = ",
+        );
+        out.push_bind_param::<SqlUuid, _>(&self.lot)?;
+        out.push_sql(
+            " AND NOT EXISTS (SELECT 1 FROM inspections c WHERE c.supersedes = i.id) \
+             ORDER BY i.inspected_at, i.id",
+        );
+        Ok(())
+    }
 }
 
 /// A current inspection and its values per characteristic, in unit order.

@@ -81,3 +81,20 @@ where
     .await
     .map_err(ApiError::internal)?
 }
+
+/// Like [`db`], then `then` on the same blocking thread once the connection is back in
+/// the pool: one hop for a read followed by a computation that needs no connection.
+pub async fn db_then<T, U, F, G>(state: &AppState, work: F, then: G) -> Result<U, ApiError>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
+    G: FnOnce(T) -> Result<U, ApiError> + Send + 'static,
+    U: Send + 'static,
+{
+    let pool = state.pool.clone();
+    web::block(move || {
+        let read = work(&mut *pool.get()?)?;
+        then(read)
+    })
+    .await
+    .map_err(ApiError::internal)?
+}

@@ -12,6 +12,7 @@ use super::{SpecView, compute, spec_of, subgroup_param};
 use std::collections::HashMap;
 
 use crate::db::golden_samples as golden_db;
+use crate::db::models::{Characteristic, Lot};
 use crate::db::statistics::{self as stats_db, InspectionSeries};
 use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{
@@ -22,7 +23,7 @@ use crate::http::body::Slices;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::parts::not_found_as;
-use crate::http::{AppState, db};
+use crate::http::{AppState, db_then};
 
 /// Options of `get_lot_statistics`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -100,6 +101,17 @@ pub struct InspectionStatistics {
     pub statistics: CapabilityView,
 }
 
+/// What `get_lot_statistics` reads: the lot, its part's characteristics, its current
+/// inspections with their values, the golden-sample reference per characteristic and
+/// the reference values of every revision its inspections were judged against.
+type LotReading = (
+    Lot,
+    Vec<Characteristic>,
+    Vec<InspectionSeries>,
+    HashMap<CharacteristicId, (golden_db::RevisionRef, f64)>,
+    HashMap<(GoldenSampleRevisionId, CharacteristicId), f64>,
+);
+
 /// Deviation statistics and capability of every variable characteristic of a lot.
 #[utoipa::path(
     tag = "statistics",
@@ -119,7 +131,7 @@ pub async fn get_lot_statistics(
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let subgroup = subgroup_param(query.0.subgroup_size)?;
-    let (lot, chars, inspections, golden, judged) = db(&state, move |conn| {
+    let read = move |conn: &mut diesel::PgConnection| {
         let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
         let chars = chars_db::of_part(conn, lot.part_id)?;
         let inspections = stats_db::lot_series(conn, lot_id)?;
@@ -138,12 +150,11 @@ pub async fn get_lot_statistics(
             .find_map(|i| i.inspection.golden_sample_revision_id);
         let golden = golden_db::reference_values_for_lot(conn, lot.part_id, recorded)?;
         Ok((lot, chars, inspections, golden, judged))
-    })
-    .await?;
-    // Computed and serialised off the workers, straight into the body's buffer; the
-    // values of one characteristic are dropped before the next is computed.
-    let body = web::block(move || -> Result<Vec<u8>, ApiError> {
-        let mut inspections = inspections;
+    };
+    // Computed and serialised off the workers, straight into the body's buffer, after
+    // the connection went back; the values of one characteristic are dropped before the
+    // next is computed.
+    let compute = move |(lot, chars, mut inspections, golden, judged): LotReading| {
         let ids = inspections.iter().map(|i| i.inspection.id).collect();
         let mut out = Vec::new();
         for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
@@ -204,9 +215,8 @@ pub async fn get_lot_statistics(
             characteristics: out,
         };
         serde_json::to_vec(&stats).map_err(ApiError::internal)
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    };
+    let body = db_then(&state, read, compute).await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
         .body(Slices::new(body)))
