@@ -17,11 +17,13 @@ INSERT INTO inspections (id, lot_id, source, mode, inspector, inspected_at, supe
           'bench-fingerprint-0000000000000000000000000000000000000000000000000000000000', NULL)
   ON CONFLICT (id) DO NOTHING
   RETURNING id, lot_id, source, mode, inspector, inspected_at, supersedes, reason, body_sha256, recorded_at;
-INSERT INTO inspection_units (inspection_id, unit_index, serial) VALUES (:iid, 1, 'B-1');
-INSERT INTO measurements (inspection_id, unit_index, characteristic_id, value) VALUES
-  (:iid, 1, :c1, 12.01), (:iid, 1, :c2, 12.02), (:iid, 1, :c3, 12.03), (:iid, 1, :c4, 12.04),
-  (:iid, 1, :c5, 12.05), (:iid, 1, :c6, 12.06), (:iid, 1, :c7, 12.07), (:iid, 1, :c8, 12.08),
-  (:iid, 1, :c9, 12.09), (:iid, 1, :c10, 12.10);
+-- Rows go in as one array per column (src/db/fixed.rs), so the statement is prepared once.
+INSERT INTO inspection_units (inspection_id, unit_index, serial)
+  SELECT * FROM unnest(ARRAY[:iid]::uuid[], '{1}'::int4[], '{B-1}'::text[]);
+INSERT INTO measurements (inspection_id, unit_index, characteristic_id, value)
+  SELECT * FROM unnest(array_fill(:iid::uuid, ARRAY[10]), '{1,1,1,1,1,1,1,1,1,1}'::int4[],
+    ARRAY[:c1, :c2, :c3, :c4, :c5, :c6, :c7, :c8, :c9, :c10]::uuid[],
+    '{12.01,12.02,12.03,12.04,12.05,12.06,12.07,12.08,12.09,12.10}'::float8[]);
 -- The audit row, last in the transaction (src/http/audit.rs): the database chains it under
 -- an advisory lock held until COMMIT.
 INSERT INTO audit_events (token_id, actor, role, action, entity, entity_id, old_value, new_value, reason)

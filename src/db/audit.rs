@@ -23,8 +23,10 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
+// NULL rather than DEFAULT for a missing value keeps the statement's text fixed, so
+// each connection prepares it once.
 #[derive(Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 struct NewEvent<'a> {
     token_id: Option<TokenId>,
     actor: &'a str,

@@ -7,15 +7,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::After;
+use super::fixed::{InsertAttributes, InsertMeasurements, InsertUnits};
 use super::models::{
     AttributeResultRow, Inspection, InspectionUnit, MeasurementRow, NewInspection,
 };
 use super::schema::{attribute_results, inspection_units, inspections, measurements};
 use crate::domain::{CharacteristicId, InspectionId, LotId, PhotoId};
 
-/// Rows per multi-row INSERT, well under PostgreSQL's 65,535 bind parameters.
-const INSERT_CHUNK: usize = 10_000;
-/// From this many rows on, COPY (binary) beats multi-row INSERT.
+/// From this many rows on, COPY (binary) beats an INSERT of arrays.
 const COPY_FROM: usize = 500;
 
 /// Everything one inspection records, unit by unit.
@@ -49,28 +48,18 @@ pub fn insert_new(
         diesel::copy_from(inspection_units::table)
             .from_insertable(&rows.units)
             .execute(conn)?;
-    } else {
-        for chunk in rows.units.chunks(INSERT_CHUNK) {
-            diesel::insert_into(inspection_units::table)
-                .values(chunk)
-                .execute(conn)?;
-        }
+    } else if !rows.units.is_empty() {
+        InsertUnits::new(&rows.units).execute(conn)?;
     }
     if rows.measurements.len() >= COPY_FROM {
         diesel::copy_from(measurements::table)
             .from_insertable(&rows.measurements)
             .execute(conn)?;
-    } else {
-        for chunk in rows.measurements.chunks(INSERT_CHUNK) {
-            diesel::insert_into(measurements::table)
-                .values(chunk)
-                .execute(conn)?;
-        }
+    } else if !rows.measurements.is_empty() {
+        InsertMeasurements::new(&rows.measurements).execute(conn)?;
     }
-    for chunk in rows.attributes.chunks(INSERT_CHUNK) {
-        diesel::insert_into(attribute_results::table)
-            .values(chunk)
-            .execute(conn)?;
+    if !rows.attributes.is_empty() {
+        InsertAttributes::new(&rows.attributes).execute(conn)?;
     }
     Ok(Some(inspection))
 }

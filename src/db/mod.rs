@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+mod fixed;
 pub mod golden_samples;
 pub mod idempotency;
 pub mod inspections;

@@ -130,8 +130,10 @@ pub struct Inspection {
     pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
 }
 
+// NULL rather than DEFAULT for a missing value keeps the statement's text fixed, so
+// each connection prepares it once.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = inspections)]
+#[diesel(table_name = inspections, treat_none_as_default_value = false)]
 pub struct NewInspection<'a> {
     pub id: InspectionId,
     pub lot_id: LotId,

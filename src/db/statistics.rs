@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use diesel::pg::Pg;
 use diesel::prelude::*;
-use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::query_builder::{AstPass, QueryFragment};
 use std::collections::HashMap;
 
 use diesel::sql_types::{Array, Date, Double, Nullable, Uuid as SqlUuid};
@@ -40,25 +40,15 @@ pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<Inspec
     Ok(current)
 }
 
-/// The statement of [`lot_series`]. Written as a query fragment of fixed text rather
-/// than `sql_query`, which diesel never caches, so that each connection parses and
-/// plans it once. Each measurement's series is grouped beside its inspection
+/// The statement of [`lot_series`], of fixed text (see [`super::fixed`]) so that each
+/// connection parses and plans it once. Each measurement's series is grouped beside its inspection
 /// (`LATERAL`), which keeps the inspection's columns out of the sort.
 #[derive(Debug, Clone, Copy)]
 struct LotSeries {
     lot: LotId,
 }
 
-impl QueryId for LotSeries {
-    type QueryId = LotSeries;
-    const HAS_STATIC_QUERY_ID: bool = true;
-}
-
-impl Query for LotSeries {
-    type SqlType = diesel::sql_types::Untyped;
-}
-
-impl RunQueryDsl<PgConnection> for LotSeries {}
+super::fixed::fixed_statement!(LotSeries);
 
 impl QueryFragment<Pg> for LotSeries {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {

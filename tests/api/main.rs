@@ -22,6 +22,7 @@ mod openapi;
 mod outage;
 mod parts;
 mod photos;
+mod prepared;
 mod sampling;
 mod statistics;
 mod streams;
