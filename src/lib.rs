@@ -4,6 +4,7 @@
 //! result -> view. `http` holds the handlers and JSON shapes, `domain` the types that
 //! cannot hold invalid values, `db` the pool, schema and queries.
 
+pub mod allocator;
 pub mod audit;
 pub mod auth;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! The `lotgate` command: `serve`, `migrate`, `demo`, `openapi`.
 
 fn main() -> std::process::ExitCode {
+    lotgate::allocator::tune();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     match lotgate::cli::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
