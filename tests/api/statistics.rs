@@ -299,14 +299,29 @@ async fn lot_statistics_pool_the_current_inspections_and_match_gnu_r() {
             .unwrap()
             .1
             .unwrap();
-        let got = shaft["pooled"][quantity].as_f64().unwrap();
-        assert!(
-            (got - want).abs() <= want.abs() * 1e-9,
-            "{quantity}: got {got}, R gives {want}"
-        );
+        // The one current inspection is the pool: its own statistics match R too.
+        for (what, got) in [
+            ("pooled", &shaft["pooled"][quantity]),
+            (
+                "per inspection",
+                &shaft["per_inspection"][0]["statistics"][quantity],
+            ),
+        ] {
+            let got = got.as_f64().unwrap();
+            assert!(
+                (got - want).abs() <= want.abs() * 1e-9,
+                "{what} {quantity}: got {got}, R gives {want}"
+            );
+        }
     }
     assert_eq!(shaft["spec"]["lsl"], r.spec("spec_lsl").unwrap());
     assert_eq!(shaft["per_inspection"].as_array().unwrap().len(), 1);
+    assert!(shaft["pooled"]["control_chart"].is_object());
+    assert_eq!(
+        shaft["per_inspection"][0]["statistics"]["control_chart"],
+        Value::Null,
+        "a summary has no chart"
+    );
 }
 
 #[actix_web::test]

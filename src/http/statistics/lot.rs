@@ -9,10 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::view::{CapabilityView, Detail};
 use super::{SpecView, compute, spec_of, subgroup_param};
+use lotgate_stats::Spec;
 use std::collections::HashMap;
 
 use crate::db::golden_samples as golden_db;
-use crate::db::models::{Characteristic, Lot};
+use crate::db::models::{Characteristic, Inspection, Lot};
 use crate::db::statistics::{self as stats_db, InspectionSeries};
 use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{
@@ -160,8 +161,8 @@ pub async fn get_lot_statistics(
         for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
             let reference = golden.get(&c.id);
             let spec = spec_of(c, reference.map(|(_, value)| *value));
-            let mut series = Vec::new();
-            let mut per_inspection = Vec::new();
+            // Each inspection's values with the spec it was judged against.
+            let mut measured = Vec::new();
             for InspectionSeries {
                 inspection,
                 series: by_char,
@@ -172,27 +173,39 @@ pub async fn get_lot_statistics(
                 };
                 let revision = inspection.golden_sample_revision_id;
                 let own = spec_of(c, revision.and_then(|r| judged.get(&(r, c.id)).copied()));
-                let report = compute(&values, &own, subgroup, Detail::SUMMARY)?;
-                per_inspection.push(InspectionStatistics {
-                    inspection_id: inspection.id,
-                    source: inspection.source,
-                    mode: inspection.mode,
-                    inspected_at: inspection.inspected_at,
-                    golden_sample_revision_id: revision,
-                    statistics: CapabilityView::from_report(
-                        report,
-                        own.golden_sample,
-                        Detail::SUMMARY,
-                    ),
-                });
-                series.push(values);
+                measured.push((&*inspection, values, own));
             }
-            // One inspection (the usual case) is its own pool: no copy.
-            let pooled = match series.len() {
-                1 => series.swap_remove(0),
-                _ => series.concat(),
+            let of = |inspection: &Inspection, own: &Spec, report| InspectionStatistics {
+                inspection_id: inspection.id,
+                source: inspection.source,
+                mode: inspection.mode,
+                inspected_at: inspection.inspected_at,
+                golden_sample_revision_id: inspection.golden_sample_revision_id,
+                statistics: CapabilityView::from_report(report, own.golden_sample, Detail::SUMMARY),
             };
-            let report = compute(&pooled, &spec, subgroup, Detail::CHART)?;
+            let mut per_inspection = Vec::with_capacity(measured.len());
+            let report = match measured.as_slice() {
+                // One inspection judged against the lot's reference (the usual case) is
+                // its own pool: computed once, its summary is the pool's without chart.
+                [(inspection, values, own)] if *own == spec => {
+                    let mut report = compute(values, &spec, subgroup, Detail::CHART)?;
+                    let chart = report.control_chart.take();
+                    per_inspection.push(of(inspection, own, report.clone()));
+                    report.control_chart = chart;
+                    report
+                }
+                _ => {
+                    for (inspection, values, own) in &measured {
+                        let report = compute(values, own, subgroup, Detail::SUMMARY)?;
+                        per_inspection.push(of(inspection, own, report));
+                    }
+                    let pooled: Vec<f64> = measured
+                        .iter()
+                        .flat_map(|(_, values, _)| values.iter().copied())
+                        .collect();
+                    compute(&pooled, &spec, subgroup, Detail::CHART)?
+                }
+            };
             out.push(CharacteristicStatistics {
                 characteristic_id: c.id,
                 name: c.name.clone(),
