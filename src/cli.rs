@@ -413,10 +413,19 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
         demo_tokens = crate::demo::demo_tokens(&pool)?;
     }
     expire_idempotency_keys(pool.clone());
-    let tokens = std::sync::Arc::new(crate::token_cache::TokenCache::new());
-    db::tokens::listen(tokens.clone(), url.to_owned())?.detach();
+    let tokens = std::sync::Arc::new(crate::cache::tokens());
+    let decisions = std::sync::Arc::new(crate::cache::decisions());
+    db::notify::listen(
+        vec![
+            (db::tokens::CHANGES_CHANNEL, tokens.clone()),
+            (db::decisions::CHANGES_CHANNEL, decisions.clone()),
+        ],
+        url.to_owned(),
+    )?
+    .detach();
     let state = AppState {
         tokens,
+        decisions,
         rate_limit: std::sync::Arc::new(crate::http::rate_limit::RateLimiter::new(
             args.rate_limit,
             args.rate_burst,

@@ -7,6 +7,7 @@
 pub mod allocator;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod cli;
 pub mod db;
 pub mod decision;
@@ -15,4 +16,3 @@ pub mod domain;
 pub mod embedded_postgres;
 pub mod http;
 pub mod operations;
-pub mod token_cache;

@@ -12,6 +12,9 @@ use super::models::Inspection;
 use super::schema::{lot_decisions, lots};
 use crate::domain::{DecisionId, LotId, PartId, SupplierId};
 
+/// The channel a new stored decision is announced on (trigger `lot_decisions_added`).
+pub const CHANGES_CHANNEL: &str = "lotgate_decisions";
+
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = lot_decisions, check_for_backend(diesel::pg::Pg))]
 pub struct LotDecision {

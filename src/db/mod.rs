@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;
+pub mod notify;
 pub mod parts;
 pub mod photos;
 pub mod schema;

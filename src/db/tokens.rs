@@ -1,15 +1,10 @@
 //! API tokens: stored as SHA-256 only.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
-
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::api_tokens;
 use crate::domain::{Role, TokenHolder, TokenId};
-use crate::token_cache::TokenCache;
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
@@ -152,91 +147,6 @@ pub fn revoke_audited(
     })
 }
 
-/// The channel a token change is announced on (see the `api_tokens_changed` trigger).
+/// The channel a change of a token's validity is announced on (trigger
+/// `api_tokens_validity_changed`).
 pub const CHANGES_CHANNEL: &str = "lotgate_tokens";
-
-/// How often the listener looks for notifications that arrived (a read of what the
-/// socket holds, not a round trip to the server).
-const LISTEN_POLL: Duration = Duration::from_millis(5);
-
-/// How often the listener checks that the server still answers; a connection that died
-/// without a word would otherwise keep the cache live.
-const LISTEN_PING: Duration = Duration::from_secs(2);
-
-/// A thread that keeps `cache` live while it listens on [`CHANGES_CHANNEL`], and empties
-/// it on every notification. Stops (and leaves the cache off) when dropped.
-pub struct Listener {
-    stop: Arc<AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Listener {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Listener {
-    /// Keeps the listener running for as long as the process does.
-    pub fn detach(self) {
-        std::mem::forget(self);
-    }
-}
-
-/// Starts listening for token changes on a connection of its own to `database_url`,
-/// reconnecting after a second when the connection is lost.
-pub fn listen(cache: Arc<TokenCache>, database_url: String) -> std::io::Result<Listener> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let stopping = stop.clone();
-    let thread = std::thread::Builder::new()
-        .name("token-listener".into())
-        .spawn(move || {
-            while !stopping.load(Ordering::Relaxed) {
-                match PgConnection::establish(&database_url) {
-                    Ok(mut conn) => {
-                        if let Err(err) = listen_on(&mut conn, &cache, &stopping) {
-                            log::warn!("token listener: {err}; looking tokens up per request");
-                        }
-                        cache.set_live(false);
-                    }
-                    Err(err) => log::warn!("token listener cannot connect: {err}"),
-                }
-                let retry = Instant::now() + Duration::from_secs(1);
-                while !stopping.load(Ordering::Relaxed) && Instant::now() < retry {
-                    std::thread::sleep(LISTEN_POLL * 10);
-                }
-            }
-        })?;
-    Ok(Listener {
-        stop,
-        thread: Some(thread),
-    })
-}
-
-/// Listens until `stop` is set (`Ok`) or the connection fails (`Err`).
-fn listen_on(conn: &mut PgConnection, cache: &TokenCache, stop: &AtomicBool) -> QueryResult<()> {
-    diesel::sql_query(format!("LISTEN {CHANGES_CHANNEL}")).execute(conn)?;
-    // Live only from here: a revocation committed before LISTEN took effect was already
-    // visible to every look-up, and set_live empties whatever an earlier life stored.
-    cache.set_live(true);
-    let mut pinged = Instant::now();
-    while !stop.load(Ordering::Relaxed) {
-        let mut changed = false;
-        for notification in conn.notifications_iter() {
-            notification?;
-            changed = true;
-        }
-        if changed {
-            cache.forget_all();
-        }
-        if pinged.elapsed() >= LISTEN_PING {
-            diesel::sql_query("SELECT 1").execute(conn)?;
-            pinged = Instant::now();
-        }
-        std::thread::sleep(LISTEN_POLL);
-    }
-    Ok(())
-}

@@ -3,6 +3,7 @@
 use super::access::Caller;
 use super::audit;
 use crate::auth::Principal;
+use crate::cache::Listening;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
@@ -92,6 +93,11 @@ pub async fn decide_lot(
             .run(|conn| store(conn, &caller.0, lot_id, wanted))
     })
     .await?;
+    // Committed: the lot's latest decision changed, so cached documents go now rather
+    // than when the notification arrives.
+    if created {
+        state.decisions.forget_all();
+    }
     let mut res = if created {
         HttpResponse::Created()
     } else {
@@ -268,7 +274,16 @@ pub async fn get_lot_decision(
     }
     // The stored document is the response (a serialised `LotDecisionView`): its text is
     // sent as PostgreSQL returns it, unparsed, after one query on the hot path; the lot
-    // is looked up only to tell a missing lot from an undecided one.
+    // is looked up only to tell a missing lot from an undecided one. Documents are kept
+    // in memory while the cache's listener runs (stored decisions never change; a new
+    // one empties the cache).
+    let key = (lot_id, revision);
+    if let Some(document) = state.decisions.get(&key) {
+        return Ok(HttpResponse::Ok()
+            .content_type(ContentType::json())
+            .body(document));
+    }
+    let epoch = state.decisions.epoch();
     let decision = db(&state, move |conn| {
         match decisions_db::decision_text(conn, lot_id, revision) {
             Ok(decision) => Ok(decision),
@@ -285,7 +300,9 @@ pub async fn get_lot_decision(
         }
     })
     .await?;
+    let document = web::Bytes::from(decision.0);
+    state.decisions.put(key, document.clone(), epoch);
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
-        .body(decision.0))
+        .body(document))
 }

@@ -49,7 +49,9 @@ pub struct AppState {
     /// Measurements and attribute results per recorded inspection, all units together.
     pub max_results: usize,
     /// Tokens known to be valid; off (every token looked up) until a listener runs.
-    pub tokens: std::sync::Arc<crate::token_cache::TokenCache>,
+    pub tokens: std::sync::Arc<crate::cache::TokenCache>,
+    /// Stored decision documents; off (every one read) until a listener runs.
+    pub decisions: std::sync::Arc<crate::cache::DecisionCache>,
 }
 
 impl AppState {
@@ -61,7 +63,8 @@ impl AppState {
             rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
             photo_limit: photos::DEFAULT_PHOTO_LIMIT,
             max_results: inspections::DEFAULT_MAX_RESULTS,
-            tokens: std::sync::Arc::new(crate::token_cache::TokenCache::new()),
+            tokens: std::sync::Arc::new(crate::cache::tokens()),
+            decisions: std::sync::Arc::new(crate::cache::decisions()),
         }
     }
 }

@@ -12,6 +12,7 @@ use super::extract::JsonBody;
 use super::validate::Checks;
 use super::{AppState, db};
 use crate::auth::new_secret;
+use crate::cache::Listening;
 use crate::db::tokens::{self as tokens_db, Token};
 use crate::domain::{Role, TokenHolder, TokenId};
 

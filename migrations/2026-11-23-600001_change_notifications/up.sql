@@ -21,3 +21,19 @@ CREATE TRIGGER api_tokens_removed
     AFTER DELETE OR TRUNCATE ON api_tokens
     FOR EACH STATEMENT
     EXECUTE FUNCTION api_tokens_changed();
+
+-- Announces a new stored decision on `lotgate_decisions`, so that every running lotgate
+-- empties its in-memory copies of decision documents (a new revision becomes the lot's
+-- latest). Stored decisions are never updated or deleted (see lot_decisions_immutable).
+CREATE FUNCTION lot_decisions_added() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('lotgate_decisions', '');
+    RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER lot_decisions_added
+    AFTER INSERT ON lot_decisions
+    FOR EACH STATEMENT
+    EXECUTE FUNCTION lot_decisions_added();

@@ -1,5 +1,5 @@
-//! The cache of valid tokens: requests stop looking their token up once a listener runs,
-//! and a revocation made anywhere empties it.
+//! The in-memory caches: requests stop reading the database for a token or a stored
+//! decision once the listener runs, and a change made anywhere empties the cache.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use actix_web::test::{self as web_test, TestRequest};
 use diesel::prelude::*;
 use lotgate::auth::secret_sha256;
+use lotgate::cache::{DecisionCache, TokenCache};
+use lotgate::db::notify::{self, Listener};
 use lotgate::db::tokens as tokens_db;
 use lotgate::domain::Role;
-use lotgate::token_cache::TokenCache;
 
 use crate::support::{TestDb, issue_token};
 
@@ -29,6 +30,24 @@ fn token_id(db: &TestDb, token: &str) -> uuid::Uuid {
         .unwrap()
         .id
         .0
+}
+
+/// Both caches with a running listener on the test's database.
+fn listening(db: &TestDb) -> (Arc<TokenCache>, Arc<DecisionCache>, Listener) {
+    let tokens = Arc::new(lotgate::cache::tokens());
+    let decisions = Arc::new(lotgate::cache::decisions());
+    let listener = notify::listen(
+        vec![
+            (tokens_db::CHANGES_CHANNEL, tokens.clone()),
+            (lotgate::db::decisions::CHANGES_CHANNEL, decisions.clone()),
+        ],
+        db.url(),
+    )
+    .unwrap();
+    wait_until("the listener listens", || {
+        tokens.is_live() && decisions.is_live()
+    });
+    (tokens, decisions, listener)
 }
 
 /// Revokes a token behind lotgate's back: no trigger fires, so no notification is sent.
@@ -56,9 +75,7 @@ async fn a_cached_token_is_not_looked_up_until_a_revocation_is_announced() {
     let db = TestDb::new();
     let tablet = issue_token(&db.pool, "tablet 7", Role::Inspector);
     let bystander = issue_token(&db.pool, "tablet 8", Role::Inspector);
-    let cache = Arc::new(TokenCache::new());
-    let _listener = tokens_db::listen(cache.clone(), db.url()).unwrap();
-    wait_until("the listener listens", || cache.is_live());
+    let (cache, _, _listener) = listening(&db);
     let state = lotgate::http::AppState {
         tokens: cache.clone(),
         ..db.state()
@@ -96,9 +113,7 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
     let db = TestDb::new();
     let admin = issue_token(&db.pool, "admin", Role::Admin);
     let tablet = issue_token(&db.pool, "tablet 7", Role::Inspector);
-    let cache = Arc::new(TokenCache::new());
-    let _listener = tokens_db::listen(cache.clone(), db.url()).unwrap();
-    wait_until("the listener listens", || cache.is_live());
+    let (cache, _, _listener) = listening(&db);
     let state = lotgate::http::AppState {
         tokens: cache.clone(),
         ..db.state()
@@ -126,9 +141,7 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
 async fn without_its_listener_the_cache_is_off_and_every_token_is_read() {
     let db = TestDb::new();
     let tablet = issue_token(&db.pool, "tablet 7", Role::Inspector);
-    let cache = Arc::new(TokenCache::new());
-    let _listener = tokens_db::listen(cache.clone(), db.url()).unwrap();
-    wait_until("the listener listens", || cache.is_live());
+    let (cache, _, _listener) = listening(&db);
     let state = lotgate::http::AppState {
         tokens: cache.clone(),
         ..db.state()
@@ -156,4 +169,93 @@ async fn without_its_listener_the_cache_is_off_and_every_token_is_read() {
     assert_eq!(read.status(), 401, "looked up, not served from the cache");
 
     wait_until("the listener listens again", || cache.is_live());
+}
+
+/// Adds revision 2 of a lot's decision without the trigger: a copy of revision 1 whose
+/// document says `"revision": 2`. No notification is sent.
+fn add_revision_silently(db: &TestDb, lot: &str) {
+    let mut conn = db.pool.get().unwrap();
+    conn.transaction(|conn| {
+        diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn)?;
+        diesel::sql_query(
+            "INSERT INTO lot_decisions (id, lot_id, revision, verdict, inputs, decision) \
+             SELECT gen_random_uuid(), lot_id, 2, verdict, inputs, \
+                    jsonb_set(decision, '{revision}', '2') \
+             FROM lot_decisions WHERE lot_id = $1 AND revision = 1",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(lot.parse::<uuid::Uuid>().unwrap())
+        .execute(conn)
+    })
+    .unwrap();
+}
+
+#[actix_web::test]
+async fn a_cached_decision_is_served_until_a_new_one_is_announced() {
+    let db = TestDb::new();
+    let (tokens, decisions, _listener) = listening(&db);
+    let app = crate::support::app_configured(db, |s| lotgate::http::AppState {
+        tokens,
+        decisions: decisions.clone(),
+        ..s
+    })
+    .await;
+    let s = app.stream(serde_json::json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    let before = decisions.epoch();
+    assert_eq!(app.decide(&lot).await.status, 201);
+    // The decision empties the cache twice: in decide_lot, then when its own
+    // notification arrives. Wait for both, so the document cached next stays.
+    wait_until("the decision's notification arrives", || {
+        decisions.epoch() >= before + 2
+    });
+    let latest = format!("/api/v1/lots/{lot}/decision");
+    assert_eq!(app.get(&latest).await.body["revision"], 1);
+
+    // Stored behind the server's back: the cached document is still served, which
+    // shows that the request did not read the database.
+    add_revision_silently(&app.db, &lot);
+    assert_eq!(app.get(&latest).await.body["revision"], 1, "from the cache");
+    // A given revision is its own entry, read from the database the first time.
+    let second = app.get(&format!("{latest}?revision=2")).await;
+    assert_eq!(second.body["revision"], 2);
+
+    // Announced as the trigger does: the cache is emptied and the latest is read again.
+    let epoch = decisions.epoch();
+    diesel::sql_query("NOTIFY lotgate_decisions")
+        .execute(&mut app.db.pool.get().unwrap())
+        .unwrap();
+    wait_until("the notification arrives", || decisions.epoch() != epoch);
+    assert_eq!(app.get(&latest).await.body["revision"], 2);
+}
+
+#[actix_web::test]
+async fn a_decision_made_through_the_api_is_served_at_once() {
+    let db = TestDb::new();
+    let (tokens, decisions, _listener) = listening(&db);
+    let app = crate::support::app_configured(db, |s| lotgate::http::AppState {
+        tokens,
+        decisions,
+        ..s
+    })
+    .await;
+    let s = app.stream(serde_json::json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    let first = app
+        .attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    app.decide(&lot).await;
+    let latest = format!("/api/v1/lots/{lot}/decision");
+    assert_eq!(app.get(&latest).await.body["verdict"], "accept");
+
+    app.attribute_inspection(&lot, &s.char_id, 80, 3, "sampling", Some(&first))
+        .await;
+    let rev2 = app.decide(&lot).await;
+    // No waiting: decide_lot empties the cache before it answers.
+    let read = app.get(&latest).await;
+
+    assert_eq!(rev2.status, 201, "{}", rev2.body);
+    assert_eq!(read.body, rev2.body);
+    assert_eq!(read.body["verdict"], "reject");
 }
