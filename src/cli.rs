@@ -415,14 +415,14 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
     expire_idempotency_keys(pool.clone());
     let tokens = std::sync::Arc::new(crate::cache::tokens());
     let decisions = std::sync::Arc::new(crate::cache::decisions());
-    db::notify::listen(
+    // Kept until the server has stopped, and stopped before a private PostgreSQL is.
+    let listener = db::notify::listen(
         vec![
             (db::tokens::CHANGES_CHANNEL, tokens.clone()),
             (db::decisions::CHANGES_CHANNEL, decisions.clone()),
         ],
         url.to_owned(),
-    )?
-    .detach();
+    )?;
     let state = AppState {
         tokens,
         decisions,
@@ -454,5 +454,6 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
         );
     }
     actix_web::rt::System::new().block_on(server.run())?;
+    drop(listener);
     Ok(())
 }

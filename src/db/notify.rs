@@ -37,13 +37,6 @@ impl Drop for Listener {
     }
 }
 
-impl Listener {
-    /// Keeps the listener running for as long as the process does.
-    pub fn detach(self) {
-        std::mem::forget(self);
-    }
-}
-
 /// Starts listening on a connection of its own to `database_url`, reconnecting after a
 /// second when the connection is lost.
 pub fn listen(channels: Vec<Channel>, database_url: String) -> std::io::Result<Listener> {
