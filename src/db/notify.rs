@@ -45,15 +45,26 @@ pub fn listen(channels: Vec<Channel>, database_url: String) -> std::io::Result<L
     let thread = std::thread::Builder::new()
         .name("cache-listener".into())
         .spawn(move || {
+            // Said once per outage, not at every retry.
+            let mut reported = false;
             while !stopping.load(Ordering::Relaxed) {
                 match PgConnection::establish(&database_url) {
                     Ok(mut conn) => {
+                        if reported {
+                            log::info!("cache listener connected again");
+                            reported = false;
+                        }
                         if let Err(err) = listen_on(&mut conn, &channels, &stopping) {
                             log::warn!("cache listener: {err}; reading the database instead");
+                            reported = true;
                         }
                         channels.iter().for_each(|(_, cache)| cache.set_live(false));
                     }
-                    Err(err) => log::warn!("cache listener cannot connect: {err}"),
+                    Err(err) if !reported => {
+                        log::warn!("cache listener cannot connect: {err}; retrying every second");
+                        reported = true;
+                    }
+                    Err(_) => {}
                 }
                 let retry = Instant::now() + Duration::from_secs(1);
                 while !stopping.load(Ordering::Relaxed) && Instant::now() < retry {
