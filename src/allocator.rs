@@ -14,13 +14,25 @@ const MMAP_THRESHOLD: i32 = 1 << 20;
 /// Heaps shared by all threads.
 const ARENAS: i32 = 2;
 
-/// Applies the settings; call once at start-up, before the threads start.
+/// Applies the settings; call once at start-up, before the threads start. A setting an
+/// operator made through glibc's environment (`MALLOC_MMAP_THRESHOLD_`,
+/// `MALLOC_ARENA_MAX`) is left as they made it.
 pub fn tune() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only changes allocator parameters and is called before any other
-    // thread exists; a refused setting (return value 0) leaves glibc's default.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-        libc::mallopt(libc::M_ARENA_MAX, ARENAS);
+    for (variable, parameter, value) in [
+        (
+            "MALLOC_MMAP_THRESHOLD_",
+            libc::M_MMAP_THRESHOLD,
+            MMAP_THRESHOLD,
+        ),
+        ("MALLOC_ARENA_MAX", libc::M_ARENA_MAX, ARENAS),
+    ] {
+        if std::env::var_os(variable).is_none() {
+            // SAFETY: mallopt only changes allocator parameters and is called before any
+            // other thread exists; a refused setting (0) leaves glibc's default.
+            unsafe {
+                libc::mallopt(parameter, value);
+            }
+        }
     }
 }

@@ -42,15 +42,25 @@ pub fn tokens() -> TokenCache {
 
 /// The cache of decision documents: stored decisions never change (the table refuses
 /// UPDATE and DELETE), a new revision only changes which one is the latest. 512
-/// documents of 10-20 KB each stay under 10 MB.
+/// documents of 10-20 KB each stay under 10 MB. Like tokens, a document is read again
+/// after 30 s, which bounds what a change that fired no notification (a restore into a
+/// running database, triggers disabled by hand) can leave stale.
 pub fn decisions() -> DecisionCache {
-    Listened::new(None, 512)
+    Listened::new(Some(TOKEN_MAX_AGE), 512)
 }
 
+/// How long a listener's word that it listens holds: it renews it at every successful
+/// round trip to the server (every 2 s), so a listener stuck on a connection that died
+/// without a word (a lost primary, a network partition) leaves its caches off within
+/// this time.
+pub const LEASE: Duration = Duration::from_secs(5);
+
 /// What a listener drives: it turns a cache on once it listens, off when its connection
-/// is lost, and empties it on every notification of the cache's channel.
+/// is lost, renews its lease after every round trip, and empties it on every
+/// notification of the cache's channel.
 pub trait Listening: Send + Sync {
     fn set_live(&self, live: bool);
+    fn renew(&self);
     fn forget_all(&self);
 }
 
@@ -62,8 +72,8 @@ pub struct Listened<K, V> {
 }
 
 struct Inner<K, V> {
-    /// Whether a listener is listening; nothing is stored or handed out otherwise.
-    live: bool,
+    /// Until when a listener is known to listen; nothing is stored or handed out after.
+    live_until: Option<Instant>,
     epoch: u64,
     entries: HashMap<K, (V, Instant)>,
 }
@@ -75,7 +85,7 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
     pub fn new(max_age: Option<Duration>, max_entries: usize) -> Self {
         Listened {
             inner: RwLock::new(Inner {
-                live: false,
+                live_until: None,
                 epoch: 0,
                 entries: HashMap::new(),
             }),
@@ -95,7 +105,7 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
     /// The value stored under `key`, if the cache is live and the value young enough.
     pub fn get(&self, key: &K) -> Option<V> {
         let inner = self.read();
-        if !inner.live {
+        if !inner.is_live() {
             return None;
         }
         inner
@@ -114,7 +124,7 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
     /// emptied since (a change may have come in between).
     pub fn put(&self, key: K, value: V, epoch: u64) {
         let mut inner = self.write();
-        if !inner.live || inner.epoch != epoch {
+        if !inner.is_live() || inner.epoch != epoch {
             return;
         }
         if inner.entries.len() >= self.max_entries && !inner.entries.contains_key(&key) {
@@ -125,16 +135,35 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
 
     /// Whether a listener is listening.
     pub fn is_live(&self) -> bool {
-        self.read().live
+        self.read().is_live()
+    }
+}
+
+impl<K, V> Inner<K, V> {
+    fn is_live(&self) -> bool {
+        self.live_until.is_some_and(|until| Instant::now() < until)
     }
 }
 
 impl<K: Eq + Hash + Send + Sync, V: Clone + Send + Sync> Listening for Listened<K, V> {
     fn set_live(&self, live: bool) {
         let mut inner = self.write();
-        inner.live = live;
+        inner.live_until = live.then(|| Instant::now() + LEASE);
         inner.epoch += 1;
         inner.entries.clear();
+    }
+
+    fn renew(&self) {
+        let mut inner = self.write();
+        if inner.live_until.is_none() {
+            return;
+        }
+        if !inner.is_live() {
+            // The lease ran out: what it held may have missed a change.
+            inner.epoch += 1;
+            inner.entries.clear();
+        }
+        inner.live_until = Some(Instant::now() + LEASE);
     }
 
     fn forget_all(&self) {
@@ -193,6 +222,30 @@ mod tests {
         cache.set_live(false);
         cache.set_live(true);
         assert_eq!(cache.get(&[1; 32]), None);
+    }
+
+    #[test]
+    fn a_lease_not_renewed_turns_the_cache_off() {
+        let cache = tokens();
+        cache.set_live(true);
+        cache.put([1; 32], someone(), cache.epoch());
+        cache.inner.write().unwrap().live_until = Some(Instant::now());
+        assert!(!cache.is_live());
+        assert_eq!(cache.get(&[1; 32]), None, "a listener silent for too long");
+        cache.put([2; 32], someone(), cache.epoch());
+        cache.renew();
+        assert!(cache.is_live(), "the listener answered again");
+        assert_eq!(cache.get(&[2; 32]), None, "nothing was stored while off");
+        assert_eq!(cache.get(&[1; 32]), None, "nor kept from before");
+    }
+
+    #[test]
+    fn a_lease_renewed_in_time_keeps_what_it_holds() {
+        let cache = tokens();
+        cache.set_live(true);
+        cache.put([1; 32], someone(), cache.epoch());
+        cache.renew();
+        assert_eq!(cache.get(&[1; 32]), Some(someone()));
     }
 
     #[test]

@@ -113,5 +113,13 @@ pub fn restore(conn: &mut PgConnection, database_url: &str, from: &Path) -> Resu
     if !status.success() {
         return Err(format!("pg_restore failed with {status}; nothing was restored").into());
     }
+    // A server already running on this database (its tables dropped and restored under
+    // it) empties its caches of tokens and decisions: the restore fired no trigger.
+    diesel::sql_query(format!(
+        "SELECT pg_notify('{}', ''), pg_notify('{}', '')",
+        crate::db::tokens::CHANGES_CHANNEL,
+        crate::db::decisions::CHANGES_CHANNEL
+    ))
+    .execute(conn)?;
     Ok(())
 }

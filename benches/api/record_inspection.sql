@@ -3,7 +3,7 @@
 -- Variables :lot and :part are passed with -D; :c1 .. :c10 are the characteristics.
 SELECT gen_random_uuid() AS iid \gset
 -- No token look-up: lotgate finds the bearer token in its cache of valid tokens
--- (src/token_cache.rs) on every request but the first of each 30 s.
+-- (src/cache.rs) on every request but the first of each 30 s.
 BEGIN;
 SELECT id, part_id, supplier_id, lot_number, lot_size, produced_on, created_at FROM lots WHERE id = :lot;
 SELECT id, part_id, name, kind, unit, nominal, lsl, usl, classification, aql, inspection_level, destructive, created_at

@@ -483,20 +483,22 @@ pub fn lots_judged_before(
         .collect())
 }
 
-/// The golden-sample reference value of each variable characteristic, for a lot's
-/// statistics: from `recorded`, the revision recorded on the lot's latest current
-/// inspection that recorded one, otherwise from the revision of the part's golden
-/// sample approved now. Characteristics without a reference value on that revision are
-/// absent.
+/// The golden-sample reference value of each variable characteristic, for the lot's
+/// statistics: from the revision recorded on the lot's latest inspection that recorded
+/// one, otherwise from the revision of the part's golden sample approved now.
+/// Characteristics without a reference value on that revision are absent.
 pub fn reference_values_for_lot(
     conn: &mut PgConnection,
+    lot: LotId,
     part: PartId,
-    recorded: Option<GoldenSampleRevisionId>,
 ) -> QueryResult<HashMap<CharacteristicId, (RevisionRef, f64)>> {
-    let revision = match recorded {
-        Some(id) => Some(id),
-        None => approved_at(conn, part, Utc::now())?,
-    };
+    let revision = RevisionForLot {
+        lot,
+        part,
+        now: Utc::now(),
+    }
+    .get_result::<LotRevision>(conn)?
+    .revision_id;
     let Some(revision) = revision else {
         return Ok(HashMap::new());
     };
@@ -515,6 +517,51 @@ pub fn reference_values_for_lot(
         .into_iter()
         .map(|r| (r.characteristic_id, (at.clone(), r.value)))
         .collect())
+}
+
+/// Both look-ups of [`reference_values_for_lot`] in one statement of fixed text: the
+/// revision the lot's latest inspection recorded (superseded ones included), else the
+/// one of the part approved at `now` (as [`approved_at`] finds it).
+struct RevisionForLot {
+    lot: LotId,
+    part: PartId,
+    now: DateTime<Utc>,
+}
+super::fixed::fixed_statement!(RevisionForLot);
+
+impl diesel::query_builder::QueryFragment<diesel::pg::Pg> for RevisionForLot {
+    fn walk_ast<'b>(
+        &'b self,
+        mut out: diesel::query_builder::AstPass<'_, 'b, diesel::pg::Pg>,
+    ) -> QueryResult<()> {
+        use diesel::sql_types::{Timestamptz, Uuid};
+        out.push_sql(
+            "SELECT coalesce(\
+               (SELECT i.golden_sample_revision_id FROM inspections i \
+                WHERE i.lot_id = ",
+        );
+        out.push_bind_param::<Uuid, _>(&self.lot)?;
+        out.push_sql(
+            " AND i.golden_sample_revision_id IS NOT NULL \
+                ORDER BY i.inspected_at DESC, i.id DESC LIMIT 1), \
+               (SELECT r.id FROM golden_sample_revisions r \
+                JOIN golden_samples g ON g.id = r.golden_sample_id \
+                WHERE g.part_id = ",
+        );
+        out.push_bind_param::<Uuid, _>(&self.part)?;
+        out.push_sql(" AND r.approved_at <= ");
+        out.push_bind_param::<Timestamptz, _>(&self.now)?;
+        out.push_sql(" AND (r.approved_until IS NULL OR r.approved_until > ");
+        out.push_bind_param::<Timestamptz, _>(&self.now)?;
+        out.push_sql(") ORDER BY r.approved_at DESC LIMIT 1)) AS revision_id");
+        Ok(())
+    }
+}
+
+#[derive(QueryableByName)]
+struct LotRevision {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+    revision_id: Option<GoldenSampleRevisionId>,
 }
 
 #[cfg(test)]

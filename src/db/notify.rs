@@ -29,9 +29,18 @@ pub struct Listener {
 }
 
 impl Drop for Listener {
+    /// Asks the thread to stop and waits up to a second for it; a thread stuck on a dead
+    /// connection is left to end with the process rather than hold up a shutdown.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        let deadline = Instant::now() + Duration::from_secs(1);
+        while !thread.is_finished() && Instant::now() < deadline {
+            std::thread::sleep(POLL);
+        }
+        if thread.is_finished() {
             let _ = thread.join();
         }
     }
@@ -88,18 +97,27 @@ fn listen_on(conn: &mut PgConnection, channels: &[Channel], stop: &AtomicBool) -
     channels.iter().for_each(|(_, cache)| cache.set_live(true));
     let mut pinged = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        for notification in conn.notifications_iter() {
-            let notification = notification?;
-            channels
-                .iter()
-                .filter(|(channel, _)| *channel == notification.channel)
-                .for_each(|(_, cache)| cache.forget_all());
-        }
+        forget_notified(conn, channels)?;
         if pinged.elapsed() >= PING {
             diesel::sql_query("SELECT 1").execute(conn)?;
             pinged = Instant::now();
+            // What arrived with the answer first, then the lease (see cache::LEASE).
+            forget_notified(conn, channels)?;
+            channels.iter().for_each(|(_, cache)| cache.renew());
         }
         std::thread::sleep(POLL);
+    }
+    Ok(())
+}
+
+/// Empties the cache of every channel notified since the last call.
+fn forget_notified(conn: &mut PgConnection, channels: &[Channel]) -> QueryResult<()> {
+    for notification in conn.notifications_iter() {
+        let notification = notification?;
+        channels
+            .iter()
+            .filter(|(channel, _)| *channel == notification.channel)
+            .for_each(|(_, cache)| cache.forget_all());
     }
     Ok(())
 }

@@ -93,11 +93,10 @@ pub async fn decide_lot(
             .run(|conn| store(conn, &caller.0, lot_id, wanted))
     })
     .await?;
-    // Committed: the lot's latest decision changed, so cached documents go now rather
-    // than when the notification arrives.
-    if created {
-        state.decisions.forget_all();
-    }
+    // Committed: the lot's latest decision changed (here, or on another server that
+    // took this request first), so cached documents go now rather than when the
+    // notification arrives.
+    state.decisions.forget_all();
     let mut res = if created {
         HttpResponse::Created()
     } else {

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use actix_web::test::{self as web_test, TestRequest};
 use diesel::prelude::*;
 use lotgate::auth::secret_sha256;
-use lotgate::cache::{DecisionCache, TokenCache};
+use lotgate::cache::{DecisionCache, Listening, TokenCache};
 use lotgate::db::notify::{self, Listener};
 use lotgate::db::tokens as tokens_db;
 use lotgate::domain::Role;
@@ -113,7 +113,9 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
     let db = TestDb::new();
     let admin = issue_token(&db.pool, "admin", Role::Admin);
     let tablet = issue_token(&db.pool, "tablet 7", Role::Inspector);
-    let (cache, _, _listener) = listening(&db);
+    // Live without a listener, so that only the handler can empty it.
+    let cache = Arc::new(lotgate::cache::tokens());
+    cache.set_live(true);
     let state = lotgate::http::AppState {
         tokens: cache.clone(),
         ..db.state()
@@ -125,6 +127,7 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
             .status(),
         200
     );
+    assert!(cache.get(&secret_sha256(&tablet)).is_some(), "cached");
 
     let revoke = TestRequest::post()
         .uri(&format!("/api/v1/tokens/{}/revoke", token_id(&db, &tablet)))
@@ -164,8 +167,11 @@ async fn without_its_listener_the_cache_is_off_and_every_token_is_read() {
     .execute(&mut db.pool.get().unwrap())
     .unwrap();
     wait_until("the listener notices", || !cache.is_live());
+    // Read while the cache is off: nothing may be kept from it.
+    let read_while_off = web_test::call_service(&service, lots_with(&tablet)).await;
     revoke_silently(&db, &tablet);
     let read = web_test::call_service(&service, lots_with(&tablet)).await;
+    assert_eq!(read_while_off.status(), 200);
     assert_eq!(read.status(), 401, "looked up, not served from the cache");
 
     wait_until("the listener listens again", || cache.is_live());
@@ -233,10 +239,11 @@ async fn a_cached_decision_is_served_until_a_new_one_is_announced() {
 #[actix_web::test]
 async fn a_decision_made_through_the_api_is_served_at_once() {
     let db = TestDb::new();
-    let (tokens, decisions, _listener) = listening(&db);
+    // Live without a listener, so that only the handler can empty it.
+    let decisions = Arc::new(lotgate::cache::decisions());
+    decisions.set_live(true);
     let app = crate::support::app_configured(db, |s| lotgate::http::AppState {
-        tokens,
-        decisions,
+        decisions: decisions.clone(),
         ..s
     })
     .await;
@@ -248,6 +255,8 @@ async fn a_decision_made_through_the_api_is_served_at_once() {
     app.decide(&lot).await;
     let latest = format!("/api/v1/lots/{lot}/decision");
     assert_eq!(app.get(&latest).await.body["verdict"], "accept");
+    let key = (lotgate::domain::LotId(lot.parse().unwrap()), None);
+    assert!(decisions.get(&key).is_some(), "cached");
 
     app.attribute_inspection(&lot, &s.char_id, 80, 3, "sampling", Some(&first))
         .await;

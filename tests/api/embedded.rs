@@ -111,6 +111,8 @@ fn revoke_behind_the_servers_back(data_dir: &Path, port: u16, token: &str) -> (u
         lotgate::embedded_postgres::SUPERUSER
     );
     let mut conn = PgConnection::establish(&url).expect("connect to the private cluster");
+    // Twice: a first read that raced the listener going live is not kept.
+    assert_eq!(get(port, token, "/api/v1/lots").unwrap().0, 200);
     assert_eq!(get(port, token, "/api/v1/lots").unwrap().0, 200);
     let hash = lotgate::auth::secret_sha256(token).to_vec();
     conn.transaction(|conn| {

@@ -79,6 +79,8 @@ async fn recording_and_reading_an_inspection_prepare_each_statement_once() {
             inspections_db::insert_new(&mut conn, &new, &rows(id, width, scratch, units)).unwrap();
         assert!(stored.is_some());
         lotgate::db::statistics::lot_series(&mut conn, lot).unwrap();
+        let part = lotgate::domain::PartId(f.part_id.parse().unwrap());
+        lotgate::db::golden_samples::reference_values_for_lot(&mut conn, lot, part).unwrap();
     }
 
     // Audit rows with and without an old value and a reason.
@@ -118,6 +120,7 @@ async fn recording_and_reading_an_inspection_prepare_each_statement_once() {
     assert_eq!(count("INSERT INTO measurements"), 1, "{prepared:#?}");
     assert_eq!(count("INSERT INTO attribute_results"), 1, "{prepared:#?}");
     assert_eq!(count("SELECT i.id, i.lot_id"), 1, "{prepared:#?}");
+    assert_eq!(count("SELECT coalesce("), 1, "{prepared:#?}");
     assert_eq!(count("INSERT INTO \"audit_events\""), 1, "{prepared:#?}");
     // And the rows went in as given.
     assert_eq!(series.len(), 3);

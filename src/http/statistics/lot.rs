@@ -145,11 +145,7 @@ pub async fn get_lot_statistics(
                 .into_iter()
                 .map(|r| ((r.revision_id, r.characteristic_id), r.value))
                 .collect();
-        let recorded = inspections
-            .iter()
-            .rev()
-            .find_map(|i| i.inspection.golden_sample_revision_id);
-        let golden = golden_db::reference_values_for_lot(conn, lot.part_id, recorded)?;
+        let golden = golden_db::reference_values_for_lot(conn, lot_id, lot.part_id)?;
         Ok((lot, chars, inspections, golden, judged))
     };
     // Computed and serialised off the workers, straight into the body's buffer, after
