@@ -30,120 +30,76 @@ macro_rules! fixed_statement {
 }
 pub(crate) use fixed_statement;
 
-/// `INSERT INTO inspection_units` of many rows.
-pub struct InsertUnits {
-    inspection_id: Vec<InspectionId>,
-    unit_index: Vec<i32>,
-    serial: Vec<Option<String>>,
-}
-fixed_statement!(InsertUnits);
-
-impl InsertUnits {
-    pub fn new(rows: &[InspectionUnit]) -> Self {
-        InsertUnits {
-            inspection_id: rows.iter().map(|r| r.inspection_id).collect(),
-            unit_index: rows.iter().map(|r| r.unit_index).collect(),
-            serial: rows.iter().map(|r| r.serial.clone()).collect(),
+/// An `INSERT` of many rows of one table as a type: one vector per column, taken from a
+/// slice of row structs, bound as arrays and spread back into rows by `unnest`. The
+/// column list and the binds come from the same list, so they cannot disagree.
+macro_rules! unnest_insert {
+    ($(#[$doc:meta])* $name:ident: $row:ty => $table:literal {
+        $first:ident: $first_rust:ty as $first_sql:ty
+        $(, $column:ident: $rust:ty as $sql:ty)* $(,)?
+    }) => {
+        $(#[$doc])*
+        pub struct $name {
+            $first: Vec<$first_rust>,
+            $($column: Vec<$rust>,)*
         }
-    }
-}
+        fixed_statement!($name);
 
-impl QueryFragment<Pg> for InsertUnits {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO inspection_units (inspection_id, unit_index, serial) SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<SqlUuid>, _>(&self.inspection_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.unit_index)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.serial)?;
-        out.push_sql(")");
-        Ok(())
-    }
-}
-
-/// `INSERT INTO measurements` of many rows.
-pub struct InsertMeasurements {
-    inspection_id: Vec<InspectionId>,
-    unit_index: Vec<i32>,
-    characteristic_id: Vec<CharacteristicId>,
-    value: Vec<f64>,
-}
-fixed_statement!(InsertMeasurements);
-
-impl InsertMeasurements {
-    pub fn new(rows: &[MeasurementRow]) -> Self {
-        InsertMeasurements {
-            inspection_id: rows.iter().map(|r| r.inspection_id).collect(),
-            unit_index: rows.iter().map(|r| r.unit_index).collect(),
-            characteristic_id: rows.iter().map(|r| r.characteristic_id).collect(),
-            value: rows.iter().map(|r| r.value).collect(),
+        impl $name {
+            pub fn new(rows: &[$row]) -> Self {
+                $name {
+                    $first: rows.iter().map(|r| r.$first.clone()).collect(),
+                    $($column: rows.iter().map(|r| r.$column.clone()).collect(),)*
+                }
+            }
         }
-    }
-}
 
-impl QueryFragment<Pg> for InsertMeasurements {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO measurements (inspection_id, unit_index, characteristic_id, value) \
-             SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<SqlUuid>, _>(&self.inspection_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.unit_index)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<SqlUuid>, _>(&self.characteristic_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Double>, _>(&self.value)?;
-        out.push_sql(")");
-        Ok(())
-    }
-}
-
-/// `INSERT INTO attribute_results` of many rows.
-pub struct InsertAttributes {
-    inspection_id: Vec<InspectionId>,
-    unit_index: Vec<i32>,
-    characteristic_id: Vec<CharacteristicId>,
-    pass: Vec<bool>,
-    defects: Vec<i32>,
-    note: Vec<Option<String>>,
-}
-fixed_statement!(InsertAttributes);
-
-impl InsertAttributes {
-    pub fn new(rows: &[AttributeResultRow]) -> Self {
-        InsertAttributes {
-            inspection_id: rows.iter().map(|r| r.inspection_id).collect(),
-            unit_index: rows.iter().map(|r| r.unit_index).collect(),
-            characteristic_id: rows.iter().map(|r| r.characteristic_id).collect(),
-            pass: rows.iter().map(|r| r.pass).collect(),
-            defects: rows.iter().map(|r| r.defects).collect(),
-            note: rows.iter().map(|r| r.note.clone()).collect(),
+        impl QueryFragment<Pg> for $name {
+            fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+                out.push_sql(concat!(
+                    "INSERT INTO ", $table, " (", stringify!($first),
+                    $(", ", stringify!($column),)*
+                    ") SELECT * FROM unnest("
+                ));
+                out.push_bind_param::<Array<$first_sql>, _>(&self.$first)?;
+                $(
+                    out.push_sql(", ");
+                    out.push_bind_param::<Array<$sql>, _>(&self.$column)?;
+                )*
+                out.push_sql(")");
+                Ok(())
+            }
         }
-    }
+    };
 }
 
-impl QueryFragment<Pg> for InsertAttributes {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql(
-            "INSERT INTO attribute_results \
-             (inspection_id, unit_index, characteristic_id, pass, defects, note) \
-             SELECT * FROM unnest(",
-        );
-        out.push_bind_param::<Array<SqlUuid>, _>(&self.inspection_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.unit_index)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<SqlUuid>, _>(&self.characteristic_id)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Bool>, _>(&self.pass)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Integer>, _>(&self.defects)?;
-        out.push_sql(", ");
-        out.push_bind_param::<Array<Nullable<Text>>, _>(&self.note)?;
-        out.push_sql(")");
-        Ok(())
+unnest_insert!(
+    /// `INSERT INTO inspection_units` of many rows.
+    InsertUnits: InspectionUnit => "inspection_units" {
+        inspection_id: InspectionId as SqlUuid,
+        unit_index: i32 as Integer,
+        serial: Option<String> as Nullable<Text>,
     }
-}
+);
+
+unnest_insert!(
+    /// `INSERT INTO measurements` of many rows.
+    InsertMeasurements: MeasurementRow => "measurements" {
+        inspection_id: InspectionId as SqlUuid,
+        unit_index: i32 as Integer,
+        characteristic_id: CharacteristicId as SqlUuid,
+        value: f64 as Double,
+    }
+);
+
+unnest_insert!(
+    /// `INSERT INTO attribute_results` of many rows.
+    InsertAttributes: AttributeResultRow => "attribute_results" {
+        inspection_id: InspectionId as SqlUuid,
+        unit_index: i32 as Integer,
+        characteristic_id: CharacteristicId as SqlUuid,
+        pass: bool as Bool,
+        defects: i32 as Integer,
+        note: Option<String> as Nullable<Text>,
+    }
+);
