@@ -76,13 +76,7 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, ApiError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = state.pool.clone();
-    web::block(move || {
-        let mut conn = pool.get()?;
-        work(&mut conn)
-    })
-    .await
-    .map_err(ApiError::internal)?
+    db_then(state, work, Ok).await
 }
 
 /// Like [`db`], then `then` on the same blocking thread once the connection is back in

@@ -70,6 +70,21 @@ fn lots_with(token: &str) -> actix_http::Request {
         .to_request()
 }
 
+/// The status of `GET /api/v1/lots` with `token`.
+async fn lots_status<S, B>(service: &S, token: &str) -> u16
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+{
+    web_test::call_service(service, lots_with(token))
+        .await
+        .status()
+        .as_u16()
+}
+
 #[actix_web::test]
 async fn a_cached_token_is_not_looked_up_until_a_revocation_is_announced() {
     let db = TestDb::new();
@@ -82,13 +97,13 @@ async fn a_cached_token_is_not_looked_up_until_a_revocation_is_announced() {
     };
     let service = web_test::init_service(lotgate::http::build_app(state)).await;
 
-    let first = web_test::call_service(&service, lots_with(&tablet)).await;
-    assert_eq!(first.status(), 200);
+    let first = lots_status(&service, &tablet).await;
+    assert_eq!(first, 200);
     // Revoked in the database without a notification: the cached token still works,
     // which shows that requests no longer read api_tokens.
     revoke_silently(&db, &tablet);
-    let cached = web_test::call_service(&service, lots_with(&tablet)).await;
-    assert_eq!(cached.status(), 200, "served from the cache");
+    let cached = lots_status(&service, &tablet).await;
+    assert_eq!(cached, 200, "served from the cache");
 
     // Another process revokes another token the way `lotgate token revoke` does: the
     // trigger announces it, the cache is emptied, and the tablet's token is read again.
@@ -104,8 +119,8 @@ async fn a_cached_token_is_not_looked_up_until_a_revocation_is_announced() {
     .unwrap()
     .unwrap();
     wait_until("the notification arrives", || cache.epoch() != epoch);
-    let after = web_test::call_service(&service, lots_with(&tablet)).await;
-    assert_eq!(after.status(), 401);
+    let after = lots_status(&service, &tablet).await;
+    assert_eq!(after, 401);
 }
 
 #[actix_web::test]
@@ -121,12 +136,7 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
         ..db.state()
     };
     let service = web_test::init_service(lotgate::http::build_app(state)).await;
-    assert_eq!(
-        web_test::call_service(&service, lots_with(&tablet))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(lots_status(&service, &tablet).await, 200);
     assert!(cache.get(&secret_sha256(&tablet)).is_some(), "cached");
 
     let revoke = TestRequest::post()
@@ -136,8 +146,8 @@ async fn a_revocation_through_the_api_fails_the_very_next_request() {
         .to_request();
     assert_eq!(web_test::call_service(&service, revoke).await.status(), 200);
     // No waiting: the handler empties the cache before it answers.
-    let next = web_test::call_service(&service, lots_with(&tablet)).await;
-    assert_eq!(next.status(), 401);
+    let next = lots_status(&service, &tablet).await;
+    assert_eq!(next, 401);
 }
 
 #[actix_web::test]
@@ -150,12 +160,7 @@ async fn without_its_listener_the_cache_is_off_and_every_token_is_read() {
         ..db.state()
     };
     let service = web_test::init_service(lotgate::http::build_app(state)).await;
-    assert_eq!(
-        web_test::call_service(&service, lots_with(&tablet))
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(lots_status(&service, &tablet).await, 200);
 
     // The listener's connection is cut: it could miss a notification, so the cache
     // must stop answering until it listens again.
@@ -168,11 +173,11 @@ async fn without_its_listener_the_cache_is_off_and_every_token_is_read() {
     .unwrap();
     wait_until("the listener notices", || !cache.is_live());
     // Read while the cache is off: nothing may be kept from it.
-    let read_while_off = web_test::call_service(&service, lots_with(&tablet)).await;
+    let read_while_off = lots_status(&service, &tablet).await;
     revoke_silently(&db, &tablet);
-    let read = web_test::call_service(&service, lots_with(&tablet)).await;
-    assert_eq!(read_while_off.status(), 200);
-    assert_eq!(read.status(), 401, "looked up, not served from the cache");
+    let read = lots_status(&service, &tablet).await;
+    assert_eq!(read_while_off, 200);
+    assert_eq!(read, 401, "looked up, not served from the cache");
 
     wait_until("the listener listens again", || cache.is_live());
 }
