@@ -16,3 +16,4 @@ pub mod domain;
 pub mod embedded_postgres;
 pub mod http;
 pub mod operations;
+pub mod service;

@@ -11,7 +11,6 @@ use super::extract::QueryParams;
 use super::pagination::{Page, PageParams};
 use super::{AppState, db};
 use crate::audit::hex;
-use crate::auth::Principal;
 use crate::db::audit::{self as audit_db, Event, Filter};
 use crate::domain::TokenId;
 
@@ -140,78 +139,4 @@ pub async fn list_audit_events(
         |e| (e.seq, uuid::Uuid::nil()),
         AuditEventView::from,
     )))
-}
-
-/// What an audit row says about a change, besides who made it and the new value.
-pub struct Entry<'a> {
-    /// A verb: `create`, `record`, `correct`, `decide`, `approve`, `retire`, `revoke`...
-    pub action: &'a str,
-    /// The kind of entity: `part`, `lot`, `inspection`, `token`...
-    pub entity: &'a str,
-    pub id: String,
-    /// The entity before the change; none for a creation.
-    pub old: Option<serde_json::Value>,
-    /// The reason given, where the operation takes one.
-    pub reason: Option<&'a str>,
-}
-
-/// Appends the audit row of a change to the current transaction; `new` is the entity as
-/// the API shows it after the change.
-pub fn write(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    entry: Entry<'_>,
-    new: &impl Serialize,
-) -> Result<(), ApiError> {
-    let new_value = serde_json::to_value(new).map_err(ApiError::internal)?;
-    audit_db::append(
-        conn,
-        by,
-        &audit_db::Change {
-            action: entry.action,
-            entity: entry.entity,
-            entity_id: entry.id,
-            old_value: entry.old,
-            new_value: Some(new_value),
-            reason: entry.reason,
-        },
-    )?;
-    Ok(())
-}
-
-/// The audit row of a creation.
-pub fn created(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    entity: &str,
-    id: impl std::fmt::Display,
-    new: &impl Serialize,
-) -> Result<(), ApiError> {
-    let entry = Entry {
-        action: "create",
-        entity,
-        id: id.to_string(),
-        old: None,
-        reason: None,
-    };
-    write(conn, by, entry, new)
-}
-
-/// The audit row of an update of a whole resource, from its view before and after.
-pub fn updated(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    entity: &str,
-    id: impl std::fmt::Display,
-    before: &impl Serialize,
-    after: &impl Serialize,
-) -> Result<(), ApiError> {
-    let entry = Entry {
-        action: "update",
-        entity,
-        id: id.to_string(),
-        old: Some(serde_json::to_value(before).map_err(ApiError::internal)?),
-        reason: None,
-    };
-    write(conn, by, entry, after)
 }

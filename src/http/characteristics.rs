@@ -1,5 +1,6 @@
 //! Characteristics of a part: what is checked on each unit, and against what.
 
+use crate::service::Found;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -7,15 +8,15 @@ use utoipa::ToSchema;
 
 use super::access::Caller;
 use super::error::{ApiError, responses};
+use super::etag;
 use super::extract::JsonBody;
-use super::parts::not_found_as;
-use super::validate::Checks;
 use super::{AppState, db};
-use super::{audit, etag};
 use crate::db::{characteristics as chars_db, models, parts as parts_db};
 use crate::domain::{
     Aql, CharacteristicId, Classification, DomainError, InspectionLevel, Kind, PartId, SpecLimits,
 };
+use crate::service::Checks;
+use crate::service::audit;
 
 /// A characteristic to add to a part.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -175,7 +176,7 @@ impl CreateCharacteristic {
             };
             checks.add(field, err);
         }
-        checks.finish()
+        Ok(checks.finish()?)
     }
 }
 
@@ -205,7 +206,7 @@ pub async fn create_characteristic(
     let (part_id, req) = (path.into_inner(), body.0);
     req.check()?;
     let created = db(&state, move |conn| {
-        parts_db::get(conn, part_id).map_err(|e| not_found_as(e, "part", part_id))?;
+        parts_db::get(conn, part_id).or_not_found("part", part_id)?;
         let id = req.id.unwrap_or_else(CharacteristicId::new_random);
         let new = req.row(id, part_id);
         conn.build_transaction().run(|conn| {
@@ -258,7 +259,7 @@ pub async fn get_characteristic(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let view = db(&state, move |conn| {
-        let row = chars_db::get(conn, id).map_err(|e| not_found_as(e, "characteristic", id))?;
+        let row = chars_db::get(conn, id).or_not_found("characteristic", id)?;
         Ok(CharacteristicView::from(row))
     })
     .await?;
@@ -308,8 +309,7 @@ pub async fn update_characteristic(
     }
     let view = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            let row =
-                chars_db::lock(conn, id).map_err(|e| not_found_as(e, "characteristic", id))?;
+            let row = chars_db::lock(conn, id).or_not_found("characteristic", id)?;
             let before = CharacteristicView::from(row);
             etag::check(&if_match, &etag::of(&before)?)?;
             if req.kind != before.kind {

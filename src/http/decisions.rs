@@ -1,9 +1,10 @@
 //! Lot decisions: compute and store one (a new immutable revision each time), read one.
 
 use super::access::Caller;
-use super::audit;
 use crate::auth::Principal;
 use crate::cache::Listening;
+use crate::service::Found;
+use crate::service::audit;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::Utc;
@@ -12,7 +13,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, responses};
 use super::extract::{QueryParams, parse_json};
-use super::parts::not_found_as;
 use super::switching::load_resumes;
 use super::{AppState, db};
 use crate::db::decisions::{self as decisions_db, NewLotDecision};
@@ -122,7 +122,7 @@ fn store(
     lot_id: LotId,
     wanted: Option<DecisionId>,
 ) -> Result<(LotDecisionView, bool), ApiError> {
-    let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
     let (supplier, part) = (lot.supplier_id, lot.part_id);
     let settings = switching_db::lock(conn, supplier, part)?;
     // Under the lock, so a retry racing the original sees its committed revision.
@@ -287,7 +287,7 @@ pub async fn get_lot_decision(
         match decisions_db::decision_text(conn, lot_id, revision) {
             Ok(decision) => Ok(decision),
             Err(diesel::result::Error::NotFound) => {
-                lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+                lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
                 Err(match revision {
                     Some(r) => {
                         ApiError::not_found("decision revision", format!("{r} of lot {lot_id}"))

@@ -3,9 +3,10 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use crate::service::ServiceError;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -358,80 +359,36 @@ impl ResponseError for ApiError {
     }
 }
 
-/// Unique constraints and the request field that breaks them.
-const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
-    (
-        "parts_number_key",
-        "number",
-        "a part with this number already exists",
-    ),
-    (
-        "characteristics_part_id_name_key",
-        "name",
-        "this part already has a characteristic with this name",
-    ),
-    (
-        "suppliers_code_key",
-        "code",
-        "a supplier with this code already exists",
-    ),
-    (
-        "lots_part_id_supplier_id_lot_number_key",
-        "lot_number",
-        "this supplier already has a lot with this number for this part",
-    ),
-    (
-        "golden_samples_part_id_code_key",
-        "code",
-        "this part already has a golden sample with this code",
-    ),
-    (
-        "golden_sample_revisions_one_approved",
-        "revision",
-        "another revision of this golden sample was approved at the same moment; read it and retry",
-    ),
-    (
-        "inspections_supersedes_key",
-        "inspection_id",
-        "that inspection has already been superseded by another correction",
-    ),
-];
-
-impl From<DieselError> for ApiError {
-    fn from(err: DieselError) -> Self {
-        match &err {
-            DieselError::NotFound => ApiError::from_status(StatusCode::NOT_FOUND, None),
-            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                let constraint = info.constraint_name().unwrap_or_default();
-                match UNIQUE_FIELDS.iter().find(|(c, _, _)| *c == constraint) {
-                    Some((_, field, message)) => ApiError::conflict(Some(field), *message),
-                    None => ApiError::conflict(None, "a record with the same key already exists"),
-                }
+impl From<ServiceError> for ApiError {
+    fn from(err: ServiceError) -> Self {
+        match err {
+            ServiceError::NotFound { what, .. } if what.is_empty() => {
+                ApiError::from_status(StatusCode::NOT_FOUND, None)
             }
-            DieselError::DatabaseError(
-                DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-                _,
-            ) => ApiError::unavailable(err),
-            DieselError::DatabaseError(_, info) if is_connection_loss(info.message()) => {
-                ApiError::unavailable(err)
+            ServiceError::NotFound { what, id } => ApiError::not_found(&what, id),
+            ServiceError::UnknownReference { field, what, id } => {
+                ApiError::unknown_reference(field, &what, id)
             }
-            _ => ApiError::internal(err),
+            ServiceError::Invalid(violations) => ApiError::invalid(
+                violations
+                    .into_iter()
+                    .map(|v| FieldError::new(v.field, v.message))
+                    .collect(),
+            ),
+            ServiceError::Conflict { field, detail } => {
+                ApiError::conflict(field.as_deref(), detail)
+            }
+            ServiceError::Unavailable(cause) => ApiError::unavailable(cause),
+            ServiceError::Internal(cause) => ApiError::internal(cause),
         }
     }
 }
 
-/// Messages libpq and PostgreSQL give when the server went away or is restarting
-/// (SQLSTATE class 57P and lost sockets); the request can be retried.
-fn is_connection_loss(message: &str) -> bool {
-    const SIGNS: [&str; 6] = [
-        "terminating connection",
-        "server closed the connection",
-        "no connection to the server",
-        "could not connect to server",
-        "the database system is shutting down",
-        "the database system is starting up",
-    ];
-    SIGNS.iter().any(|sign| message.contains(sign))
+/// Database errors met by the handlers' own reads take the same way as a use case's.
+impl From<diesel::result::Error> for ApiError {
+    fn from(err: diesel::result::Error) -> Self {
+        ServiceError::from(err).into()
+    }
 }
 
 impl From<r2d2::Error> for ApiError {

@@ -1,6 +1,7 @@
 //! Golden samples: the physical references of a part, with revisions, approval,
 //! reference measurements, photos from fixed views and a condition log.
 
+use crate::service::Found;
 use std::collections::HashSet;
 
 use actix_multipart::Multipart;
@@ -12,19 +13,18 @@ use utoipa::ToSchema;
 
 use super::access::Caller;
 use super::error::{ApiError, responses};
+use super::etag;
 use super::extract::JsonBody;
-use super::lots::reference;
-use super::parts::not_found_as;
 use super::photos::{self, PhotoView, ViewPhotoForm};
-use super::validate::Checks;
 use super::{AppState, db};
-use super::{audit, etag};
 use crate::db::golden_samples::{self as golden_db, ConditionEntry, GoldenSample, Revision};
 use crate::db::{characteristics as chars_db, parts as parts_db};
 use crate::domain::{
     CharacteristicId, ConditionEntryId, GoldenSampleId, GoldenSampleRevisionId, Kind, PartId,
     RevisionStatus,
 };
+use crate::service::Checks;
+use crate::service::audit;
 
 mod revisions;
 mod view;
@@ -237,8 +237,7 @@ pub async fn create_golden_sample(
     checks.finish()?;
     let view = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            parts_db::get(conn, req.part_id)
-                .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
+            parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
             let sample = golden_db::insert(
                 conn,
                 &golden_db::NewGoldenSample {
@@ -279,7 +278,7 @@ pub async fn get_golden_sample(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let view = db(&state, move |conn| {
-        let sample = golden_db::get(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+        let sample = golden_db::get(conn, id).or_not_found("golden sample", id)?;
         detail(conn, sample)
     })
     .await?;
@@ -347,8 +346,7 @@ pub async fn update_golden_sample(
     checks.finish()?;
     let view = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            let sample =
-                golden_db::lock(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+            let sample = golden_db::lock(conn, id).or_not_found("golden sample", id)?;
             let before = detail(conn, sample)?;
             etag::check(&if_match, &etag::of(&before)?)?;
             let updated =
@@ -379,7 +377,7 @@ pub async fn list_part_golden_samples(
 ) -> Result<web::Json<Vec<GoldenSampleSummary>>, ApiError> {
     let part = path.into_inner();
     let list = db(&state, move |conn| {
-        parts_db::get(conn, part).map_err(|e| not_found_as(e, "part", part))?;
+        parts_db::get(conn, part).or_not_found("part", part)?;
         let samples = golden_db::of_part(conn, part)?;
         let ids: Vec<GoldenSampleId> = samples.iter().map(|s| s.id).collect();
         let revisions = golden_db::revisions(conn, &ids)?;
@@ -420,7 +418,7 @@ pub async fn record_golden_sample_condition(
     checks.text("condition", &req.condition, 2000);
     checks.finish()?;
     let entry = db(&state, move |conn| {
-        golden_db::get(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+        golden_db::get(conn, id).or_not_found("golden sample", id)?;
         conn.build_transaction().run(|conn| {
             let view =
                 ConditionView::from(note_condition(conn, id, &req.noted_by, &req.condition)?);

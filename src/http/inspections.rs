@@ -1,6 +1,7 @@
 //! Inspections of a lot, recorded unit by unit. Append-only: a correction is a new
 //! inspection naming the one it supersedes.
 
+use crate::service::Found;
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
@@ -10,12 +11,9 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
-use super::lots::reference;
 use super::pagination::{Page, PageParams};
-use super::parts::not_found_as;
 use super::{AppState, db};
 use crate::auth::Principal;
 use crate::db::golden_samples as golden_db;
@@ -26,6 +24,7 @@ use crate::domain::{
     CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, RevisionStatus,
     Source,
 };
+use crate::service::audit;
 
 mod bulk;
 mod check;
@@ -207,7 +206,7 @@ pub async fn correct_inspection(
 ) -> Result<HttpResponse, ApiError> {
     let (old, body) = (path.into_inner(), body.0);
     let req = body.inspection;
-    let mut checks = super::validate::Checks::new();
+    let mut checks = crate::service::Checks::new();
     checks.text("reason", &body.reason, 1000);
     if req.id == old {
         checks.add("inspection.id", "a correction needs an id of its own");
@@ -222,7 +221,7 @@ pub async fn correct_inspection(
     let (view, created) = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
             let lot_id = inspections_db::get(conn, old)
-                .map_err(|e| not_found_as(e, "inspection", old))?
+                .or_not_found("inspection", old)?
                 .lot_id;
             let fingerprint = fingerprint(lot_id, &req, Some(&correction));
             store(
@@ -266,7 +265,7 @@ fn store(
     correction: Option<&Correction>,
     fingerprint: &str,
 ) -> Result<(InspectionView, bool), ApiError> {
-    let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
     let kinds: HashMap<CharacteristicId, Kind> = chars_db::of_part(conn, lot.part_id)?
         .into_iter()
         .map(|c| (c.id, c.kind))
@@ -328,8 +327,8 @@ fn judged_against(
     let Some(id) = req.golden_sample_revision_id else {
         return Ok(golden_db::approved_at(conn, lot.part_id, req.inspected_at)?);
     };
-    let (revision, part) = golden_db::revision_by_id(conn, id)
-        .map_err(|e| reference(e, FIELD, "golden-sample revision", id))?;
+    let (revision, part) =
+        golden_db::revision_by_id(conn, id).or_unknown(FIELD, "golden-sample revision", id)?;
     if part != lot.part_id {
         return Err(ApiError::invalid_field(
             FIELD,
@@ -423,8 +422,7 @@ pub async fn get_inspection(
 ) -> Result<web::Json<InspectionView>, ApiError> {
     let id = path.into_inner();
     let view = db(&state, move |conn| {
-        let inspection =
-            inspections_db::get(conn, id).map_err(|e| not_found_as(e, "inspection", id))?;
+        let inspection = inspections_db::get(conn, id).or_not_found("inspection", id)?;
         let rows = inspections_db::rows(conn, id)?;
         let superseded_by = inspections_db::superseded_by(conn, &[id])?
             .get(&id)
@@ -455,7 +453,7 @@ pub async fn list_lot_inspections(
     let lot_id = path.into_inner();
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     let (rows, counts, later) = db(&state, move |conn| {
-        lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
         let rows = inspections_db::list_for_lot(conn, lot_id, after, limit + 1)?;
         let ids: Vec<InspectionId> = rows.iter().map(|r| r.id).collect();
         Ok((

@@ -1,21 +1,21 @@
 //! Lots: register, read, list with filters.
 
+use crate::service::Found;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
-use super::parts::not_found_as;
-use super::validate::Checks;
 use super::{AppState, db};
 use crate::db::lots::LotFilter;
 use crate::db::{lots as lots_db, models, parts as parts_db, suppliers as suppliers_db};
 use crate::domain::{LotId, LotSize, PartId, SupplierId};
+use crate::service::Checks;
+use crate::service::audit;
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -128,10 +128,12 @@ pub async fn create_lot(
     let lot_size = lot_size.map_or(0, LotSize::get);
     let (lot, created) = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            parts_db::get(conn, req.part_id)
-                .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
-            suppliers_db::get(conn, req.supplier_id)
-                .map_err(|e| reference(e, "supplier_id", "supplier", req.supplier_id))?;
+            parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
+            suppliers_db::get(conn, req.supplier_id).or_unknown(
+                "supplier_id",
+                "supplier",
+                req.supplier_id,
+            )?;
             let new = models::NewLot {
                 id: req.id.unwrap_or_else(LotId::new_random),
                 part_id: req.part_id,
@@ -169,19 +171,6 @@ pub async fn create_lot(
         .json(LotView::from(lot)))
 }
 
-/// A missing referenced row, named by the body field that pointed at it.
-pub fn reference(
-    err: diesel::result::Error,
-    field: &str,
-    what: &str,
-    id: impl std::fmt::Display,
-) -> ApiError {
-    match err {
-        diesel::result::Error::NotFound => ApiError::unknown_reference(field, what, id),
-        other => other.into(),
-    }
-}
-
 /// Read a lot.
 #[utoipa::path(
     tag = "lots",
@@ -199,7 +188,7 @@ pub async fn get_lot(
 ) -> Result<web::Json<LotView>, ApiError> {
     let id = path.into_inner();
     let lot = db(&state, move |conn| {
-        lots_db::get(conn, id).map_err(|e| not_found_as(e, "lot", id))
+        Ok(lots_db::get(conn, id).or_not_found("lot", id)?)
     })
     .await?;
     Ok(web::Json(lot.into()))

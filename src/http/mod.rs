@@ -26,7 +26,6 @@ pub mod statistics;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;
-mod validate;
 
 pub use routes::{build_app, openapi};
 

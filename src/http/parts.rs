@@ -1,5 +1,6 @@
 //! Part numbers: register, read, list.
 
+use crate::service::Found;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -8,13 +9,14 @@ use utoipa::ToSchema;
 use super::access::Caller;
 use super::characteristics::CharacteristicView;
 use super::error::{ApiError, responses};
+use super::etag;
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
-use super::validate::Checks;
 use super::{AppState, db};
-use super::{audit, etag};
 use crate::db::{characteristics as chars_db, models, parts as parts_db};
 use crate::domain::{PartId, Stage};
+use crate::service::Checks;
+use crate::service::audit;
 
 /// A part number to register.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -148,7 +150,7 @@ pub async fn get_part(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let view = db(&state, move |conn| {
-        let part = parts_db::get(conn, id).map_err(|e| not_found_as(e, "part", id))?;
+        let part = parts_db::get(conn, id).or_not_found("part", id)?;
         detail(conn, part)
     })
     .await?;
@@ -206,7 +208,7 @@ pub async fn update_part(
     checks.finish()?;
     let view = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            let part = parts_db::lock(conn, id).map_err(|e| not_found_as(e, "part", id))?;
+            let part = parts_db::lock(conn, id).or_not_found("part", id)?;
             let before = detail(conn, part)?;
             etag::check(&if_match, &etag::of(&before)?)?;
             let new = models::NewPart {
@@ -252,16 +254,4 @@ pub async fn list_parts(
         |p| (p.created_at, p.id.0),
         PartView::from,
     )))
-}
-
-/// Turns a missing row into a 404 that says what was looked for.
-pub fn not_found_as(
-    err: diesel::result::Error,
-    what: &str,
-    id: impl std::fmt::Display,
-) -> ApiError {
-    match err {
-        diesel::result::Error::NotFound => ApiError::not_found(what, id),
-        other => other.into(),
-    }
 }

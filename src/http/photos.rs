@@ -1,6 +1,7 @@
 //! Photos: uploads of golden-sample and defect photos (multipart, streamed and bounded),
 //! serving the stored bytes with strong ETags, and side-by-side comparison.
 
+use crate::service::Found;
 use actix_multipart::{Multipart, MultipartError};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -11,12 +12,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
-use super::parts::not_found_as;
 use super::{AppState, db};
 use crate::db::photos::{self as photos_db, NewPhoto, PhotoMeta, Rendition};
 use crate::domain::{CharacteristicId, InspectionId, PhotoId};
+use crate::service::audit;
 
 /// Photos are immutable (a new photo is a new id), so caches may keep them for good.
 pub const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
@@ -422,7 +422,7 @@ async fn serve(
         .map(str::to_owned);
     let (etag, content_type, bytes) = db(state, move |conn| {
         let (sha256, content_type) =
-            photos_db::tag(conn, id, rendition).map_err(|e| not_found_as(e, "photo", id))?;
+            photos_db::tag(conn, id, rendition).or_not_found("photo", id)?;
         let etag = match rendition {
             Rendition::Original => format!("\"{sha256}\""),
             Rendition::Thumbnail => format!("\"{sha256}-thumbnail\""),
@@ -486,10 +486,8 @@ pub async fn compare_photos(
 ) -> Result<HttpResponse, ApiError> {
     let (left, right) = path.into_inner();
     let (a, b) = db(&state, move |conn| {
-        let a = photos_db::bytes(conn, left, Rendition::Original)
-            .map_err(|e| not_found_as(e, "photo", left))?;
-        let b = photos_db::bytes(conn, right, Rendition::Original)
-            .map_err(|e| not_found_as(e, "photo", right))?;
+        let a = photos_db::bytes(conn, left, Rendition::Original).or_not_found("photo", left)?;
+        let b = photos_db::bytes(conn, right, Rendition::Original).or_not_found("photo", right)?;
         Ok((a, b))
     })
     .await?;

@@ -8,9 +8,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, responses};
 use super::extract::QueryParams;
-use super::validate::Checks;
 use crate::decision::types::{DoublePlanView, PlanSeverity, PlanView, table_level};
 use crate::domain::{Aql, InspectionLevel};
+use crate::service::Checks;
 
 /// Most points an OC request may ask for.
 const MAX_POINTS: usize = 1000;

@@ -6,14 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
-use super::validate::Checks;
 use super::{AppState, db};
 use crate::db::{models, suppliers as suppliers_db};
 use crate::domain::SupplierId;
+use crate::service::Checks;
+use crate::service::audit;
 
 /// A supplier or factory to register.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -1,17 +1,15 @@
 //! ISO 2859-1 switching rules per supplier, part and characteristic: the settings a
 //! reviewer controls, and the current severity with the history of every switch.
 
+use crate::service::Found;
 use actix_web::{get, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::access::Caller;
-use super::audit;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
-use super::lots::reference;
-use super::parts::not_found_as;
 use super::{AppState, db};
 use crate::db::{
     characteristics as chars_db, parts as parts_db, suppliers as suppliers_db,
@@ -20,6 +18,7 @@ use crate::db::{
 use crate::decision::replay::{CharacteristicHistory, Resume, StaleLot};
 use crate::decision::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
+use crate::service::audit;
 
 mod resume;
 
@@ -102,9 +101,8 @@ pub async fn set_switching_settings(
 ) -> Result<web::Json<SwitchingSettingsStored>, ApiError> {
     let (supplier, req) = (path.into_inner(), body.0);
     let stored = db(&state, move |conn| {
-        suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
-        parts_db::get(conn, req.part_id)
-            .map_err(|e| reference(e, "part_id", "part", req.part_id))?;
+        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+        parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
         conn.build_transaction().run(|conn| {
             let before = switching_db::lock(conn, supplier, req.part_id)?;
             let old = serde_json::json!({"production_steady": before.production_steady,
@@ -250,8 +248,8 @@ pub async fn get_switching(
 ) -> Result<web::Json<SwitchingView>, ApiError> {
     let (supplier, part) = (path.into_inner(), query.0.part_id);
     let (settings, characteristics, states, events) = db(&state, move |conn| {
-        suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
-        parts_db::get(conn, part).map_err(|e| reference(e, "part_id", "part", part))?;
+        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+        parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
         Ok((
             switching_db::settings(conn, supplier, part)?,
             chars_db::of_part(conn, part)?,

@@ -9,12 +9,12 @@ use utoipa::ToSchema;
 use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
-use super::validate::Checks;
 use super::{AppState, db};
 use crate::auth::new_secret;
 use crate::cache::Listening;
 use crate::db::tokens::{self as tokens_db, Token};
 use crate::domain::{Role, TokenHolder, TokenId};
+use crate::service::Checks;
 
 /// A token to create.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -2,8 +2,9 @@
 //! measurements and photos, approved (superseding the one before) and retired.
 
 use super::super::access::Caller;
-use super::super::audit;
 use super::*;
+use crate::service::Found;
+use crate::service::audit;
 
 /// Open a new draft revision of a golden sample; it is lettered after the last one.
 #[utoipa::path(
@@ -36,7 +37,7 @@ pub async fn create_golden_sample_revision(
     checks.finish()?;
     let view = db(&state, move |conn| {
         conn.build_transaction().run(|conn| {
-            golden_db::lock(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+            golden_db::lock(conn, id).or_not_found("golden sample", id)?;
             let number = golden_db::last_number(conn, id)? + 1;
             let letter = golden_db::revision_letter(number);
             let revision = golden_db::insert_revision(
@@ -406,7 +407,7 @@ fn locked_revision(
     id: GoldenSampleId,
     letter: &str,
 ) -> Result<(GoldenSample, Revision), ApiError> {
-    let sample = golden_db::lock(conn, id).map_err(|e| not_found_as(e, "golden sample", id))?;
+    let sample = golden_db::lock(conn, id).or_not_found("golden sample", id)?;
     let revision = golden_db::revision(conn, id, letter).map_err(|e| match e {
         diesel::result::Error::NotFound => {
             ApiError::not_found("revision", format!("{letter} of golden sample {id}"))

@@ -1,6 +1,7 @@
 //! The bulk path of inspections: a CSV import (endpoint, and `import_csv` for the CLI)
 //! and a CSV export of a lot's measurements.
 
+use crate::service::Found;
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, get, post, web};
@@ -15,7 +16,6 @@ use crate::domain::{CharacteristicId, InspectionId, LotId};
 use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
-use crate::http::parts::not_found_as;
 use crate::http::{AppState, db};
 
 /// Largest CSV accepted by the bulk import (about 400,000 measurements).
@@ -112,7 +112,7 @@ pub fn import_csv(
     csv_bytes: &[u8],
 ) -> Result<(InspectionView, bool), ApiError> {
     conn.build_transaction().run(|conn| {
-        let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
         let characteristics = chars_db::of_part(conn, lot.part_id)?;
         let req = import::parse(meta, csv_bytes, &characteristics)?;
         check::shape(&req, Utc::now(), max_results).map_err(import::name_lines)?;
@@ -140,7 +140,7 @@ pub async fn export_lot_measurements(
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let csv_bytes = db(&state, move |conn| {
-        let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
         let names: HashMap<CharacteristicId, String> = chars_db::of_part(conn, lot.part_id)?
             .into_iter()
             .map(|c| (c.id, c.name))

@@ -10,7 +10,7 @@ use super::RecordInspection;
 use crate::db::models::Lot;
 use crate::domain::{CharacteristicId, Kind};
 use crate::http::error::ApiError;
-use crate::http::validate::Checks;
+use crate::service::Checks;
 
 /// Inspections of more units than this go through the bulk import.
 pub const MAX_UNITS: usize = 10_000;
@@ -108,7 +108,7 @@ pub fn shape(
             checks.optional_text(&format!("{field}.note"), a.note.as_deref(), 500);
         }
     }
-    checks.finish()
+    Ok(checks.finish()?)
 }
 
 /// Rules that need the lot and the characteristics of its part.
@@ -183,5 +183,5 @@ pub fn against_lot(
             return Err(ApiError::unknown_reference(field, "characteristic", id));
         }
     }
-    checks.finish()
+    Ok(checks.finish()?)
 }

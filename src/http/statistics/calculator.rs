@@ -9,7 +9,7 @@ use super::{compute, subgroup_size};
 use crate::domain::{DomainError, SpecLimits};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::JsonBody;
-use crate::http::validate::Checks;
+use crate::service::Checks;
 
 /// Values in production order and the specification to judge them against.
 #[derive(Debug, Deserialize, ToSchema)]

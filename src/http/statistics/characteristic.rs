@@ -1,5 +1,6 @@
 //! Capability of one characteristic across the part's lots over time.
 
+use crate::service::Found;
 use std::collections::HashMap;
 
 use actix_web::{get, web};
@@ -14,7 +15,6 @@ use crate::db::{characteristics as chars_db, lots as lots_db, parts as parts_db}
 use crate::domain::{CharacteristicId, Kind, LotId, PartId, SupplierId};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
-use crate::http::parts::not_found_as;
 use crate::http::{AppState, db};
 
 /// Which lots to include.
@@ -100,7 +100,7 @@ pub async fn get_characteristic_capability(
         supplier: q.supplier_id,
     };
     let (characteristic, values, lots) = db(&state, move |conn| {
-        parts_db::get(conn, part_id).map_err(|e| not_found_as(e, "part", part_id))?;
+        parts_db::get(conn, part_id).or_not_found("part", part_id)?;
         let characteristic = chars_db::of_part(conn, part_id)?
             .into_iter()
             .find(|c| c.id == characteristic_id)

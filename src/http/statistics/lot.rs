@@ -1,6 +1,7 @@
 //! Statistics of a lot: per variable characteristic, per inspection and pooled over the
 //! lot's current inspections.
 
+use crate::service::Found;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -23,7 +24,6 @@ use crate::domain::{
 use crate::http::body::Slices;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
-use crate::http::parts::not_found_as;
 use crate::http::{AppState, db_then};
 
 /// Options of `get_lot_statistics`.
@@ -133,7 +133,7 @@ pub async fn get_lot_statistics(
     let lot_id = path.into_inner();
     let subgroup = subgroup_param(query.0.subgroup_size)?;
     let read = move |conn: &mut diesel::PgConnection| {
-        let lot = lots_db::get(conn, lot_id).map_err(|e| not_found_as(e, "lot", lot_id))?;
+        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
         let chars = chars_db::of_part(conn, lot.part_id)?;
         let inspections = stats_db::lot_series(conn, lot_id)?;
         let revisions: Vec<GoldenSampleRevisionId> = inspections

@@ -1,19 +1,16 @@
 //! Resuming sampling inspection after discontinuation (ISO 2859-1 9.4): a reviewer's
 //! action once the supplier has acted to improve quality.
 
+use crate::service::Found;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::super::access::Caller;
-use super::super::audit;
 use super::super::decisions::store_history;
 use super::super::error::{ApiError, responses};
 use super::super::extract::JsonBody;
-use super::super::lots::reference;
-use super::super::parts::not_found_as;
-use super::super::validate::Checks;
 use super::super::{AppState, db};
 use super::load_resumes;
 use crate::db::switching::{self as switching_db, ResumeRow};
@@ -24,6 +21,8 @@ use crate::db::{
 use crate::decision::replay::{CharacteristicHistory, Resume, replay};
 use crate::decision::types::{LotDecisionView, SwitchingSeverity};
 use crate::domain::{CharacteristicId, LotId, PartId, ResumeId, SupplierId};
+use crate::service::Checks;
+use crate::service::audit;
 
 /// Longest `reason` accepted, in characters.
 const REASON_MAX: usize = 2000;
@@ -166,8 +165,8 @@ fn store(
     req: &ResumeSampling,
 ) -> Result<(ResumeRow, String), ApiError> {
     let (part, characteristic) = (req.part_id, req.characteristic_id);
-    suppliers_db::get(conn, supplier).map_err(|e| not_found_as(e, "supplier", supplier))?;
-    parts_db::get(conn, part).map_err(|e| reference(e, "part_id", "part", part))?;
+    suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+    parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
     switching_db::lock(conn, supplier, part)?;
     let name = chars_db::of_part(conn, part)?
         .into_iter()

@@ -1,0 +1,83 @@
+//! The audit writer: every use case that changes something appends its audit row in the
+//! same transaction as the change.
+
+use serde::Serialize;
+
+use super::ServiceError;
+use crate::auth::Principal;
+use crate::db::audit as audit_db;
+use diesel::PgConnection;
+
+/// What an audit row says about a change, besides who made it and the new value.
+pub struct Entry<'a> {
+    /// A verb: `create`, `record`, `correct`, `decide`, `approve`, `retire`, `revoke`...
+    pub action: &'a str,
+    /// The kind of entity: `part`, `lot`, `inspection`, `token`...
+    pub entity: &'a str,
+    pub id: String,
+    /// The entity before the change; none for a creation.
+    pub old: Option<serde_json::Value>,
+    /// The reason given, where the operation takes one.
+    pub reason: Option<&'a str>,
+}
+
+/// Appends the audit row of a change to the current transaction; `new` is the entity as
+/// the API shows it after the change.
+pub fn write(
+    conn: &mut PgConnection,
+    by: &Principal,
+    entry: Entry<'_>,
+    new: &impl Serialize,
+) -> Result<(), ServiceError> {
+    let new_value = serde_json::to_value(new).map_err(ServiceError::internal)?;
+    audit_db::append(
+        conn,
+        by,
+        &audit_db::Change {
+            action: entry.action,
+            entity: entry.entity,
+            entity_id: entry.id,
+            old_value: entry.old,
+            new_value: Some(new_value),
+            reason: entry.reason,
+        },
+    )?;
+    Ok(())
+}
+
+/// The audit row of a creation.
+pub fn created(
+    conn: &mut PgConnection,
+    by: &Principal,
+    entity: &str,
+    id: impl std::fmt::Display,
+    new: &impl Serialize,
+) -> Result<(), ServiceError> {
+    let entry = Entry {
+        action: "create",
+        entity,
+        id: id.to_string(),
+        old: None,
+        reason: None,
+    };
+    write(conn, by, entry, new)
+}
+
+/// The audit row of an update of a whole resource, from its view before and after.
+pub fn updated(
+    conn: &mut PgConnection,
+    by: &Principal,
+    entity: &str,
+    id: impl std::fmt::Display,
+    before: &impl Serialize,
+    after: &impl Serialize,
+) -> Result<(), ServiceError> {
+    let entry = Entry {
+        action: "update",
+        entity,
+        id: id.to_string(),
+        old: Some(serde_json::to_value(before).map_err(ServiceError::internal)?),
+        reason: None,
+    };
+    write(conn, by, entry, after)
+}
