@@ -378,6 +378,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Conflict { field, detail } => {
                 ApiError::conflict(field.as_deref(), detail)
             }
+            ServiceError::PreconditionFailed(detail) => ApiError::precondition_failed(detail),
             ServiceError::Unavailable(cause) => ApiError::unavailable(cause),
             ServiceError::Internal(cause) => ApiError::internal(cause),
         }

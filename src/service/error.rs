@@ -44,6 +44,10 @@ pub enum ServiceError {
         field: Option<String>,
         detail: String,
     },
+    /// A change was made against a version of the record that is no longer current
+    /// (an `If-Match` that no longer matches).
+    #[error("{0}")]
+    PreconditionFailed(String),
     /// The database cannot be reached right now; retrying later may succeed.
     #[error("the database cannot be reached: {0}")]
     Unavailable(String),
