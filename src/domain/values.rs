@@ -23,28 +23,29 @@ pub enum DomainError {
 }
 
 /// Acceptance quality limit in percent, one of the 26 preferred values of ISO 2859-1
-/// (percent nonconforming up to 10, nonconformities per hundred units above).
+/// (percent nonconforming up to 10, nonconformities per hundred units above): the
+/// sampling tables' own column, so the series is written down once.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Aql(f64);
+pub struct Aql(lotgate_sampling::Aql);
 
 impl Aql {
     /// The preferred AQL series of ISO 2859-1:1999, Tables II-A to II-C (column heads).
-    pub const SERIES: [f64; 26] = [
-        0.010, 0.015, 0.025, 0.040, 0.065, 0.10, 0.15, 0.25, 0.40, 0.65, 1.0, 1.5, 2.5, 4.0, 6.5,
-        10.0, 15.0, 25.0, 40.0, 65.0, 100.0, 150.0, 250.0, 400.0, 650.0, 1000.0,
-    ];
+    pub const SERIES: [f64; 26] = lotgate_sampling::AQL_PERCENT;
 
     /// Accepts a value of the standard's series (to within rounding of its decimal form).
     pub fn parse(percent: f64) -> Result<Self, DomainError> {
-        Self::SERIES
-            .iter()
-            .find(|&&v| (v - percent).abs() <= v * 1e-9)
-            .map(|&v| Aql(v))
-            .ok_or(DomainError::AqlNotInTable(percent))
+        lotgate_sampling::Aql::from_percent(percent)
+            .map(Aql)
+            .map_err(|_| DomainError::AqlNotInTable(percent))
     }
 
     /// The AQL in percent.
     pub fn percent(self) -> f64 {
+        self.0.percent()
+    }
+
+    /// The column of the sampling tables.
+    pub fn column(self) -> lotgate_sampling::Aql {
         self.0
     }
 }

@@ -37,5 +37,7 @@ pub use plan::{
 pub use switching::{
     InspectionState, LotOutcome, SwitchingSettings, SwitchingState, Transition, next_state,
 };
-pub use tables::{Aql, CodeLetter, DoubleCell, InspectionLevel, Severity, TableCell, code_letter};
+pub use tables::{
+    AQL_PERCENT, Aql, CodeLetter, DoubleCell, InspectionLevel, Severity, TableCell, code_letter,
+};
 pub use verdict::{LotPlan, Verdict, VerdictResult, characteristic_verdict, lot_verdict};
