@@ -2,7 +2,7 @@
 //! (tests/data/oc_reference.R, output in tests/data/oc_reference.out).
 
 use lotgate_sampling::{
-    OcModel, aoql, default_grid, design_plan, oc_curve, probability_of_acceptance,
+    OcModel, SamplingError, aoql, default_grid, design_plan, oc_curve, probability_of_acceptance,
 };
 
 fn reference(kind: &str) -> Vec<Vec<f64>> {
@@ -85,10 +85,34 @@ fn designed_plans_match_the_same_search_written_in_r() {
 
 #[test]
 fn design_refuses_impossible_inputs() {
-    assert!(design_plan(0.06, 0.01, 0.05, 0.1).is_err());
-    assert!(design_plan(0.01, 0.06, 0.0, 0.1).is_err());
-    assert!(design_plan(0.01, 0.06, 0.05, 1.0).is_err());
-    assert!(design_plan(0.0, 0.06, 0.05, 0.1).is_err());
+    assert_eq!(
+        design_plan(0.06, 0.01, 0.05, 0.1).unwrap_err(),
+        SamplingError::AqlNotBelowLtpd {
+            aql: 0.06,
+            ltpd: 0.01
+        }
+    );
+    assert_eq!(
+        design_plan(0.01, 0.06, 0.0, 0.1).unwrap_err(),
+        SamplingError::RiskOutOfRange {
+            name: "alpha (producer's risk)",
+            value: 0.0
+        }
+    );
+    assert_eq!(
+        design_plan(0.01, 0.06, 0.05, 1.0).unwrap_err(),
+        SamplingError::RiskOutOfRange {
+            name: "beta (consumer's risk)",
+            value: 1.0
+        }
+    );
+    assert_eq!(
+        design_plan(0.0, 0.06, 0.05, 0.1).unwrap_err(),
+        SamplingError::FractionOutOfRange {
+            name: "AQL",
+            value: 0.0
+        }
+    );
 }
 
 #[test]
