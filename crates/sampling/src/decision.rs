@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::SamplingError;
-use crate::oc::{OcModel, probability_of_acceptance};
+use crate::oc::{OcModel, probability_of_acceptance, probability_of_rejection};
 
 /// Classification of a characteristic (or of a nonconformity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,13 +96,10 @@ pub fn choose_inspection(ctx: &CharacteristicContext) -> Result<InspectionDecisi
         ctx.lot_size as f64,
         ctx.sample_size.min(ctx.lot_size) as f64,
     );
-    let pa = probability_of_acceptance(
-        OcModel::Binomial,
-        ctx.sample_size.min(ctx.lot_size),
-        ctx.acceptance_number,
-        p,
-    )?;
-    let ati = n + (1.0 - pa) * (big_n - n);
+    let plan = (ctx.sample_size.min(ctx.lot_size), ctx.acceptance_number);
+    let pa = probability_of_acceptance(OcModel::Binomial, plan.0, plan.1, p)?;
+    let rejected = probability_of_rejection(OcModel::Binomial, plan.0, plan.1, p)?;
+    let ati = n + rejected * (big_n - n);
     let expected_cost_sampling = k1 * ati + k2 * pa * p * (big_n - n);
     let expected_cost_full_inspection = k1 * big_n;
     let break_even = k1 / k2;

@@ -29,7 +29,10 @@ pub use double::{
     double_verdict,
 };
 pub use error::SamplingError;
-pub use oc::{Aoql, OcModel, OcPoint, aoql, default_grid, oc_curve, probability_of_acceptance};
+pub use oc::{
+    Aoql, OcModel, OcPoint, aoql, default_grid, oc_curve, probability_of_acceptance,
+    probability_of_rejection,
+};
 pub use plan::{
     MasterPlan, SamplingPlan, acceptance_number_one_step_tighter, master_plan,
     normal_plan_one_step_tighter, single_sampling_plan,

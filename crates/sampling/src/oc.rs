@@ -88,6 +88,40 @@ pub(crate) fn hypergeometric_cdf(lot: u64, defective: u64, sample: u64, c: u64) 
     sum.min(1.0)
 }
 
+/// P(X > c) for X ~ Hypergeometric(N, D, n), summed upward from x = c + 1 by the same
+/// recurrence: the upper tail computed directly keeps its relative precision when it is
+/// tiny, where 1 - P(X <= c) would be mostly rounding error.
+pub(crate) fn hypergeometric_upper_tail(lot: u64, defective: u64, sample: u64, c: u64) -> f64 {
+    let good = lot - defective;
+    let x_min = sample.saturating_sub(good);
+    let x_max = sample.min(defective);
+    if c >= x_max {
+        return 0.0;
+    }
+    if c < x_min {
+        return 1.0;
+    }
+    let first = c + 1;
+    let ln_choose = |a: u64, b: u64| {
+        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
+    };
+    let mut term = (ln_choose(defective, first) + ln_choose(good, sample - first)
+        - ln_choose(lot, sample))
+    .exp();
+    let mut sum = term;
+    let (n_big, d, n) = (lot as f64, defective as f64, sample as f64);
+    for x in first..x_max {
+        let x = x as f64;
+        term *= (d - x) * (n - x) / ((x + 1.0) * (n_big - d - n + x + 1.0));
+        sum += term;
+        // The terms fall monotonically past the mode; stop once they no longer count.
+        if term < sum * 1e-17 && x > d * n / n_big {
+            break;
+        }
+    }
+    sum.min(1.0)
+}
+
 /// Pa(p) of the plan (n = `sample_size`, c = `acceptance_number`) under `model`.
 pub fn probability_of_acceptance(
     model: OcModel,
@@ -95,42 +129,66 @@ pub fn probability_of_acceptance(
     acceptance_number: u32,
     fraction_defective: f64,
 ) -> Result<f64, SamplingError> {
+    Ok(tails(model, sample_size, acceptance_number, fraction_defective)?.0)
+}
+
+/// 1 - Pa(p), the probability that a lot is not accepted, computed as the upper tail
+/// itself rather than by subtraction, so it stays precise when it is tiny (ATI).
+pub fn probability_of_rejection(
+    model: OcModel,
+    sample_size: u64,
+    acceptance_number: u32,
+    fraction_defective: f64,
+) -> Result<f64, SamplingError> {
+    Ok(tails(model, sample_size, acceptance_number, fraction_defective)?.1)
+}
+
+/// (P(X <= c), P(X > c)) under `model`, each computed on its own.
+fn tails(
+    model: OcModel,
+    sample_size: u64,
+    acceptance_number: u32,
+    fraction_defective: f64,
+) -> Result<(f64, f64), SamplingError> {
     check_fraction("fraction defective", fraction_defective)?;
     let c = u64::from(acceptance_number);
     let p = fraction_defective;
     Ok(match model {
         OcModel::Binomial => {
             if c >= sample_size {
-                1.0
+                (1.0, 0.0)
             } else {
-                Binomial::new(p, sample_size)
-                    .expect("p checked in [0, 1]")
-                    .cdf(c)
+                let b = Binomial::new(p, sample_size).expect("p checked in [0, 1]");
+                (b.cdf(c), b.sf(c))
             }
         }
         OcModel::Poisson => {
             let mean = sample_size as f64 * p;
             if mean == 0.0 {
-                1.0
+                (1.0, 0.0)
             } else {
-                Poisson::new(mean).expect("mean > 0").cdf(c)
+                let d = Poisson::new(mean).expect("mean > 0");
+                (d.cdf(c), d.sf(c))
             }
         }
         OcModel::Hypergeometric { lot_size } => {
             check_sample(sample_size, lot_size)?;
-            let defective = ((lot_size as f64) * p).round() as u64;
-            hypergeometric_cdf(lot_size, defective.min(lot_size), sample_size, c)
+            let defective = (((lot_size as f64) * p).round() as u64).min(lot_size);
+            (
+                hypergeometric_cdf(lot_size, defective, sample_size, c),
+                hypergeometric_upper_tail(lot_size, defective, sample_size, c),
+            )
         }
     })
 }
 
-fn point(pa: f64, p: f64, sample_size: u64, lot_size: u64) -> OcPoint {
+fn point(pa: f64, rejected: f64, p: f64, sample_size: u64, lot_size: u64) -> OcPoint {
     let (n, big_n) = (sample_size as f64, lot_size as f64);
     OcPoint {
         fraction_defective: p,
         probability_of_acceptance: pa,
         average_outgoing_quality: pa * p * (big_n - n) / big_n,
-        average_total_inspection: n + (1.0 - pa) * (big_n - n),
+        average_total_inspection: n + rejected * (big_n - n),
     }
 }
 
@@ -146,8 +204,8 @@ pub fn oc_curve(
     check_sample(sample_size, lot_size)?;
     grid.iter()
         .map(|&p| {
-            let pa = probability_of_acceptance(model, sample_size, acceptance_number, p)?;
-            Ok(point(pa, p, sample_size, lot_size))
+            let (pa, rejected) = tails(model, sample_size, acceptance_number, p)?;
+            Ok(point(pa, rejected, p, sample_size, lot_size))
         })
         .collect()
 }
@@ -162,7 +220,7 @@ pub fn default_grid(sample_size: u64, acceptance_number: u32) -> Vec<f64> {
 
 fn aoq_at(model: OcModel, lot: u64, n: u64, c: u32, p: f64) -> f64 {
     let pa = probability_of_acceptance(model, n, c, p).unwrap_or(0.0);
-    point(pa, p, n, lot).average_outgoing_quality
+    point(pa, 1.0 - pa, p, n, lot).average_outgoing_quality
 }
 
 /// AOQL: the maximum of AOQ(p). A grid of 400 points brackets the maximum, then a

@@ -3,6 +3,7 @@
 
 use lotgate_sampling::{
     OcModel, SamplingError, aoql, default_grid, design_plan, oc_curve, probability_of_acceptance,
+    probability_of_rejection,
 };
 
 fn reference(kind: &str) -> Vec<Vec<f64>> {
@@ -20,6 +21,32 @@ fn reference(kind: &str) -> Vec<Vec<f64>> {
 
 fn close(got: f64, want: f64, tol: f64) -> bool {
     (got - want).abs() <= tol * want.abs().max(1e-300)
+}
+
+/// Issue 13: 1 - Pa lost its relative precision when Pa is close to 1 (8e-9 at N = 50,000,
+/// n = 500, c = 10, p = 0.001); the upper tail is now summed on its own.
+#[test]
+fn the_probability_of_rejection_matches_r_upper_tails_to_1e_9_relative() {
+    let mut checked = 0;
+    for (kind, model_of) in [
+        (
+            "rejection_hypergeometric",
+            (|n| OcModel::Hypergeometric { lot_size: n }) as fn(u64) -> OcModel,
+        ),
+        ("rejection_binomial", |_| OcModel::Binomial),
+        ("rejection_poisson", |_| OcModel::Poisson),
+    ] {
+        for r in reference(kind) {
+            let (lot, n, c, p, want) = (r[0] as u64, r[1] as u64, r[2] as u32, r[3], r[4]);
+            let got = probability_of_rejection(model_of(lot), n, c, p).unwrap();
+            assert!(close(got, want, 1e-9), "{kind} {r:?}: {got:e}");
+            let ati = oc_curve(model_of(lot), lot, n, c, &[p]).unwrap()[0].average_total_inspection;
+            let want_ati = n as f64 + want * (lot - n) as f64;
+            assert!(close(ati, want_ati, 1e-12), "{kind} {r:?}: ATI {ati}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6);
 }
 
 #[test]

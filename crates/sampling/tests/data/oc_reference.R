@@ -33,3 +33,8 @@ design <- function(aql, ltpd, alpha, beta) {
   }
 }
 design(0.01, 0.06, 0.05, 0.10); design(0.005, 0.03, 0.05, 0.10); design(0.02, 0.08, 0.05, 0.10); design(0.001, 0.01, 0.05, 0.10)
+cat("# rejection: model N n c p  P(X > c) as R's upper tail (lower.tail = FALSE), not 1 - Pa\n")
+for (p in c(0.001, 0.0004)) { D <- round(50000 * p); cat("rejection_hypergeometric", 50000, 500, 10, p, phyper(10, D, 50000 - D, 500, lower.tail = FALSE), "\n") }
+D <- round(1000 * 0.02); cat("rejection_hypergeometric", 1000, 80, 2, 0.02, phyper(2, D, 1000 - D, 80, lower.tail = FALSE), "\n")
+for (p in c(0.001, 0.0001)) cat("rejection_binomial", 50000, 500, 10, p, pbinom(10, 500, p, lower.tail = FALSE), "\n")
+cat("rejection_poisson", 50000, 500, 10, 0.001, ppois(10, 500 * 0.001, lower.tail = FALSE), "\n")
