@@ -432,6 +432,7 @@ fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
         )),
         photo_limit: args.photo_limit,
         max_results: args.max_results,
+        body_timeout: timeout,
         ..AppState::new(pool, args.json_limit)
     };
     let mut server = actix_web::HttpServer::new(move || build_app(state.clone()))

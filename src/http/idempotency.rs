@@ -261,7 +261,9 @@ fn bytes_payload(bytes: web::Bytes) -> actix_web::dev::Payload {
     actix_web::dev::Payload::from(payload)
 }
 
-/// SHA-256 of method, path, query and body: what makes two requests "the same".
+/// SHA-256 of method, path, query and body: what makes two requests "the same". A
+/// multipart body is hashed without its boundary: an HTTP client draws a new random
+/// boundary for every send, so a retry of the same upload differs only there.
 fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
     let mut hash = Sha256::new();
     hash.update(req.method().as_str().as_bytes());
@@ -270,6 +272,41 @@ fn fingerprint(req: &ServiceRequest, body: &[u8]) -> String {
     hash.update(b"?");
     hash.update(req.query_string().as_bytes());
     hash.update(b"\n");
-    hash.update(body);
+    match multipart_boundary(req) {
+        Some(boundary) => {
+            // The boundary never occurs inside the parts (RFC 2046 5.1.1), so what is
+            // left between its occurrences is the parts, headers and bytes, unchanged.
+            let delimiter = format!("--{boundary}");
+            let mut rest = body;
+            while let Some(at) = find(rest, delimiter.as_bytes()) {
+                hash.update(&rest[..at]);
+                hash.update(b"--");
+                rest = &rest[at + delimiter.len()..];
+            }
+            hash.update(rest);
+        }
+        None => hash.update(body),
+    }
     hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The boundary of a `multipart/form-data` body, from its Content-Type.
+fn multipart_boundary(req: &ServiceRequest) -> Option<String> {
+    use actix_web::mime;
+    let mime: mime::Mime = req
+        .headers()
+        .get(header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()?;
+    if mime.type_() != mime::MULTIPART || mime.subtype() != mime::FORM_DATA {
+        return None;
+    }
+    let boundary = mime.get_param(mime::BOUNDARY)?.as_str();
+    (!boundary.is_empty()).then(|| boundary.to_string())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }

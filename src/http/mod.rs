@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 mod body;
 pub mod characteristics;
+mod deadline;
 pub mod decisions;
 pub mod error;
 pub mod etag;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub tokens: std::sync::Arc<crate::cache::TokenCache>,
     /// Stored decision documents; off (every one read) until a listener runs.
     pub decisions: std::sync::Arc<crate::cache::DecisionCache>,
+    /// Time a request's body has to arrive in full, from the start of the request.
+    pub body_timeout: std::time::Duration,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             max_results: inspections::DEFAULT_MAX_RESULTS,
             tokens: std::sync::Arc::new(crate::cache::tokens()),
             decisions: std::sync::Arc::new(crate::cache::decisions()),
+            body_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

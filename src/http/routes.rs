@@ -178,6 +178,7 @@ pub fn build_app(
             async move { known.refuse(&req) }
         }))
         .wrap(IdempotentPosts)
+        .wrap(from_fn(super::deadline::body_deadline))
         .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))

@@ -5,6 +5,7 @@ use diesel::RunQueryDsl;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use crate::golden_builders::{BOUNDARY, clip_png, photo_form};
 use crate::support::app;
 
 fn create_part(key: &str, number: &str) -> TestRequest {
@@ -150,4 +151,84 @@ async fn a_key_belongs_to_the_token_that_sent_it() {
     assert_eq!(first.status, 201, "{}", first.body);
     assert_eq!(second.status, 201, "{}", second.body);
     assert_ne!(first.body["id"], second.body["id"]);
+}
+
+/// The photo form of `golden_builders`, drawn with another boundary, as an HTTP client
+/// does for every send.
+fn upload_with_boundary(uri: &str, key: &str, boundary: &str) -> TestRequest {
+    let form = photo_form(&clip_png("top"), None, Some("top"));
+    let body = replace(&form, BOUNDARY.as_bytes(), boundary.as_bytes());
+    TestRequest::post()
+        .uri(uri)
+        .insert_header(("idempotency-key", key))
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        ))
+        .set_payload(body)
+}
+
+fn replace(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut rest = haystack;
+    while let Some(at) = rest.windows(from.len()).position(|w| w == from) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+#[actix_web::test]
+async fn a_retried_upload_with_a_new_multipart_boundary_is_the_same_request() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let sample = app.create_golden_sample(&f.part_id, "GS-1").await;
+    app.create_revision(&sample).await;
+    let uri = format!("/api/v1/golden-samples/{sample}/revisions/A/photos");
+
+    let first = app
+        .send(upload_with_boundary(
+            &uri,
+            "cam-1",
+            "----client-boundary-1111",
+        ))
+        .await;
+    let retry = app
+        .send(upload_with_boundary(
+            &uri,
+            "cam-1",
+            "----client-boundary-2222",
+        ))
+        .await;
+
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(retry.status, 201, "{}", retry.body);
+    assert_eq!(retry.headers.get("idempotent-replayed").unwrap(), "true");
+    assert_eq!(retry.body, first.body);
+}
+
+#[actix_web::test]
+async fn a_different_upload_under_the_same_key_is_still_a_422() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let sample = app.create_golden_sample(&f.part_id, "GS-1").await;
+    app.create_revision(&sample).await;
+    let uri = format!("/api/v1/golden-samples/{sample}/revisions/A/photos");
+    app.send(upload_with_boundary(&uri, "cam-2", "b-1")).await;
+
+    let form = photo_form(&clip_png("front"), None, Some("front"));
+    let other = TestRequest::post()
+        .uri(&uri)
+        .insert_header(("idempotency-key", "cam-2"))
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .set_payload(form);
+    let reply = app.send(other).await;
+
+    reply.assert_problem(422);
+    assert_eq!(reply.error_fields(), ["Idempotency-Key"]);
 }

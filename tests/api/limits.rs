@@ -56,3 +56,53 @@ async fn a_photo_above_the_size_setting_is_a_413() {
 
     reply.assert_problem(413);
 }
+
+/// Issue 13: a body sent a byte now and then must not hold a request for ever. The first
+/// chunk arrives, the rest never does: after the body timeout the answer is 408 and
+/// nothing is stored.
+#[actix_web::test]
+async fn a_body_that_stops_arriving_is_answered_408_after_the_body_timeout() {
+    use actix_web::dev::Service;
+    use futures_util::stream::{self, StreamExt};
+    let app = app_configured(TestDb::new(), |state| AppState {
+        body_timeout: std::time::Duration::from_millis(300),
+        ..state
+    })
+    .await;
+    let head = actix_web::test::TestRequest::post()
+        .uri("/api/v1/parts")
+        .insert_header(("content-type", "application/json"))
+        .insert_header(("content-length", "200"))
+        .insert_header(("authorization", format!("Bearer {}", app.admin_token)))
+        .to_request();
+    let trickle = stream::once(async {
+        Ok::<_, actix_web::error::PayloadError>(actix_web::web::Bytes::from_static(
+            b"{\"number\": \"CLP-1\",",
+        ))
+    })
+    .chain(stream::pending());
+    let (req, _) = head.replace_payload(actix_http::Payload::from(
+        Box::pin(trickle) as actix_http::BoxedPayloadStream
+    ));
+
+    let started = std::time::Instant::now();
+    let res = app.service.call(req).await.unwrap();
+    let waited = started.elapsed();
+
+    assert_eq!(res.status(), 408);
+    let body: serde_json::Value =
+        serde_json::from_slice(&actix_web::test::read_body(res).await).unwrap();
+    assert_eq!(body["status"], 408);
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("did not arrive within 0.3 s"),
+        "{body}"
+    );
+    assert!(waited < std::time::Duration::from_secs(5), "{waited:?}");
+    assert_eq!(
+        app.get("/api/v1/parts").await.body["items"],
+        serde_json::json!([])
+    );
+}
