@@ -20,18 +20,7 @@ use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
 /// The channel a new stored decision is announced on (trigger `lot_decisions_added`).
 pub const CHANGES_CHANNEL: &str = "lotgate_decisions";
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = lot_decisions, check_for_backend(diesel::pg::Pg))]
-pub struct LotDecision {
-    pub id: DecisionId,
-    pub lot_id: LotId,
-    pub revision: i32,
-    pub verdict: String,
-    pub inputs: serde_json::Value,
-    pub decision: serde_json::Value,
-    pub decided_at: DateTime<Utc>,
-}
-
+/// A new revision; `decision` is the API document as answered.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = lot_decisions)]
 pub struct NewLotDecision<'a> {
@@ -85,19 +74,6 @@ pub fn find(conn: &mut PgConnection, id: DecisionId) -> QueryResult<Option<Store
                 document,
             })
         })
-}
-
-/// One revision of the lot's decision, or the latest when `revision` is `None`.
-pub fn get(conn: &mut PgConnection, lot: LotId, revision: Option<i32>) -> QueryResult<LotDecision> {
-    let mut query = lot_decisions::table
-        .filter(lot_decisions::lot_id.eq(lot))
-        .select(LotDecision::as_select())
-        .order(lot_decisions::revision.desc())
-        .into_boxed();
-    if let Some(r) = revision {
-        query = query.filter(lot_decisions::revision.eq(r));
-    }
-    query.first(conn)
 }
 
 /// A stored JSONB document as PostgreSQL renders it: JSON text, never parsed here.

@@ -403,3 +403,83 @@ fn compare(
         explanation,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::models::MeasurementRow;
+    use crate::domain::{CharacteristicId, InspectionLevel, PartId};
+
+    /// Width 12.0 mm, 11.8 .. 12.2, with the limits given instead.
+    fn width(lsl: Option<f64>, usl: Option<f64>) -> Characteristic {
+        Characteristic {
+            id: CharacteristicId::new_random(),
+            part_id: PartId::new_random(),
+            name: "Width".into(),
+            kind: Kind::Variable,
+            unit: Some("mm".into()),
+            nominal: Some(12.0),
+            lsl,
+            usl,
+            classification: Classification::Major,
+            aql: 1.0,
+            inspection_level: InspectionLevel::II,
+            destructive: false,
+            created_at: chrono::Utc::now(),
+            inspection_cost: None,
+            escape_cost: None,
+            one_defect_fatal: false,
+        }
+    }
+
+    fn measured(c: &Characteristic, values: &[f64]) -> InspectionRows {
+        InspectionRows {
+            measurements: values
+                .iter()
+                .zip(1..)
+                .map(|(v, unit)| MeasurementRow {
+                    inspection_id: InspectionId(uuid::Uuid::nil()),
+                    unit_index: unit,
+                    characteristic_id: c.id,
+                    value: *v,
+                })
+                .collect(),
+            ..InspectionRows::default()
+        }
+    }
+
+    #[test]
+    fn counts_a_value_beyond_a_stored_limit_as_defective() {
+        let c = width(Some(11.8), Some(12.2));
+
+        let e = count(
+            &c,
+            InspectionId(uuid::Uuid::nil()),
+            &measured(&c, &[12.0, 12.3]),
+        )
+        .unwrap();
+
+        assert_eq!((e.units, e.defectives), (2, 1));
+    }
+
+    #[test]
+    fn impossible_stored_limits_are_an_error_naming_the_characteristic_and_values() {
+        // An infinite limit passes the table's `lsl < usl` check but no SpecLimits rule;
+        // read as "no limits" it made every value good.
+        let c = width(Some(f64::NEG_INFINITY), Some(12.2));
+
+        let err = count(&c, InspectionId(uuid::Uuid::nil()), &measured(&c, &[99.0])).unwrap_err();
+
+        let DecisionError::ImpossibleValue(message) = err else {
+            panic!("not an impossible value: {err}");
+        };
+        assert_eq!(
+            message,
+            format!(
+                "characteristic 'Width' ({}) has impossible stored specification limits \
+                 (nominal 12, lsl -inf, usl 12.2): value must be a finite number",
+                c.id
+            )
+        );
+    }
+}

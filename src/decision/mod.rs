@@ -151,3 +151,63 @@ pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
         })).collect::<Vec<_>>(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LotId, PartId, SupplierId};
+
+    fn lot(lot_size: i32) -> Lot {
+        Lot {
+            id: LotId::new_random(),
+            part_id: PartId::new_random(),
+            supplier_id: SupplierId::new_random(),
+            lot_number: "L-1".into(),
+            lot_size,
+            produced_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            created_at: Utc::now(),
+        }
+    }
+
+    fn decide_lot(lot: &Lot) -> Result<LotDecisionView, DecisionError> {
+        decide(&DecideInput {
+            id: DecisionId::new_random(),
+            lot,
+            revision: 1,
+            decided_at: Utc::now(),
+            settings: SwitchingSettingsView {
+                production_steady: false,
+                reduced_approved: false,
+            },
+            characteristics: &[],
+            earlier: &HashMap::new(),
+            current: &[],
+        })
+    }
+
+    #[test]
+    fn decides_a_lot_of_one_unit() {
+        let d = decide_lot(&lot(1)).unwrap();
+
+        assert_eq!(d.lot_size, 1);
+    }
+
+    #[test]
+    fn an_impossible_stored_lot_size_is_an_error_naming_the_lot_and_value() {
+        // It was read as a lot of one unit.
+        let lot = lot(0);
+
+        let err = decide_lot(&lot).unwrap_err();
+
+        let DecisionError::ImpossibleValue(message) = err else {
+            panic!("not an impossible value: {err}");
+        };
+        assert_eq!(
+            message,
+            format!(
+                "lot 'L-1' ({}) has an impossible stored lot size 0: lot size must be at least 1, got 0",
+                lot.id
+            )
+        );
+    }
+}

@@ -320,3 +320,142 @@ impl SwitchingStateDocument {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A `switching_states.state` of version 1, frozen: never edit it, a change that
+    /// cannot read it makes stored states unreadable.
+    const STATE_V1: &str = include_str!("../../tests/fixtures/switching_state.v1.json");
+
+    fn characteristic() -> CharacteristicId {
+        serde_json::from_value(json!("c1000000-0000-4000-8000-000000000001")).unwrap()
+    }
+
+    #[test]
+    fn reads_a_frozen_version_1_switching_state() {
+        let value: serde_json::Value = serde_json::from_str(STATE_V1).unwrap();
+
+        let h = SwitchingStateDocument::read(characteristic(), value).unwrap();
+
+        assert_eq!(h.severity(), SwitchingSeverity::Tightened);
+        assert_eq!(h.state.consecutive_accepted_on_tightened, 2);
+        assert_eq!(h.state.not_accepted_on_tightened, 1);
+        assert_eq!((h.lots_counted, h.units, h.defectives), (6, 480, 9));
+        assert_eq!(h.lots_with_units, 6);
+        assert_eq!(h.stale.len(), 1);
+        assert_eq!(h.stale[0].lot_number, "L-06");
+        assert_eq!(h.stale[0].severity_applied, SwitchingSeverity::Normal);
+        assert_eq!(h.stale[0].severity_by_rules, SwitchingSeverity::Tightened);
+    }
+
+    #[test]
+    fn writes_version_1_as_it_reads_it() {
+        let value: serde_json::Value = serde_json::from_str(STATE_V1).unwrap();
+        let h = SwitchingStateDocument::read(characteristic(), value.clone()).unwrap();
+
+        let written = serde_json::to_value(SwitchingStateDocument::of(&h)).unwrap();
+
+        assert_eq!(written, value);
+    }
+
+    #[test]
+    fn refuses_a_switching_state_of_another_version() {
+        let mut value: serde_json::Value = serde_json::from_str(STATE_V1).unwrap();
+        value["format_version"] = json!(2);
+
+        let err = SwitchingStateDocument::read(characteristic(), value).unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "the stored switching state of characteristic c1000000-0000-4000-8000-000000000001 \
+             has format version 2; this lotgate reads version 1"
+        );
+    }
+
+    fn decided() -> DecidedLot {
+        DecidedLot {
+            decision_id: serde_json::from_value(json!("d0000000-0000-4000-8000-000000000001"))
+                .unwrap(),
+            lot_id: serde_json::from_value(json!("10000000-0000-4000-8000-000000000001")).unwrap(),
+            lot_number: "L-01".into(),
+            produced_on: "2026-10-01".parse().unwrap(),
+            settings: SwitchingSettingsView {
+                production_steady: true,
+                reduced_approved: false,
+            },
+            characteristics: vec![
+                CharacteristicOutcome {
+                    characteristic_id: characteristic(),
+                    severity: SwitchingSeverity::Normal,
+                    verdict: DecisionVerdict::Reject,
+                    units_inspected: 80,
+                    defectives: 3,
+                    switching: Some(sampling::LotOutcome {
+                        accepted: false,
+                        acceptance_number: 2,
+                        nonconforming_count: 3,
+                        acceptance_number_one_step_tighter: Some(1),
+                    }),
+                },
+                CharacteristicOutcome {
+                    characteristic_id: serde_json::from_value(json!(
+                        "c1000000-0000-4000-8000-000000000002"
+                    ))
+                    .unwrap(),
+                    severity: SwitchingSeverity::Normal,
+                    verdict: DecisionVerdict::Pending,
+                    units_inspected: 80,
+                    defectives: 0,
+                    switching: None,
+                },
+            ],
+        }
+    }
+
+    fn rows_of(d: &DecidedLot) -> DecidedLotRows {
+        let (outcome, characteristics) = outcome_rows(d).unwrap();
+        DecidedLotRows {
+            decision_id: d.decision_id,
+            lot_id: d.lot_id,
+            lot_number: d.lot_number.clone(),
+            produced_on: d.produced_on,
+            outcome: Some(outcome),
+            characteristics,
+        }
+    }
+
+    #[test]
+    fn a_decided_lot_reads_back_from_its_outcome_rows_unchanged() {
+        let d = decided();
+
+        assert_eq!(decided_lot(rows_of(&d)).unwrap(), d);
+    }
+
+    #[test]
+    fn an_impossible_stored_outcome_is_an_error_naming_the_characteristic_and_value() {
+        let mut rows = rows_of(&decided());
+        rows.characteristics[0].severity = "sideways".into();
+
+        let err = decided_lot(rows).unwrap_err();
+
+        assert_eq!(
+            err.to_string(),
+            "the stored outcome of characteristic c1000000-0000-4000-8000-000000000001 in \
+             decision d0000000-0000-4000-8000-000000000001 of lot 'L-01' has an impossible \
+             severity: sideways"
+        );
+    }
+
+    #[test]
+    fn a_decision_without_its_outcome_is_an_error() {
+        let mut rows = rows_of(&decided());
+        rows.outcome = None;
+
+        let err = decided_lot(rows).unwrap_err();
+
+        assert!(err.to_string().contains("has no stored outcome"), "{err}");
+    }
+}
