@@ -1,7 +1,12 @@
-//! Lot decisions: immutable revisions (the database refuses UPDATE and DELETE), and the
-//! inputs they are computed from.
+//! Lot decisions: immutable revisions (the database refuses UPDATE and DELETE), the
+//! inputs they are computed from, and their outcome as the switching replay reads it.
+//!
+//! A revision is stored twice over, in one transaction: `lot_decisions.decision` is the
+//! API document as first answered, sent again byte for byte and never parsed by the
+//! server; `decision_outcomes` and `decision_characteristic_outcomes` hold, in typed
+//! columns, what the switching replay needs of it.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::pg::{Pg, PgValue};
 use diesel::prelude::*;
@@ -9,24 +14,13 @@ use diesel::sql_types::Jsonb;
 
 use super::inspections::{self, InspectionRows};
 use super::models::Inspection;
-use super::schema::{lot_decisions, lots};
-use crate::domain::{DecisionId, LotId, PartId, SupplierId};
+use super::schema::{decision_characteristic_outcomes, decision_outcomes, lot_decisions, lots};
+use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
 
 /// The channel a new stored decision is announced on (trigger `lot_decisions_added`).
 pub const CHANGES_CHANNEL: &str = "lotgate_decisions";
 
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = lot_decisions, check_for_backend(diesel::pg::Pg))]
-pub struct LotDecision {
-    pub id: DecisionId,
-    pub lot_id: LotId,
-    pub revision: i32,
-    pub verdict: String,
-    pub inputs: serde_json::Value,
-    pub decision: serde_json::Value,
-    pub decided_at: DateTime<Utc>,
-}
-
+/// A new revision; `decision` is the API document as answered.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = lot_decisions)]
 pub struct NewLotDecision<'a> {
@@ -54,26 +48,32 @@ pub fn latest_revision(conn: &mut PgConnection, lot: LotId) -> QueryResult<Optio
         .get_result(conn)
 }
 
-/// The revision stored under this id, if any (of any lot).
-pub fn find(conn: &mut PgConnection, id: DecisionId) -> QueryResult<Option<LotDecision>> {
-    lot_decisions::table
-        .find(id)
-        .select(LotDecision::as_select())
-        .first(conn)
-        .optional()
+/// A stored revision as it is answered again: its lot, its number and its document.
+#[derive(Debug)]
+pub struct StoredDocument {
+    pub lot_id: LotId,
+    pub revision: i32,
+    pub document: JsonText,
 }
 
-/// One revision of the lot's decision, or the latest when `revision` is `None`.
-pub fn get(conn: &mut PgConnection, lot: LotId, revision: Option<i32>) -> QueryResult<LotDecision> {
-    let mut query = lot_decisions::table
-        .filter(lot_decisions::lot_id.eq(lot))
-        .select(LotDecision::as_select())
-        .order(lot_decisions::revision.desc())
-        .into_boxed();
-    if let Some(r) = revision {
-        query = query.filter(lot_decisions::revision.eq(r));
-    }
-    query.first(conn)
+/// The revision stored under this id, if any (of any lot), with its document unparsed.
+pub fn find(conn: &mut PgConnection, id: DecisionId) -> QueryResult<Option<StoredDocument>> {
+    lot_decisions::table
+        .find(id)
+        .select((
+            lot_decisions::lot_id,
+            lot_decisions::revision,
+            lot_decisions::decision,
+        ))
+        .first::<(LotId, i32, JsonText)>(conn)
+        .optional()
+        .map(|found| {
+            found.map(|(lot_id, revision, document)| StoredDocument {
+                lot_id,
+                revision,
+                document,
+            })
+        })
 }
 
 /// A stored JSONB document as PostgreSQL renders it: JSON text, never parsed here.
@@ -111,29 +111,105 @@ pub fn decision_text(
     }
 }
 
-/// The latest decision (as stored JSON) of every decided lot of a supplier and part, in
-/// lot order: production date, then lot id.
-pub fn latest_of_stream(
+/// The lot-level outcome of a decision: the switching settings it was made under.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = decision_outcomes, check_for_backend(diesel::pg::Pg))]
+pub struct OutcomeRow {
+    pub decision_id: DecisionId,
+    pub production_steady: bool,
+    pub reduced_approved: bool,
+}
+
+/// The outcome of a decision for one characteristic (see the migration
+/// `2026-12-02-030001_decision_outcomes` for each column's meaning).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = decision_characteristic_outcomes, check_for_backend(diesel::pg::Pg))]
+pub struct CharacteristicOutcomeRow {
+    pub decision_id: DecisionId,
+    pub characteristic_id: CharacteristicId,
+    pub severity: String,
+    pub verdict: String,
+    pub units_inspected: i64,
+    pub defectives: i64,
+    pub switching_accepted: Option<bool>,
+    pub switching_acceptance_number: Option<i32>,
+    pub switching_nonconforming: Option<i32>,
+    pub switching_acceptance_number_one_step_tighter: Option<i32>,
+}
+
+/// Stores the outcome of a decision. Call in the transaction that inserts the decision.
+pub fn insert_outcome(
+    conn: &mut PgConnection,
+    outcome: &OutcomeRow,
+    characteristics: &[CharacteristicOutcomeRow],
+) -> QueryResult<()> {
+    diesel::insert_into(decision_outcomes::table)
+        .values(outcome)
+        .execute(conn)?;
+    diesel::insert_into(decision_characteristic_outcomes::table)
+        .values(characteristics)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A decided lot of a supplier and part with the outcome of its latest decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecidedLotRows {
+    pub decision_id: DecisionId,
+    pub lot_id: LotId,
+    pub lot_number: String,
+    pub produced_on: NaiveDate,
+    /// `None` when the decision has no stored outcome (which cannot be).
+    pub outcome: Option<OutcomeRow>,
+    pub characteristics: Vec<CharacteristicOutcomeRow>,
+}
+
+/// The outcome of the latest decision of every decided lot of a supplier and part, in lot
+/// order: production date, then lot id. Reads no decision document.
+pub fn latest_outcomes_of_stream(
     conn: &mut PgConnection,
     supplier: SupplierId,
     part: PartId,
-) -> QueryResult<Vec<serde_json::Value>> {
-    let rows: Vec<(LotId, serde_json::Value)> = lot_decisions::table
-        .inner_join(lots::table)
-        .filter(lots::supplier_id.eq(supplier))
-        .filter(lots::part_id.eq(part))
-        .order((lots::produced_on, lots::id, lot_decisions::revision.desc()))
-        .select((lot_decisions::lot_id, lot_decisions::decision))
-        .load(conn)?;
-    let mut latest = Vec::new();
-    let mut previous = None;
-    for (lot, decision) in rows {
-        if previous != Some(lot) {
-            latest.push(decision);
-            previous = Some(lot);
-        }
+) -> QueryResult<Vec<DecidedLotRows>> {
+    let latest: Vec<(DecisionId, LotId, String, NaiveDate, Option<OutcomeRow>)> =
+        lot_decisions::table
+            .inner_join(lots::table)
+            .left_join(decision_outcomes::table)
+            .filter(lots::supplier_id.eq(supplier))
+            .filter(lots::part_id.eq(part))
+            .distinct_on((lots::produced_on, lots::id))
+            .order((lots::produced_on, lots::id, lot_decisions::revision.desc()))
+            .select((
+                lot_decisions::id,
+                lots::id,
+                lots::lot_number,
+                lots::produced_on,
+                Option::<OutcomeRow>::as_select(),
+            ))
+            .load(conn)?;
+    let ids: Vec<DecisionId> = latest.iter().map(|l| l.0).collect();
+    let mut rows: std::collections::HashMap<DecisionId, Vec<CharacteristicOutcomeRow>> =
+        std::collections::HashMap::new();
+    for row in decision_characteristic_outcomes::table
+        .filter(decision_characteristic_outcomes::decision_id.eq_any(&ids))
+        .select(CharacteristicOutcomeRow::as_select())
+        .load(conn)?
+    {
+        rows.entry(row.decision_id).or_default().push(row);
     }
-    Ok(latest)
+    Ok(latest
+        .into_iter()
+        .map(
+            |(decision_id, lot_id, lot_number, produced_on, outcome)| DecidedLotRows {
+                characteristics: rows.remove(&decision_id).unwrap_or_default(),
+                decision_id,
+                lot_id,
+                lot_number,
+                produced_on,
+                outcome,
+            },
+        )
+        .collect())
 }
 
 /// The lot's current (not superseded) inspections with their rows, in the order they

@@ -76,6 +76,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    decision_characteristic_outcomes (decision_id, characteristic_id) {
+        decision_id -> Uuid,
+        characteristic_id -> Uuid,
+        severity -> Text,
+        verdict -> Text,
+        units_inspected -> Int8,
+        defectives -> Int8,
+        switching_accepted -> Nullable<Bool>,
+        switching_acceptance_number -> Nullable<Int4>,
+        switching_nonconforming -> Nullable<Int4>,
+        switching_acceptance_number_one_step_tighter -> Nullable<Int4>,
+    }
+}
+
+diesel::table! {
+    decision_outcomes (decision_id) {
+        decision_id -> Uuid,
+        production_steady -> Bool,
+        reduced_approved -> Bool,
+    }
+}
+
+diesel::table! {
     golden_sample_conditions (id) {
         id -> Uuid,
         golden_sample_id -> Uuid,
@@ -293,6 +316,9 @@ diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
 diesel::joinable!(audit_events -> api_tokens (token_id));
 diesel::joinable!(characteristics -> parts (part_id));
+diesel::joinable!(decision_characteristic_outcomes -> characteristics (characteristic_id));
+diesel::joinable!(decision_characteristic_outcomes -> decision_outcomes (decision_id));
+diesel::joinable!(decision_outcomes -> lot_decisions (decision_id));
 diesel::joinable!(golden_sample_conditions -> golden_samples (golden_sample_id));
 diesel::joinable!(golden_sample_photos -> golden_sample_revisions (revision_id));
 diesel::joinable!(golden_sample_photos -> photos (photo_id));
@@ -329,6 +355,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     attribute_results,
     audit_events,
     characteristics,
+    decision_characteristic_outcomes,
+    decision_outcomes,
     golden_sample_conditions,
     golden_sample_photos,
     golden_sample_references,

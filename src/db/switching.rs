@@ -9,7 +9,8 @@ use super::schema::{
 };
 use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// The switching settings of a supplier and part; serialised as is in the audit trail.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = switching_settings, check_for_backend(diesel::pg::Pg))]
 pub struct Settings {
     pub supplier_id: SupplierId,
@@ -19,6 +20,8 @@ pub struct Settings {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The replayed state of one characteristic; `state` is a
+/// [`crate::decision::stored::SwitchingStateDocument`].
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = switching_states, check_for_backend(diesel::pg::Pg))]
 pub struct StateRow {

@@ -4,6 +4,7 @@
 use lotgate_sampling as sampling;
 use sampling::{CharacteristicContext, LotPlan, OcModel};
 
+use super::DecisionError;
 use super::types::{
     AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison, PlanSeverity,
     PlanView, SwitchingOutcome, SwitchingSeverity, table_level,
@@ -42,13 +43,34 @@ fn ppk(values: &[f64], limits: &SpecLimits) -> Option<f64> {
     lotgate_stats::indices(&spec, d.n, d.mean?, d.sd, None).ppk
 }
 
+/// The stored limits of a variable characteristic. Limits that break the rules they were
+/// stored under are an error: read as "no limits" they would find nothing defective.
+fn stored_limits(c: &Characteristic) -> Result<SpecLimits, DecisionError> {
+    SpecLimits::parse(c.nominal, c.lsl, c.usl).map_err(|e| {
+        let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
+        DecisionError::ImpossibleValue(format!(
+            "characteristic '{}' ({}) has impossible stored specification limits \
+             (nominal {}, lsl {}, usl {}): {e}",
+            c.name,
+            c.id,
+            show(c.nominal),
+            show(c.lsl),
+            show(c.usl)
+        ))
+    })
+}
+
 /// Counts the units of `rows` with a result for `c`, and the defective ones among them: a
 /// measurement outside the specification limits, or an attribute result that failed.
-pub fn count(c: &Characteristic, inspection_id: InspectionId, rows: &InspectionRows) -> Evidence {
+pub fn count(
+    c: &Characteristic,
+    inspection_id: InspectionId,
+    rows: &InspectionRows,
+) -> Result<Evidence, DecisionError> {
     let (mut units, mut defectives, mut performance) = (0, 0, None);
     match c.kind {
         Kind::Variable => {
-            let limits = SpecLimits::parse(c.nominal, c.lsl, c.usl).unwrap_or_default();
+            let limits = stored_limits(c)?;
             let values: Vec<f64> = rows
                 .measurements
                 .iter()
@@ -70,12 +92,12 @@ pub fn count(c: &Characteristic, inspection_id: InspectionId, rows: &InspectionR
             }
         }
     }
-    Evidence {
+    Ok(Evidence {
         inspection_id,
         units,
         defectives,
         ppk: performance,
-    }
+    })
 }
 
 /// The latest of the current inspections (given in the order they were carried out) in
@@ -84,13 +106,14 @@ pub fn latest_evidence(
     c: &Characteristic,
     current: &[(Inspection, InspectionRows)],
     mode: Mode,
-) -> Option<Evidence> {
-    current
-        .iter()
-        .rev()
-        .filter(|(i, _)| i.mode == mode)
-        .map(|(i, rows)| count(c, i.id, rows))
-        .find(|e| e.units > 0)
+) -> Result<Option<Evidence>, DecisionError> {
+    for (i, rows) in current.iter().rev().filter(|(i, _)| i.mode == mode) {
+        let evidence = count(c, i.id, rows)?;
+        if evidence.units > 0 {
+            return Ok(Some(evidence));
+        }
+    }
+    Ok(None)
 }
 
 /// What the decision of one characteristic needs.
@@ -116,9 +139,7 @@ fn classification(c: Classification) -> sampling::Classification {
 
 /// The decision for one characteristic. Errors are faults of the sampling tables (a
 /// stored AQL or level is always one of the standard's).
-pub fn evaluate(
-    input: &CharacteristicInput<'_>,
-) -> Result<CharacteristicDecision, sampling::SamplingError> {
+pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecision, DecisionError> {
     let c = input.characteristic;
     let big_n = input.lot_size;
     let plan_severity = input.severity.plan_severity();
@@ -381,4 +402,84 @@ fn compare(
         probability_of_acceptance: pa,
         explanation,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::models::MeasurementRow;
+    use crate::domain::{CharacteristicId, InspectionLevel, PartId};
+
+    /// Width 12.0 mm, 11.8 .. 12.2, with the limits given instead.
+    fn width(lsl: Option<f64>, usl: Option<f64>) -> Characteristic {
+        Characteristic {
+            id: CharacteristicId::new_random(),
+            part_id: PartId::new_random(),
+            name: "Width".into(),
+            kind: Kind::Variable,
+            unit: Some("mm".into()),
+            nominal: Some(12.0),
+            lsl,
+            usl,
+            classification: Classification::Major,
+            aql: 1.0,
+            inspection_level: InspectionLevel::II,
+            destructive: false,
+            created_at: chrono::Utc::now(),
+            inspection_cost: None,
+            escape_cost: None,
+            one_defect_fatal: false,
+        }
+    }
+
+    fn measured(c: &Characteristic, values: &[f64]) -> InspectionRows {
+        InspectionRows {
+            measurements: values
+                .iter()
+                .zip(1..)
+                .map(|(v, unit)| MeasurementRow {
+                    inspection_id: InspectionId(uuid::Uuid::nil()),
+                    unit_index: unit,
+                    characteristic_id: c.id,
+                    value: *v,
+                })
+                .collect(),
+            ..InspectionRows::default()
+        }
+    }
+
+    #[test]
+    fn counts_a_value_beyond_a_stored_limit_as_defective() {
+        let c = width(Some(11.8), Some(12.2));
+
+        let e = count(
+            &c,
+            InspectionId(uuid::Uuid::nil()),
+            &measured(&c, &[12.0, 12.3]),
+        )
+        .unwrap();
+
+        assert_eq!((e.units, e.defectives), (2, 1));
+    }
+
+    #[test]
+    fn impossible_stored_limits_are_an_error_naming_the_characteristic_and_values() {
+        // An infinite limit passes the table's `lsl < usl` check but no SpecLimits rule;
+        // read as "no limits" it made every value good.
+        let c = width(Some(f64::NEG_INFINITY), Some(12.2));
+
+        let err = count(&c, InspectionId(uuid::Uuid::nil()), &measured(&c, &[99.0])).unwrap_err();
+
+        let DecisionError::ImpossibleValue(message) = err else {
+            panic!("not an impossible value: {err}");
+        };
+        assert_eq!(
+            message,
+            format!(
+                "characteristic 'Width' ({}) has impossible stored specification limits \
+                 (nominal 12, lsl -inf, usl 12.2): value must be a finite number",
+                c.id
+            )
+        );
+    }
 }

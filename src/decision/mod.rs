@@ -15,7 +15,9 @@
 //!   pending, otherwise accepted (the sampling crate's `lot_verdict`).
 
 pub mod evaluate;
+pub mod outcome;
 pub mod replay;
+pub mod stored;
 pub mod types;
 
 use std::collections::HashMap;
@@ -26,7 +28,7 @@ use serde_json::{Value, json};
 
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection, Lot};
-use crate::domain::{CharacteristicId, DecisionId, Mode};
+use crate::domain::{CharacteristicId, DecisionId, LotSize, Mode};
 use evaluate::{CharacteristicInput, evaluate, latest_evidence};
 use replay::CharacteristicHistory;
 use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
@@ -36,6 +38,19 @@ pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critica
 
 /// Which inspections a decision counts.
 pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that only a full inspection records is judged on that. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic). A full inspection, when present, is also compared with the sampling verdict.";
+
+/// Why a decision could not be computed. Both are faults of the server, never of the
+/// request: the sampling tables refused a stored AQL or level, or a stored value cannot be.
+#[derive(Debug, thiserror::Error)]
+pub enum DecisionError {
+    #[error(transparent)]
+    Sampling(#[from] sampling::SamplingError),
+    /// A stored value that breaks the rules it was stored under (a lot size below 1,
+    /// specification limits out of order, an unknown severity): computing on would
+    /// silently misjudge the lot.
+    #[error("{0}")]
+    ImpossibleValue(String),
+}
 
 /// Everything a decision is computed from.
 pub struct DecideInput<'a> {
@@ -53,8 +68,15 @@ pub struct DecideInput<'a> {
 }
 
 /// Computes the decision of a lot.
-pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::SamplingError> {
-    let lot_size = u64::try_from(input.lot.lot_size).unwrap_or(1);
+pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError> {
+    let lot = input.lot;
+    let lot_size = LotSize::parse(i64::from(lot.lot_size)).map_err(|e| {
+        DecisionError::ImpossibleValue(format!(
+            "lot '{}' ({}) has an impossible stored lot size {}: {e}",
+            lot.lot_number, lot.id, lot.lot_size
+        ))
+    })?;
+    let lot_size = u64::from(lot_size.get().unsigned_abs());
     let mut characteristics = Vec::with_capacity(input.characteristics.len());
     for c in input.characteristics {
         let history = input.earlier.get(&c.id);
@@ -63,8 +85,8 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::Samp
             lot_size,
             severity: history.map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity),
             history: history.map_or((0, 0, 0), |h| (h.units, h.defectives, h.lots_with_units)),
-            sampling: latest_evidence(c, input.current, Mode::Sampling),
-            full: latest_evidence(c, input.current, Mode::Full),
+            sampling: latest_evidence(c, input.current, Mode::Sampling)?,
+            full: latest_evidence(c, input.current, Mode::Full)?,
         })?;
         characteristics.push(evaluated);
     }
@@ -84,7 +106,7 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::Samp
             (class, verdict)
         })
         .collect();
-    let lot = sampling::lot_verdict(&verdicts);
+    let verdict = sampling::lot_verdict(&verdicts);
     Ok(LotDecisionView {
         id: input.id,
         lot_id: input.lot.id,
@@ -95,8 +117,8 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, sampling::Samp
         produced_on: input.lot.produced_on,
         revision: input.revision,
         decided_at: input.decided_at,
-        verdict: lot.verdict.into(),
-        explanation: lot.explanation,
+        verdict: verdict.verdict.into(),
+        explanation: verdict.explanation,
         rule: LOT_RULE.into(),
         inspections_rule: INSPECTIONS_RULE.into(),
         settings: input.settings,
@@ -128,4 +150,64 @@ pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
             "units": rows.units.len(),
         })).collect::<Vec<_>>(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{LotId, PartId, SupplierId};
+
+    fn lot(lot_size: i32) -> Lot {
+        Lot {
+            id: LotId::new_random(),
+            part_id: PartId::new_random(),
+            supplier_id: SupplierId::new_random(),
+            lot_number: "L-1".into(),
+            lot_size,
+            produced_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            created_at: Utc::now(),
+        }
+    }
+
+    fn decide_lot(lot: &Lot) -> Result<LotDecisionView, DecisionError> {
+        decide(&DecideInput {
+            id: DecisionId::new_random(),
+            lot,
+            revision: 1,
+            decided_at: Utc::now(),
+            settings: SwitchingSettingsView {
+                production_steady: false,
+                reduced_approved: false,
+            },
+            characteristics: &[],
+            earlier: &HashMap::new(),
+            current: &[],
+        })
+    }
+
+    #[test]
+    fn decides_a_lot_of_one_unit() {
+        let d = decide_lot(&lot(1)).unwrap();
+
+        assert_eq!(d.lot_size, 1);
+    }
+
+    #[test]
+    fn an_impossible_stored_lot_size_is_an_error_naming_the_lot_and_value() {
+        // It was read as a lot of one unit.
+        let lot = lot(0);
+
+        let err = decide_lot(&lot).unwrap_err();
+
+        let DecisionError::ImpossibleValue(message) = err else {
+            panic!("not an impossible value: {err}");
+        };
+        assert_eq!(
+            message,
+            format!(
+                "lot 'L-1' ({}) has an impossible stored lot size 0: lot size must be at least 1, got 0",
+                lot.id
+            )
+        );
+    }
 }

@@ -14,15 +14,16 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use lotgate_sampling as sampling;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::types::{LotDecisionView, SwitchingSeverity};
+use super::outcome::DecidedLot;
+use super::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, DecisionId, LotId, ResumeId};
 
 /// A change of severity and the rule that caused it: a lot's result (`decision_id`), or a
 /// reviewer's resume after discontinuation (`resume_id`, placed after `lot_id`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Switch {
     pub lot_id: LotId,
     pub decision_id: Option<DecisionId>,
@@ -34,7 +35,7 @@ pub struct Switch {
 
 /// A lot whose latest decision used another severity than the replayed history gives it
 /// (an earlier lot was decided, or decided again, after it): decide it again.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
 pub struct StaleLot {
     /// The lot to decide again.
     pub lot_id: LotId,
@@ -46,8 +47,9 @@ pub struct StaleLot {
     pub severity_by_rules: SwitchingSeverity,
 }
 
-/// Where one characteristic stands after the replay.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// Where one characteristic stands after the replay. Stored as
+/// [`super::stored::SwitchingStateDocument`], never in this shape.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CharacteristicHistory {
     pub state: sampling::SwitchingState,
     /// Lots that counted for the switching rules.
@@ -69,11 +71,6 @@ impl CharacteristicHistory {
 
 /// A position in the lot order: production date, then lot id.
 pub type LotOrder = (NaiveDate, LotId);
-
-/// Sort key of the lot order.
-pub fn lot_order(d: &LotDecisionView) -> LotOrder {
-    (d.produced_on, d.lot_id)
-}
 
 /// A reviewer's resume of sampling inspection of one characteristic after discontinuation.
 #[derive(Debug, Clone, PartialEq)]
@@ -111,10 +108,10 @@ fn apply_resume(histories: &mut HashMap<CharacteristicId, CharacteristicHistory>
     h.state = sampling::SwitchingState::start(sampling::InspectionState::Tightened);
 }
 
-/// Replays the decisions (the latest revision of each lot, in lot order) and the resumes
-/// (in the order recorded), each resume right after the lot it names.
+/// Replays the decided lots (the outcome of the latest revision of each, in lot order) and
+/// the resumes (in the order recorded), each resume right after the lot it names.
 pub fn replay(
-    decisions: &[LotDecisionView],
+    decisions: &[DecidedLot],
     resumes: &[Resume],
 ) -> HashMap<CharacteristicId, CharacteristicHistory> {
     let mut histories: HashMap<CharacteristicId, CharacteristicHistory> = HashMap::new();
@@ -123,7 +120,7 @@ pub fn replay(
     resumes.sort_by_key(|r| r.after);
     let mut resumes = resumes.into_iter().peekable();
     for d in decisions {
-        while let Some(r) = resumes.next_if(|r| r.after < lot_order(d)) {
+        while let Some(r) = resumes.next_if(|r| r.after < d.order()) {
             apply_resume(&mut histories, r);
         }
         let settings = sampling::SwitchingSettings {
@@ -146,21 +143,15 @@ pub fn replay(
                 h.defectives += c.defectives;
                 h.lots_with_units += 1;
             }
-            let Some(o) = c.switching_outcome else {
+            let Some(outcome) = &c.switching else {
                 continue;
             };
-            let outcome = sampling::LotOutcome {
-                accepted: o.accepted,
-                acceptance_number: o.acceptance_number,
-                nonconforming_count: o.nonconforming,
-                acceptance_number_one_step_tighter: o.acceptance_number_one_step_tighter,
-            };
-            let t = sampling::next_state(&h.state, &outcome, &settings);
+            let t = sampling::next_state(&h.state, outcome, &settings);
             h.lots_counted += 1;
             if let Some(reason) = t.reason {
                 h.switches.push(Switch {
                     lot_id: d.lot_id,
-                    decision_id: Some(d.id),
+                    decision_id: Some(d.decision_id),
                     resume_id: None,
                     from: by_rules,
                     to: t.state.severity.into(),
@@ -179,40 +170,52 @@ pub fn replay(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decision::outcome::CharacteristicOutcome;
+    use crate::decision::types::{DecisionVerdict, SwitchingSettingsView};
     use serde_json::json;
 
     const CHAR: &str = "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e";
 
     /// A decision of one characteristic on a plan with Ac 2 (ISO 2859-1 J at AQL 1.0),
     /// counting for switching, decided under `severity`.
-    fn decided(lot: u8, day: &str, severity: &str, accepted: bool) -> LotDecisionView {
-        let plan = json!({"sample_size": 80, "acceptance_number": 2, "rejection_number": 3,
-            "full_inspection": false});
-        serde_json::from_value(json!({
-            "id": format!("00000000-0000-4000-8000-0000000000{lot:02}"),
-            "lot_id": format!("10000000-0000-4000-8000-0000000000{lot:02}"),
-            "lot_number": format!("L-{lot}"), "lot_size": 1000,
-            "part_id": "20000000-0000-4000-8000-000000000000",
-            "supplier_id": "30000000-0000-4000-8000-000000000000",
-            "produced_on": day, "revision": 1, "decided_at": "2026-11-21T10:00:00Z",
-            "verdict": if accepted { "accept" } else { "reject" }, "explanation": "",
-            "rule": "", "inspections_rule": "",
-            "settings": {"production_steady": false, "reduced_approved": false},
-            "characteristics": [{"characteristic_id": CHAR, "name": "Scratches",
-                "kind": "attribute", "classification": "major", "severity": severity,
-                "plan": null, "mode": "sampling", "mode_reason": "", "economics": null,
-                "applied": plan, "inspection_id": null, "units_inspected": 80,
-                "defectives": if accepted { 0 } else { 3 },
-                "verdict": if accepted { "accept" } else { "reject" }, "explanation": "",
-                "switching_outcome": {"accepted": accepted, "acceptance_number": 2,
-                    "nonconforming": if accepted { 0 } else { 3 },
-                    "acceptance_number_one_step_tighter": 1},
-                "comparison": null}]
-        }))
-        .unwrap()
+    fn decided(lot: u8, day: &str, severity: &str, accepted: bool) -> DecidedLot {
+        let defectives = if accepted { 0 } else { 3 };
+        DecidedLot {
+            decision_id: serde_json::from_value(json!(format!(
+                "00000000-0000-4000-8000-0000000000{lot:02}"
+            )))
+            .unwrap(),
+            lot_id: serde_json::from_value(json!(format!(
+                "10000000-0000-4000-8000-0000000000{lot:02}"
+            )))
+            .unwrap(),
+            lot_number: format!("L-{lot}"),
+            produced_on: day.parse().unwrap(),
+            settings: SwitchingSettingsView {
+                production_steady: false,
+                reduced_approved: false,
+            },
+            characteristics: vec![CharacteristicOutcome {
+                characteristic_id: serde_json::from_value(json!(CHAR)).unwrap(),
+                severity: serde_json::from_value(json!(severity)).unwrap(),
+                verdict: if accepted {
+                    DecisionVerdict::Accept
+                } else {
+                    DecisionVerdict::Reject
+                },
+                units_inspected: 80,
+                defectives,
+                switching: Some(sampling::LotOutcome {
+                    accepted,
+                    acceptance_number: 2,
+                    nonconforming_count: defectives as u32,
+                    acceptance_number_one_step_tighter: Some(1),
+                }),
+            }],
+        }
     }
 
-    fn history(decisions: &[LotDecisionView]) -> CharacteristicHistory {
+    fn history(decisions: &[DecidedLot]) -> CharacteristicHistory {
         let id: CharacteristicId = serde_json::from_value(json!(CHAR)).unwrap();
         replay(decisions, &[]).remove(&id).unwrap()
     }
@@ -231,7 +234,7 @@ mod tests {
 
     /// Lots 1-2 rejected on normal (tightened from lot 2, 9.3.2), lots 3-7 rejected on
     /// tightened (discontinued from lot 7, 9.4), produced on 1-7 October.
-    fn discontinued_at_lot_7() -> Vec<LotDecisionView> {
+    fn discontinued_at_lot_7() -> Vec<DecidedLot> {
         let mut lots = vec![
             decided(1, "2026-10-01", "normal", false),
             decided(2, "2026-10-02", "normal", false),
@@ -242,7 +245,7 @@ mod tests {
         lots
     }
 
-    fn history_with(decisions: &[LotDecisionView], resumes: &[Resume]) -> CharacteristicHistory {
+    fn history_with(decisions: &[DecidedLot], resumes: &[Resume]) -> CharacteristicHistory {
         let id: CharacteristicId = serde_json::from_value(json!(CHAR)).unwrap();
         replay(decisions, resumes).remove(&id).unwrap()
     }

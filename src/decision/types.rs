@@ -1,5 +1,9 @@
-//! The shapes of a lot decision. A decision is stored as this JSON (JSONB) and read back
-//! unchanged, so these types are both the stored snapshot and the API's view of it.
+//! The shapes of a lot decision: the API document [`LotDecisionView`] and its parts.
+//!
+//! The document is stored as it is first answered (`lot_decisions.decision`) and sent
+//! again unchanged, but the server never reads it back: what the switching replay needs
+//! of a decision is stored in a format of its own ([`super::stored`]), so this shape may
+//! change with the API without making stored history unreadable.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use lotgate_sampling as sampling;
@@ -49,6 +53,19 @@ pub enum SwitchingSeverity {
 }
 
 impl SwitchingSeverity {
+    /// Every severity, in the order of the scheme.
+    pub const ALL: [Self; 4] = [
+        Self::Normal,
+        Self::Tightened,
+        Self::Reduced,
+        Self::Discontinued,
+    ];
+
+    /// The severity [`Self::as_str`] spells `text`, as stored in the database's columns.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Normal => "normal",
@@ -211,6 +228,13 @@ pub enum DecisionVerdict {
 }
 
 impl DecisionVerdict {
+    /// The verdict [`Self::as_str`] spells `text`, as stored in the database's columns.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Accept, Self::Reject, Self::Pending]
+            .into_iter()
+            .find(|v| v.as_str() == text)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Accept => "accept",

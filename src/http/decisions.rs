@@ -1,27 +1,18 @@
 //! Lot decisions: compute and store one (a new immutable revision each time), read one.
 
-use super::access::Caller;
-use crate::auth::Principal;
-use crate::cache::Listening;
-use crate::service::Found;
-use crate::service::audit;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use chrono::Utc;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
+use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::{QueryParams, parse_json};
-use super::switching::load_resumes;
 use super::{AppState, db};
-use crate::db::decisions::{self as decisions_db, NewLotDecision};
-use crate::db::switching::{self as switching_db, EventRow, StateRow};
-use crate::db::{characteristics as chars_db, lots as lots_db};
-use crate::decision::replay::{Resume, lot_order, replay};
-use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
-use crate::decision::{DecideInput, decide, inputs_snapshot};
-use crate::domain::{DecisionId, LotId, PartId, SupplierId};
+use crate::cache::Listening;
+use crate::decision::types::LotDecisionView;
+use crate::domain::{DecisionId, LotId};
+use crate::service::decisions::{self as decisions, Decided};
 
 /// The optional body of `decide_lot`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -88,155 +79,30 @@ pub async fn decide_lot(
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let wanted = decide_body(&req, &body)?.id;
-    let (view, created) = db(&state, move |conn| {
-        conn.build_transaction()
-            .run(|conn| store(conn, &caller.0, lot_id, wanted))
+    let decided = db(&state, move |conn| {
+        Ok(decisions::decide(conn, &caller.0, lot_id, wanted)?)
     })
     .await?;
     // Committed: the lot's latest decision changed (here, or on another server that
     // took this request first), so cached documents go now rather than when the
     // notification arrives.
     state.decisions.forget_all();
-    let mut res = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(res
-        .insert_header((
+    let location = |revision: i32| {
+        (
             "Location",
-            format!("/api/v1/lots/{lot_id}/decision?revision={}", view.revision),
-        ))
-        .json(view))
-}
-
-fn parse(value: serde_json::Value) -> Result<LotDecisionView, ApiError> {
-    serde_json::from_value(value).map_err(ApiError::internal)
-}
-
-/// Computes the decision under the supplier and part's lock, stores it, and replays
-/// the switching history with it. Returns the decision and whether it is new.
-fn store(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    lot_id: LotId,
-    wanted: Option<DecisionId>,
-) -> Result<(LotDecisionView, bool), ApiError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-    let (supplier, part) = (lot.supplier_id, lot.part_id);
-    let settings = switching_db::lock(conn, supplier, part)?;
-    // Under the lock, so a retry racing the original sees its committed revision.
-    if let Some(id) = wanted
-        && let Some(existing) = decisions_db::find(conn, id)?
-    {
-        if existing.lot_id != lot_id {
-            return Err(ApiError::conflict(
-                Some("id"),
-                "a decision with this id is stored for another lot; use a new id",
-            ));
-        }
-        return Ok((parse(existing.decision)?, false));
-    }
-    let settings = SwitchingSettingsView {
-        production_steady: settings.production_steady,
-        reduced_approved: settings.reduced_approved,
+            format!("/api/v1/lots/{lot_id}/decision?revision={revision}"),
+        )
     };
-    let characteristics = chars_db::of_part(conn, part)?;
-    let stream = decisions_db::latest_of_stream(conn, supplier, part)?
-        .into_iter()
-        .map(parse)
-        .collect::<Result<Vec<_>, _>>()?;
-    let resumes = load_resumes(conn, supplier, part)?;
-    let key = (lot.produced_on, lot.id);
-    let earlier: Vec<LotDecisionView> = stream
-        .iter()
-        .filter(|d| lot_order(d) < key)
-        .cloned()
-        .collect();
-    let resumed_earlier: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
-    let earlier = replay(&earlier, &resumed_earlier);
-    let current = decisions_db::current_inspections(conn, lot_id)?;
-    let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
-    let input = DecideInput {
-        id: wanted.unwrap_or_else(DecisionId::new_random),
-        lot: &lot,
-        revision,
-        decided_at: Utc::now(),
-        settings,
-        characteristics: &characteristics,
-        earlier: &earlier,
-        current: &current,
-    };
-    let view = decide(&input).map_err(ApiError::internal)?;
-    let inputs = inputs_snapshot(&input);
-    let decision = serde_json::to_value(&view).map_err(ApiError::internal)?;
-    decisions_db::insert(
-        conn,
-        &NewLotDecision {
-            id: view.id,
-            lot_id,
-            revision,
-            verdict: view.verdict.as_str(),
-            inputs: &inputs,
-            decision: &decision,
-            decided_at: view.decided_at,
-        },
-    )?;
-    let mut all: Vec<LotDecisionView> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
-    all.push(view.clone());
-    all.sort_by_key(lot_order);
-    store_history(conn, supplier, part, &all, &resumes)?;
-    audit::write(
-        conn,
-        by,
-        audit::Entry {
-            action: "decide",
-            entity: "lot_decision",
-            id: view.id.to_string(),
-            old: None,
-            reason: None,
-        },
-        &decision,
-    )?;
-    Ok((view, true))
-}
-
-/// Replays the latest decisions of every lot (in lot order) and the resumes, and replaces
-/// the stored switching state and history of the supplier and part with the result.
-pub(super) fn store_history(
-    conn: &mut diesel::PgConnection,
-    supplier: SupplierId,
-    part: PartId,
-    decisions: &[LotDecisionView],
-    resumes: &[Resume],
-) -> Result<(), ApiError> {
-    let (mut states, mut events) = (Vec::new(), Vec::new());
-    for (characteristic_id, mut history) in replay(decisions, resumes) {
-        for (k, s) in history.switches.drain(..).enumerate() {
-            events.push(EventRow {
-                supplier_id: supplier,
-                part_id: part,
-                characteristic_id,
-                seq: k as i32 + 1,
-                lot_id: s.lot_id,
-                decision_id: s.decision_id,
-                resume_id: s.resume_id,
-                from_severity: s.from.as_str().into(),
-                to_severity: s.to.as_str().into(),
-                reason: s.reason,
-            });
-        }
-        states.push(StateRow {
-            supplier_id: supplier,
-            part_id: part,
-            characteristic_id,
-            severity: history.severity().as_str().into(),
-            state: serde_json::to_value(&history).map_err(ApiError::internal)?,
-        });
-    }
-    Ok(switching_db::replace(
-        conn, supplier, part, &states, &events,
-    )?)
+    Ok(match decided {
+        Decided::New(view) => HttpResponse::Created()
+            .insert_header(location(view.revision))
+            .json(view),
+        // A retry gets the stored document as it was sent, like `get_lot_decision`.
+        Decided::Stored(stored) => HttpResponse::Ok()
+            .insert_header(location(stored.revision))
+            .content_type(ContentType::json())
+            .body(stored.document.0),
+    })
 }
 
 /// Which revision to read.
@@ -284,19 +150,7 @@ pub async fn get_lot_decision(
     }
     let epoch = state.decisions.epoch();
     let decision = db(&state, move |conn| {
-        match decisions_db::decision_text(conn, lot_id, revision) {
-            Ok(decision) => Ok(decision),
-            Err(diesel::result::Error::NotFound) => {
-                lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-                Err(match revision {
-                    Some(r) => {
-                        ApiError::not_found("decision revision", format!("{r} of lot {lot_id}"))
-                    }
-                    None => ApiError::not_found("decision for the lot", lot_id),
-                })
-            }
-            Err(other) => Err(other.into()),
-        }
+        Ok(decisions::document(conn, lot_id, revision)?)
     })
     .await?;
     let document = web::Bytes::from(decision.0);

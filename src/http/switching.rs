@@ -1,7 +1,6 @@
 //! ISO 2859-1 switching rules per supplier, part and characteristic: the settings a
 //! reviewer controls, and the current severity with the history of every switch.
 
-use crate::service::Found;
 use actix_web::{get, put, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,35 +10,15 @@ use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::{AppState, db};
-use crate::db::{
-    characteristics as chars_db, parts as parts_db, suppliers as suppliers_db,
-    switching as switching_db,
-};
-use crate::decision::replay::{CharacteristicHistory, Resume, StaleLot};
+use crate::db::switching::Settings;
+use crate::decision::replay::StaleLot;
 use crate::decision::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
-use crate::service::audit;
+use crate::service::switching::{self as switching, SettingsInput, SwitchingReport};
 
 mod resume;
 
 pub use resume::{ResumeSampling, ResumeStored, resume_sampling};
-
-/// Every resume of a supplier and part, placed in the lot order after the lot it names.
-pub(super) fn load_resumes(
-    conn: &mut diesel::PgConnection,
-    supplier: SupplierId,
-    part: PartId,
-) -> Result<Vec<Resume>, ApiError> {
-    Ok(switching_db::resumes(conn, supplier, part)?
-        .into_iter()
-        .map(|(r, produced_on)| Resume {
-            id: r.id,
-            characteristic_id: r.characteristic_id,
-            after: (produced_on, r.after_lot_id),
-            reason: r.reason,
-        })
-        .collect())
-}
 
 /// The switching settings of a supplier and part.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,45 +79,28 @@ pub async fn set_switching_settings(
     body: JsonBody<SetSwitchingSettings>,
 ) -> Result<web::Json<SwitchingSettingsStored>, ApiError> {
     let (supplier, req) = (path.into_inner(), body.0);
+    let input = SettingsInput {
+        part_id: req.part_id,
+        production_steady: req.production_steady,
+        reduced_approved: req.reduced_approved,
+    };
     let stored = db(&state, move |conn| {
-        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
-        parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
-        conn.build_transaction().run(|conn| {
-            let before = switching_db::lock(conn, supplier, req.part_id)?;
-            let old = serde_json::json!({"production_steady": before.production_steady,
-                "reduced_approved": before.reduced_approved});
-            let stored = switching_db::set(
-                conn,
-                supplier,
-                req.part_id,
-                req.production_steady,
-                req.reduced_approved,
-            )?;
-            let view = SwitchingSettingsStored {
-                supplier_id: stored.supplier_id,
-                part_id: stored.part_id,
-                production_steady: stored.production_steady,
-                reduced_approved: stored.reduced_approved,
-                updated_at: Some(stored.updated_at),
-            };
-            let id = format!("{supplier}/{}", req.part_id);
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "update",
-                    entity: "switching_settings",
-                    id: id.to_string(),
-                    old: Some(old),
-                    reason: None,
-                },
-                &view,
-            )?;
-            Ok(view)
-        })
+        Ok(switching::set_settings(conn, &caller.0, supplier, input)?)
     })
     .await?;
-    Ok(web::Json(stored))
+    Ok(web::Json(SwitchingSettingsStored::of(stored)))
+}
+
+impl SwitchingSettingsStored {
+    fn of(s: Settings) -> Self {
+        SwitchingSettingsStored {
+            supplier_id: s.supplier_id,
+            part_id: s.part_id,
+            production_steady: s.production_steady,
+            reduced_approved: s.reduced_approved,
+            updated_at: Some(s.updated_at),
+        }
+    }
 }
 
 /// Which part of the supplier to show.
@@ -247,68 +209,63 @@ pub async fn get_switching(
     query: QueryParams<SwitchingQuery>,
 ) -> Result<web::Json<SwitchingView>, ApiError> {
     let (supplier, part) = (path.into_inner(), query.0.part_id);
-    let (settings, characteristics, states, events) = db(&state, move |conn| {
-        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
-        parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
-        Ok((
-            switching_db::settings(conn, supplier, part)?,
-            chars_db::of_part(conn, part)?,
-            switching_db::states(conn, supplier, part)?,
-            switching_db::events(conn, supplier, part)?,
-        ))
+    let report = db(&state, move |conn| {
+        Ok(switching::get(conn, supplier, part)?)
     })
     .await?;
-    let mut out = Vec::with_capacity(characteristics.len());
-    for c in characteristics {
-        let history: CharacteristicHistory =
-            match states.iter().find(|s| s.characteristic_id == c.id) {
-                Some(s) => serde_json::from_value(s.state.clone()).map_err(ApiError::internal)?,
-                None => CharacteristicHistory::default(),
-            };
-        let switches = events
-            .iter()
-            .filter(|(e, _, _)| e.characteristic_id == c.id)
-            .map(|(e, lot_number, produced_on)| {
-                Ok(SwitchView {
-                    lot_id: e.lot_id,
-                    lot_number: lot_number.clone(),
-                    produced_on: *produced_on,
-                    decision_id: e.decision_id,
-                    resume_id: e.resume_id,
-                    from: severity(&e.from_severity)?,
-                    to: severity(&e.to_severity)?,
-                    reason: e.reason.clone(),
-                })
-            })
-            .collect::<Result<Vec<_>, ApiError>>()?;
-        out.push(CharacteristicSwitching {
-            characteristic_id: c.id,
-            name: c.name,
-            severity: history.severity(),
-            switching_score: history.state.switching_score,
-            recent_normal_results: history.state.recent_normal_results.clone(),
-            consecutive_accepted_on_tightened: history.state.consecutive_accepted_on_tightened,
-            not_accepted_on_tightened: history.state.not_accepted_on_tightened,
-            lots_counted: history.lots_counted,
-            switches,
-            lots_to_decide_again: history.stale,
-        });
-    }
-    let settings = SwitchingSettingsStored {
-        supplier_id: supplier,
-        part_id: part,
-        production_steady: settings.as_ref().is_some_and(|s| s.production_steady),
-        reduced_approved: settings.as_ref().is_some_and(|s| s.reduced_approved),
-        updated_at: settings.map(|s| s.updated_at),
-    };
-    Ok(web::Json(SwitchingView {
-        supplier_id: supplier,
-        part_id: part,
-        settings,
-        characteristics: out,
-    }))
+    Ok(web::Json(SwitchingView::of(supplier, part, report)))
 }
 
-fn severity(text: &str) -> Result<SwitchingSeverity, ApiError> {
-    serde_json::from_value(serde_json::Value::String(text.into())).map_err(ApiError::internal)
+impl SwitchingView {
+    fn of(supplier: SupplierId, part: PartId, report: SwitchingReport) -> Self {
+        let characteristics = report
+            .characteristics
+            .into_iter()
+            .map(|c| {
+                let h = c.history;
+                CharacteristicSwitching {
+                    characteristic_id: c.characteristic_id,
+                    name: c.name,
+                    severity: h.severity(),
+                    switching_score: h.state.switching_score,
+                    recent_normal_results: h.state.recent_normal_results.clone(),
+                    consecutive_accepted_on_tightened: h.state.consecutive_accepted_on_tightened,
+                    not_accepted_on_tightened: h.state.not_accepted_on_tightened,
+                    lots_counted: h.lots_counted,
+                    switches: c
+                        .switches
+                        .into_iter()
+                        .map(|s| SwitchView {
+                            lot_id: s.lot_id,
+                            lot_number: s.lot_number,
+                            produced_on: s.produced_on,
+                            decision_id: s.decision_id,
+                            resume_id: s.resume_id,
+                            from: s.from,
+                            to: s.to,
+                            reason: s.reason,
+                        })
+                        .collect(),
+                    lots_to_decide_again: h.stale,
+                }
+            })
+            .collect();
+        let settings = match report.settings {
+            Some(s) => SwitchingSettingsStored::of(s),
+            // Nothing stored yet: the defaults apply.
+            None => SwitchingSettingsStored {
+                supplier_id: supplier,
+                part_id: part,
+                production_steady: false,
+                reduced_approved: false,
+                updated_at: None,
+            },
+        };
+        SwitchingView {
+            supplier_id: supplier,
+            part_id: part,
+            settings,
+            characteristics,
+        }
+    }
 }

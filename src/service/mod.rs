@@ -4,6 +4,8 @@
 //! No actix here: the handlers, the command line and the demo loader all call these.
 
 pub mod audit;
+pub mod decisions;
 mod error;
+pub mod switching;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};

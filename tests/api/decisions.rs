@@ -154,8 +154,60 @@ async fn the_database_refuses_to_change_a_stored_decision() {
     let update =
         diesel::sql_query("UPDATE lot_decisions SET verdict = 'reject'").execute(&mut conn);
     let delete = diesel::sql_query("DELETE FROM lot_decisions").execute(&mut conn);
+    let outcome = diesel::sql_query("UPDATE decision_characteristic_outcomes SET defectives = 0")
+        .execute(&mut conn);
 
-    assert!(update.is_err() && delete.is_err());
+    assert_eq!(
+        update.unwrap_err().to_string(),
+        "lot decisions are immutable: UPDATE on lot_decisions is not allowed; decide again for a new revision"
+    );
+    assert_eq!(
+        delete.unwrap_err().to_string(),
+        "lot decisions are immutable: DELETE on lot_decisions is not allowed; decide again for a new revision"
+    );
+    assert_eq!(
+        outcome.unwrap_err().to_string(),
+        "lot decisions are immutable: UPDATE on decision_characteristic_outcomes is not allowed; decide again for a new revision"
+    );
+}
+
+#[actix_web::test]
+async fn an_impossible_stored_limit_fails_the_decision_instead_of_finding_nothing_defective() {
+    let app = app().await;
+    let part = app.create_part("CLP-9").await;
+    let width = app
+        .create_characteristic(&part, crate::builders::width())
+        .await;
+    let supplier = app.create_supplier("SUP").await;
+    let lot = app
+        .create_lot(&part, &supplier, "L-1", 1000, "2026-11-01")
+        .await;
+    let units: Vec<Value> = (1..=80)
+        .map(|i| json!({"unit": i, "measurements": [{"characteristic_id": width, "value": 99.0}]}))
+        .collect();
+    let body = json!({"id": uuid::Uuid::new_v4(), "source": "factory", "mode": "sampling",
+        "inspector": "kim", "inspected_at": "2026-11-02T08:00:00Z", "units": units});
+    assert_eq!(
+        app.post(&format!("/api/v1/lots/{lot}/inspections"), body)
+            .await
+            .status,
+        201
+    );
+    // An infinite limit passes the table's checks but is no specification limit: read as
+    // "no limit", every unit above would have been good.
+    diesel::sql_query(format!(
+        "UPDATE characteristics SET lsl = '-Infinity' WHERE id = '{width}'"
+    ))
+    .execute(&mut app.db.pool.get().unwrap())
+    .unwrap();
+
+    let d = app.decide(&lot).await;
+
+    d.assert_problem(500);
+    assert_eq!(d.body["type"], "urn:lotgate:problem:internal-error");
+    app.get(&format!("/api/v1/lots/{lot}/decision"))
+        .await
+        .assert_problem(404);
 }
 
 #[actix_web::test]
@@ -266,13 +318,30 @@ async fn a_lot_without_a_decision_and_an_unknown_lot_are_not_found() {
     let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
     let nobody = uuid::Uuid::new_v4();
 
-    app.get(&format!("/api/v1/lots/{lot}/decision"))
-        .await
-        .assert_problem(404);
-    app.decide(&nobody.to_string()).await.assert_problem(404);
-    app.get(&format!("/api/v1/lots/{lot}/decision?revision=0"))
-        .await
-        .assert_problem(422);
+    let undecided = app.get(&format!("/api/v1/lots/{lot}/decision")).await;
+    let no_revision = app
+        .get(&format!("/api/v1/lots/{lot}/decision?revision=2"))
+        .await;
+    let unknown = app.decide(&nobody.to_string()).await;
+    let zero = app
+        .get(&format!("/api/v1/lots/{lot}/decision?revision=0"))
+        .await;
+
+    undecided.assert_problem(404);
+    assert_eq!(
+        undecided.body["detail"],
+        format!("no decision for the lot with id {lot}")
+    );
+    no_revision.assert_problem(404);
+    assert_eq!(
+        no_revision.body["detail"],
+        format!("no decision revision with id 2 of lot {lot}")
+    );
+    unknown.assert_problem(404);
+    assert_eq!(unknown.body["detail"], format!("no lot with id {nobody}"));
+    zero.assert_problem(422);
+    assert_eq!(zero.error_fields(), ["revision"]);
+    assert_eq!(zero.body["errors"][0]["message"], "revisions start at 1");
 }
 
 #[actix_web::test]
@@ -349,6 +418,10 @@ async fn a_retried_decision_with_the_same_id_returns_the_stored_revision() {
     assert_eq!(first.body["id"], "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
     elsewhere.assert_problem(409);
     assert_eq!(elsewhere.error_fields(), ["id"]);
+    assert_eq!(
+        elsewhere.body["detail"],
+        "a decision with this id is stored for another lot; use a new id"
+    );
     bad.assert_problem(422);
     assert_eq!(bad.error_fields(), ["id"]);
     let latest = app.get(&uri).await;

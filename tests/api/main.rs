@@ -8,6 +8,7 @@ mod builders;
 mod bulk;
 mod caches;
 mod crash;
+mod decision_formats;
 mod decisions;
 mod demo;
 mod embedded;

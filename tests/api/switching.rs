@@ -240,16 +240,27 @@ async fn switching_needs_a_known_supplier_and_part() {
     let s = app.stream(json!({})).await;
     let nobody = uuid::Uuid::new_v4();
 
-    app.get(&format!(
-        "/api/v1/suppliers/{nobody}/switching?part_id={}",
-        s.part_id
-    ))
-    .await
-    .assert_problem(404);
+    let no_supplier = app
+        .get(&format!(
+            "/api/v1/suppliers/{nobody}/switching?part_id={}",
+            s.part_id
+        ))
+        .await;
+    no_supplier.assert_problem(404);
+    assert_eq!(
+        no_supplier.body["detail"],
+        format!("no supplier with id {nobody}")
+    );
     let missing = app
         .get(&format!("/api/v1/suppliers/{}/switching", s.supplier_id))
         .await;
     missing.assert_problem(422);
+    // A missing query parameter is named in the message; the field is the query.
+    assert_eq!(missing.error_fields(), ["query"]);
+    assert_eq!(
+        missing.body["errors"][0]["message"],
+        "missing field `part_id`"
+    );
     let unknown_part = app
         .call(
             actix_web::http::Method::PUT,
@@ -259,6 +270,10 @@ async fn switching_needs_a_known_supplier_and_part() {
         .await;
     unknown_part.assert_problem(404);
     assert_eq!(unknown_part.error_fields(), ["part_id"]);
+    assert_eq!(
+        unknown_part.body["errors"][0]["message"],
+        format!("no part with id {nobody}")
+    );
 }
 
 fn switching_uri(s: &Stream) -> String {
@@ -377,6 +392,7 @@ async fn refuses_a_resume_without_a_reason() {
     assert_eq!(missing.error_fields(), ["reason"]);
     blank.assert_problem(422);
     assert_eq!(blank.error_fields(), ["reason"]);
+    assert_eq!(blank.body["errors"][0]["message"], "must not be empty");
     let history = app.get(&switching_uri(&s)).await;
     assert_eq!(switching_of(&history.body)["severity"], "discontinued");
 }
@@ -395,13 +411,17 @@ async fn refuses_a_resume_when_sampling_is_not_discontinued() {
 
     never_decided.assert_problem(409);
     assert_eq!(never_decided.error_fields(), ["characteristic_id"]);
+    assert_eq!(
+        never_decided.body["detail"],
+        "sampling inspection of 'Scratches' is not discontinued (the next lot is on normal \
+         inspection): ISO 2859-1 9.4 resumes sampling only after it was discontinued"
+    );
     on_tightened.assert_problem(409);
     assert_eq!(on_tightened.error_fields(), ["characteristic_id"]);
-    assert!(
-        on_tightened.body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("not discontinued")
+    assert_eq!(
+        on_tightened.body["detail"],
+        "sampling inspection of 'Scratches' is not discontinued (the next lot is on tightened \
+         inspection): ISO 2859-1 9.4 resumes sampling only after it was discontinued"
     );
 }
 
@@ -418,6 +438,15 @@ async fn a_second_resume_of_the_same_discontinuation_is_refused() {
 
     assert_eq!(first.status, 201, "{}", first.body);
     second.assert_problem(409);
+    assert_eq!(second.error_fields(), ["characteristic_id"]);
+    assert!(
+        second.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("is not discontinued (the next lot is on tightened inspection)"),
+        "{}",
+        second.body
+    );
     let history = app.get(&switching_uri(&s)).await;
     let resumes = switching_of(&history.body)["switches"]
         .as_array()
@@ -454,8 +483,17 @@ async fn a_resume_needs_a_known_supplier_part_and_characteristic_of_the_part() {
         .await;
 
     supplier.assert_problem(404);
+    assert_eq!(
+        supplier.body["detail"],
+        format!("no supplier with id {nobody}")
+    );
     part.assert_problem(404);
     assert_eq!(part.error_fields(), ["part_id"]);
+    assert_eq!(part.body["detail"], format!("no part with id {nobody}"));
     characteristic.assert_problem(404);
     assert_eq!(characteristic.error_fields(), ["characteristic_id"]);
+    assert_eq!(
+        characteristic.body["detail"],
+        format!("no characteristic of this part with id {nobody}")
+    );
 }

@@ -1,31 +1,18 @@
 //! Resuming sampling inspection after discontinuation (ISO 2859-1 9.4): a reviewer's
 //! action once the supplier has acted to improve quality.
 
-use crate::service::Found;
 use actix_web::{HttpResponse, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::super::access::Caller;
-use super::super::decisions::store_history;
 use super::super::error::{ApiError, responses};
 use super::super::extract::JsonBody;
 use super::super::{AppState, db};
-use super::load_resumes;
-use crate::db::switching::{self as switching_db, ResumeRow};
-use crate::db::{
-    characteristics as chars_db, decisions as decisions_db, parts as parts_db,
-    suppliers as suppliers_db,
-};
-use crate::decision::replay::{CharacteristicHistory, Resume, replay};
-use crate::decision::types::{LotDecisionView, SwitchingSeverity};
+use crate::decision::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, LotId, PartId, ResumeId, SupplierId};
-use crate::service::Checks;
-use crate::service::audit;
-
-/// Longest `reason` accepted, in characters.
-const REASON_MAX: usize = 2000;
+use crate::service::switching::{self as switching, ResumeInput, Resumed};
 
 /// The resume of sampling inspection of one characteristic of a supplier and part.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -111,40 +98,16 @@ pub async fn resume_sampling(
     body: JsonBody<ResumeSampling>,
 ) -> Result<HttpResponse, ApiError> {
     let (supplier, req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.text("reason", &req.reason, REASON_MAX);
-    checks.finish()?;
+    let input = ResumeInput {
+        part_id: req.part_id,
+        characteristic_id: req.characteristic_id,
+        reason: req.reason,
+    };
     let stored = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let (row, after_lot_number) = store(conn, supplier, &req)?;
-            let view = ResumeStored {
-                id: row.id,
-                supplier_id: row.supplier_id,
-                part_id: row.part_id,
-                characteristic_id: row.characteristic_id,
-                after_lot_id: row.after_lot_id,
-                after_lot_number,
-                reason: row.reason,
-                severity: SwitchingSeverity::Tightened,
-                recorded_at: row.recorded_at,
-            };
-            let reason = Some(view.reason.as_str());
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "resume",
-                    entity: "switching",
-                    id: view.id.to_string(),
-                    old: None,
-                    reason,
-                },
-                &view,
-            )?;
-            Ok(view)
-        })
+        Ok(switching::resume(conn, &caller.0, supplier, input)?)
     })
     .await?;
+    let stored = ResumeStored::of(stored);
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -156,69 +119,18 @@ pub async fn resume_sampling(
         .json(stored))
 }
 
-/// Under the supplier and part's lock (the one decisions take): checks that the
-/// characteristic is discontinued after the latest decided lot, stores the resume and
-/// replays the switching history with it.
-fn store(
-    conn: &mut diesel::PgConnection,
-    supplier: SupplierId,
-    req: &ResumeSampling,
-) -> Result<(ResumeRow, String), ApiError> {
-    let (part, characteristic) = (req.part_id, req.characteristic_id);
-    suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
-    parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
-    switching_db::lock(conn, supplier, part)?;
-    let name = chars_db::of_part(conn, part)?
-        .into_iter()
-        .find(|c| c.id == characteristic)
-        .map(|c| c.name)
-        .ok_or_else(|| {
-            ApiError::unknown_reference(
-                "characteristic_id",
-                "characteristic of this part",
-                characteristic,
-            )
-        })?;
-    let stream = decisions_db::latest_of_stream(conn, supplier, part)?
-        .into_iter()
-        .map(|d| serde_json::from_value::<LotDecisionView>(d).map_err(ApiError::internal))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut resumes = load_resumes(conn, supplier, part)?;
-    let severity = replay(&stream, &resumes)
-        .get(&characteristic)
-        .map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity);
-    let last = match stream.last() {
-        Some(last) if severity == SwitchingSeverity::Discontinued => last,
-        _ => {
-            return Err(ApiError::conflict(
-                Some("characteristic_id"),
-                format!(
-                    "sampling inspection of '{name}' is not discontinued (the next lot is on \
-                     {} inspection): ISO 2859-1 9.4 resumes sampling only after it was \
-                     discontinued",
-                    severity.as_str()
-                ),
-            ));
+impl ResumeStored {
+    fn of(r: Resumed) -> Self {
+        ResumeStored {
+            id: r.id,
+            supplier_id: r.supplier_id,
+            part_id: r.part_id,
+            characteristic_id: r.characteristic_id,
+            after_lot_id: r.after_lot_id,
+            after_lot_number: r.after_lot_number,
+            reason: r.reason,
+            severity: r.severity,
+            recorded_at: r.recorded_at,
         }
-    };
-    let row = switching_db::insert_resume(
-        conn,
-        &ResumeRow {
-            id: ResumeId::new_random(),
-            supplier_id: supplier,
-            part_id: part,
-            characteristic_id: characteristic,
-            after_lot_id: last.lot_id,
-            reason: req.reason.clone(),
-            recorded_at: Utc::now(),
-        },
-    )?;
-    resumes.push(Resume {
-        id: row.id,
-        characteristic_id: characteristic,
-        after: (last.produced_on, last.lot_id),
-        reason: row.reason.clone(),
-    });
-    store_history(conn, supplier, part, &stream, &resumes)?;
-    Ok((row, last.lot_number.clone()))
+    }
 }

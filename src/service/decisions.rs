@@ -1,0 +1,147 @@
+//! Lot decisions: compute and store one (a new immutable revision each time) with its
+//! switching outcome, replay the supplier and part's switching history with it, and read
+//! a stored one.
+
+use chrono::Utc;
+use diesel::PgConnection;
+
+use super::switching::{history_inputs, store_history};
+use super::{Found, ServiceError, audit};
+use crate::auth::Principal;
+use crate::db::decisions::{self as decisions_db, JsonText, NewLotDecision, StoredDocument};
+use crate::db::switching as switching_db;
+use crate::db::{characteristics as chars_db, lots as lots_db};
+use crate::decision::outcome::DecidedLot;
+use crate::decision::replay::{Resume, replay};
+use crate::decision::stored::outcome_rows;
+use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
+use crate::decision::{DecideInput, decide as compute, inputs_snapshot};
+use crate::domain::{DecisionId, LotId};
+
+/// What `decide` did.
+#[derive(Debug)]
+pub enum Decided {
+    /// A new revision, computed and stored now.
+    New(LotDecisionView),
+    /// A retry with the id of a stored revision: that revision, as stored, nothing new.
+    Stored(StoredDocument),
+}
+
+/// Decides a lot: computes its decision from its current inspections under the supplier
+/// and part's lock, stores it as a new revision with its outcome, and replays and stores
+/// the switching history with it, all in one transaction. With `wanted`, the id of a
+/// revision already stored for this lot, returns that revision instead.
+pub fn decide(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+    wanted: Option<DecisionId>,
+) -> Result<Decided, ServiceError> {
+    conn.build_transaction()
+        .run(|conn| decide_locked(conn, by, lot_id, wanted))
+}
+
+fn decide_locked(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+    wanted: Option<DecisionId>,
+) -> Result<Decided, ServiceError> {
+    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    let (supplier, part) = (lot.supplier_id, lot.part_id);
+    let settings = switching_db::lock(conn, supplier, part)?;
+    // Under the lock, so a retry racing the original sees its committed revision.
+    if let Some(id) = wanted
+        && let Some(existing) = decisions_db::find(conn, id)?
+    {
+        if existing.lot_id != lot_id {
+            return Err(ServiceError::conflict(
+                Some("id"),
+                "a decision with this id is stored for another lot; use a new id",
+            ));
+        }
+        return Ok(Decided::Stored(existing));
+    }
+    let settings = SwitchingSettingsView {
+        production_steady: settings.production_steady,
+        reduced_approved: settings.reduced_approved,
+    };
+    let characteristics = chars_db::of_part(conn, part)?;
+    let (stream, resumes) = history_inputs(conn, supplier, part)?;
+    let key = (lot.produced_on, lot.id);
+    let earlier: Vec<DecidedLot> = stream.iter().filter(|d| d.order() < key).cloned().collect();
+    let resumed_earlier: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
+    let earlier = replay(&earlier, &resumed_earlier);
+    let current = decisions_db::current_inspections(conn, lot_id)?;
+    let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
+    let input = DecideInput {
+        id: wanted.unwrap_or_else(DecisionId::new_random),
+        lot: &lot,
+        revision,
+        decided_at: Utc::now(),
+        settings,
+        characteristics: &characteristics,
+        earlier: &earlier,
+        current: &current,
+    };
+    let view = compute(&input).map_err(ServiceError::internal)?;
+    let inputs = inputs_snapshot(&input);
+    let document = serde_json::to_value(&view).map_err(ServiceError::internal)?;
+    decisions_db::insert(
+        conn,
+        &NewLotDecision {
+            id: view.id,
+            lot_id,
+            revision,
+            verdict: view.verdict.as_str(),
+            inputs: &inputs,
+            decision: &document,
+            decided_at: view.decided_at,
+        },
+    )?;
+    let decided = DecidedLot::of(&view);
+    let (outcome, characteristic_outcomes) =
+        outcome_rows(&decided).map_err(ServiceError::internal)?;
+    decisions_db::insert_outcome(conn, &outcome, &characteristic_outcomes)?;
+    let mut all: Vec<DecidedLot> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
+    all.push(decided);
+    all.sort_by_key(DecidedLot::order);
+    store_history(conn, supplier, part, &all, &resumes)?;
+    audit::write(
+        conn,
+        by,
+        audit::Entry {
+            action: "decide",
+            entity: "lot_decision",
+            id: view.id.to_string(),
+            old: None,
+            reason: None,
+        },
+        &document,
+    )?;
+    Ok(Decided::New(view))
+}
+
+/// The stored document of one revision of a lot's decision (the latest when `revision`
+/// is `None`), as JSON text, unparsed: it is the answer as first sent.
+pub fn document(
+    conn: &mut PgConnection,
+    lot_id: LotId,
+    revision: Option<i32>,
+) -> Result<JsonText, ServiceError> {
+    match decisions_db::decision_text(conn, lot_id, revision) {
+        Ok(document) => Ok(document),
+        // The lot is looked up only now, to tell a missing lot from an undecided one:
+        // the hot path makes one query.
+        Err(diesel::result::Error::NotFound) => {
+            lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+            Err(match revision {
+                Some(r) => {
+                    ServiceError::not_found("decision revision", format!("{r} of lot {lot_id}"))
+                }
+                None => ServiceError::not_found("decision for the lot", lot_id),
+            })
+        }
+        Err(other) => Err(other.into()),
+    }
+}

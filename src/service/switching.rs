@@ -1,0 +1,333 @@
+//! ISO 2859-1 switching rules per supplier, part and characteristic: the settings a
+//! reviewer controls, the replayed history and its stored state, and the resume of
+//! sampling after discontinuation (9.4).
+//!
+//! The history is always recomputed from the stored outcomes of the latest decision of
+//! every lot and the resumes, under the supplier and part's row lock, and replaces what
+//! was stored: decisions ([`super::decisions`]) and resumes both go through
+//! [`history_inputs`] and [`store_history`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::PgConnection;
+use serde::Serialize;
+
+use super::{Checks, Found, ServiceError, audit};
+use crate::auth::Principal;
+use crate::db::switching::{self as switching_db, EventRow, ResumeRow, Settings, StateRow};
+use crate::db::{
+    characteristics as chars_db, decisions as decisions_db, parts as parts_db,
+    suppliers as suppliers_db,
+};
+use crate::decision::outcome::DecidedLot;
+use crate::decision::replay::{CharacteristicHistory, Resume, replay};
+use crate::decision::stored::{SwitchingStateDocument, decided_lot};
+use crate::decision::types::SwitchingSeverity;
+use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
+
+/// Longest resume `reason` accepted, in characters.
+pub const REASON_MAX: usize = 2000;
+
+/// New switching settings of a supplier and part.
+#[derive(Debug, Clone, Copy)]
+pub struct SettingsInput {
+    pub part_id: PartId,
+    /// Production is at a steady rate (ISO 2859-1 9.3.3 b).
+    pub production_steady: bool,
+    /// The responsible authority approves reduced inspection (9.3.3 c).
+    pub reduced_approved: bool,
+}
+
+/// Stores the settings of a supplier and part, for the decisions made from now on (each
+/// decision keeps the settings it used).
+pub fn set_settings(
+    conn: &mut PgConnection,
+    by: &Principal,
+    supplier: SupplierId,
+    input: SettingsInput,
+) -> Result<Settings, ServiceError> {
+    let part = input.part_id;
+    conn.build_transaction().run(|conn| {
+        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+        parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
+        let before = switching_db::lock(conn, supplier, part)?;
+        let stored = switching_db::set(
+            conn,
+            supplier,
+            part,
+            input.production_steady,
+            input.reduced_approved,
+        )?;
+        let entry = audit::Entry {
+            action: "update",
+            entity: "switching_settings",
+            id: format!("{supplier}/{part}"),
+            old: Some(serde_json::to_value(&before).map_err(ServiceError::internal)?),
+            reason: None,
+        };
+        audit::write(conn, by, entry, &stored)?;
+        Ok(stored)
+    })
+}
+
+/// One switch of severity as stored, with its lot's number and production date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedSwitch {
+    pub lot_id: LotId,
+    pub lot_number: String,
+    pub produced_on: NaiveDate,
+    pub decision_id: Option<DecisionId>,
+    pub resume_id: Option<ResumeId>,
+    pub from: SwitchingSeverity,
+    pub to: SwitchingSeverity,
+    pub reason: String,
+}
+
+/// The switching state and history of one characteristic.
+#[derive(Debug, Clone)]
+pub struct CharacteristicSwitching {
+    pub characteristic_id: CharacteristicId,
+    pub name: String,
+    /// Where it stands (a fresh normal state when nothing was decided yet).
+    pub history: CharacteristicHistory,
+    /// Every switch, oldest first.
+    pub switches: Vec<RecordedSwitch>,
+}
+
+/// The switching state of a supplier and part.
+#[derive(Debug, Clone)]
+pub struct SwitchingReport {
+    /// The stored settings; `None` while nothing was stored (the defaults apply).
+    pub settings: Option<Settings>,
+    /// One entry per characteristic of the part, in the order they were defined.
+    pub characteristics: Vec<CharacteristicSwitching>,
+}
+
+fn severity(text: &str) -> Result<SwitchingSeverity, ServiceError> {
+    SwitchingSeverity::parse(text)
+        .ok_or_else(|| ServiceError::internal(format!("impossible stored severity '{text}'")))
+}
+
+/// Reads the switching state and history of a supplier and part.
+pub fn get(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+) -> Result<SwitchingReport, ServiceError> {
+    suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+    parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
+    let settings = switching_db::settings(conn, supplier, part)?;
+    let states = switching_db::states(conn, supplier, part)?;
+    let events = switching_db::events(conn, supplier, part)?;
+    let mut characteristics = Vec::new();
+    for c in chars_db::of_part(conn, part)? {
+        let history = match states.iter().find(|s| s.characteristic_id == c.id) {
+            Some(s) => SwitchingStateDocument::read(c.id, s.state.clone())
+                .map_err(ServiceError::internal)?,
+            None => CharacteristicHistory::default(),
+        };
+        let switches = events
+            .iter()
+            .filter(|(e, _, _)| e.characteristic_id == c.id)
+            .map(|(e, lot_number, produced_on)| {
+                Ok(RecordedSwitch {
+                    lot_id: e.lot_id,
+                    lot_number: lot_number.clone(),
+                    produced_on: *produced_on,
+                    decision_id: e.decision_id,
+                    resume_id: e.resume_id,
+                    from: severity(&e.from_severity)?,
+                    to: severity(&e.to_severity)?,
+                    reason: e.reason.clone(),
+                })
+            })
+            .collect::<Result<Vec<_>, ServiceError>>()?;
+        characteristics.push(CharacteristicSwitching {
+            characteristic_id: c.id,
+            name: c.name,
+            history,
+            switches,
+        });
+    }
+    Ok(SwitchingReport {
+        settings,
+        characteristics,
+    })
+}
+
+/// A reviewer's resume of sampling of one characteristic after discontinuation.
+#[derive(Debug, Clone)]
+pub struct ResumeInput {
+    pub part_id: PartId,
+    pub characteristic_id: CharacteristicId,
+    /// What the supplier corrected (not blank, at most [`REASON_MAX`] characters).
+    pub reason: String,
+}
+
+/// A stored resume, with the lot after which it takes effect. Also its audit value.
+#[derive(Debug, Clone, Serialize)]
+pub struct Resumed {
+    pub id: ResumeId,
+    pub supplier_id: SupplierId,
+    pub part_id: PartId,
+    pub characteristic_id: CharacteristicId,
+    /// The latest decided lot when the resume was recorded.
+    pub after_lot_id: LotId,
+    pub after_lot_number: String,
+    pub reason: String,
+    /// Severity for the lots after it: tightened (ISO 2859-1 9.4).
+    pub severity: SwitchingSeverity,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Resumes sampling on tightened inspection after discontinuation (ISO 2859-1 9.4), for
+/// the lots after the latest decided lot. Under the supplier and part's lock (the one
+/// decisions take): refused (conflict) unless the characteristic is discontinued after
+/// that lot; stores the resume and replays the history with it.
+pub fn resume(
+    conn: &mut PgConnection,
+    by: &Principal,
+    supplier: SupplierId,
+    input: ResumeInput,
+) -> Result<Resumed, ServiceError> {
+    let mut checks = Checks::new();
+    checks.text("reason", &input.reason, REASON_MAX);
+    checks.finish()?;
+    let (part, characteristic) = (input.part_id, input.characteristic_id);
+    conn.build_transaction().run(|conn| {
+        suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
+        parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
+        switching_db::lock(conn, supplier, part)?;
+        let name = chars_db::of_part(conn, part)?
+            .into_iter()
+            .find(|c| c.id == characteristic)
+            .map(|c| c.name)
+            .ok_or_else(|| {
+                ServiceError::unknown_reference(
+                    "characteristic_id",
+                    "characteristic of this part",
+                    characteristic,
+                )
+            })?;
+        let (stream, mut resumes) = history_inputs(conn, supplier, part)?;
+        let severity = replay(&stream, &resumes)
+            .get(&characteristic)
+            .map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity);
+        let last = match stream.last() {
+            Some(last) if severity == SwitchingSeverity::Discontinued => last,
+            _ => {
+                return Err(ServiceError::conflict(
+                    Some("characteristic_id"),
+                    format!(
+                        "sampling inspection of '{name}' is not discontinued (the next lot is \
+                         on {} inspection): ISO 2859-1 9.4 resumes sampling only after it was \
+                         discontinued",
+                        severity.as_str()
+                    ),
+                ));
+            }
+        };
+        let row = switching_db::insert_resume(
+            conn,
+            &ResumeRow {
+                id: ResumeId::new_random(),
+                supplier_id: supplier,
+                part_id: part,
+                characteristic_id: characteristic,
+                after_lot_id: last.lot_id,
+                reason: input.reason.clone(),
+                recorded_at: Utc::now(),
+            },
+        )?;
+        resumes.push(Resume {
+            id: row.id,
+            characteristic_id: characteristic,
+            after: last.order(),
+            reason: row.reason.clone(),
+        });
+        store_history(conn, supplier, part, &stream, &resumes)?;
+        let resumed = Resumed {
+            id: row.id,
+            supplier_id: row.supplier_id,
+            part_id: row.part_id,
+            characteristic_id: row.characteristic_id,
+            after_lot_id: row.after_lot_id,
+            after_lot_number: last.lot_number.clone(),
+            reason: row.reason,
+            severity: SwitchingSeverity::Tightened,
+            recorded_at: row.recorded_at,
+        };
+        let entry = audit::Entry {
+            action: "resume",
+            entity: "switching",
+            id: resumed.id.to_string(),
+            old: None,
+            reason: Some(resumed.reason.as_str()),
+        };
+        audit::write(conn, by, entry, &resumed)?;
+        Ok(resumed)
+    })
+}
+
+/// What the replay of a supplier and part reads: the outcome of the latest decision of
+/// every decided lot, in lot order, and every resume, placed after the lot it names.
+pub(crate) fn history_inputs(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+) -> Result<(Vec<DecidedLot>, Vec<Resume>), ServiceError> {
+    let decided = decisions_db::latest_outcomes_of_stream(conn, supplier, part)?
+        .into_iter()
+        .map(|rows| decided_lot(rows).map_err(ServiceError::internal))
+        .collect::<Result<Vec<_>, _>>()?;
+    let resumes = switching_db::resumes(conn, supplier, part)?
+        .into_iter()
+        .map(|(r, produced_on)| Resume {
+            id: r.id,
+            characteristic_id: r.characteristic_id,
+            after: (produced_on, r.after_lot_id),
+            reason: r.reason,
+        })
+        .collect();
+    Ok((decided, resumes))
+}
+
+/// Replays the decided lots (in lot order) and the resumes, and replaces the stored
+/// switching state and history of the supplier and part with the result. Call under
+/// the lock ([`switching_db::lock`]).
+pub(crate) fn store_history(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+    decisions: &[DecidedLot],
+    resumes: &[Resume],
+) -> Result<(), ServiceError> {
+    let (mut states, mut events) = (Vec::new(), Vec::new());
+    for (characteristic_id, mut history) in replay(decisions, resumes) {
+        for (k, s) in history.switches.drain(..).enumerate() {
+            events.push(EventRow {
+                supplier_id: supplier,
+                part_id: part,
+                characteristic_id,
+                seq: k as i32 + 1,
+                lot_id: s.lot_id,
+                decision_id: s.decision_id,
+                resume_id: s.resume_id,
+                from_severity: s.from.as_str().into(),
+                to_severity: s.to.as_str().into(),
+                reason: s.reason,
+            });
+        }
+        let state = serde_json::to_value(SwitchingStateDocument::of(&history))
+            .map_err(ServiceError::internal)?;
+        states.push(StateRow {
+            supplier_id: supplier,
+            part_id: part,
+            characteristic_id,
+            severity: history.severity().as_str().into(),
+            state,
+        });
+    }
+    Ok(switching_db::replace(
+        conn, supplier, part, &states, &events,
+    )?)
+}
