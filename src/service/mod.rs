@@ -4,6 +4,10 @@
 //! No actix here: the handlers, the command line and the demo loader all call these.
 
 pub mod audit;
+pub mod characteristics;
 mod error;
+pub mod lots;
+pub mod parts;
+pub mod suppliers;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};
