@@ -8,6 +8,7 @@ pub mod characteristics;
 mod error;
 pub mod lots;
 pub mod parts;
+pub mod statistics;
 pub mod suppliers;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};
