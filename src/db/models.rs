@@ -12,7 +12,7 @@ use crate::domain::{
     LotId, Mode, PartId, Source, Stage, SupplierId,
 };
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = parts, check_for_backend(diesel::pg::Pg))]
 pub struct Part {
     pub id: PartId,
@@ -33,7 +33,7 @@ pub struct NewPart<'a> {
     pub description: &'a str,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = characteristics, check_for_backend(diesel::pg::Pg))]
 pub struct Characteristic {
     pub id: CharacteristicId,
@@ -74,7 +74,7 @@ pub struct NewCharacteristic<'a> {
     pub one_defect_fatal: bool,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = suppliers, check_for_backend(diesel::pg::Pg))]
 pub struct Supplier {
     pub id: SupplierId,
@@ -91,7 +91,7 @@ pub struct NewSupplier<'a> {
     pub code: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = lots, check_for_backend(diesel::pg::Pg))]
 pub struct Lot {
     pub id: LotId,

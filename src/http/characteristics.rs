@@ -1,6 +1,5 @@
 //! Characteristics of a part: what is checked on each unit, and against what.
 
-use crate::service::Found;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,12 +10,12 @@ use super::error::{ApiError, responses};
 use super::etag;
 use super::extract::JsonBody;
 use super::{AppState, db};
-use crate::db::{characteristics as chars_db, models, parts as parts_db};
+use crate::db::models;
 use crate::domain::{
     Aql, CharacteristicId, Classification, DomainError, InspectionLevel, Kind, PartId, SpecLimits,
 };
 use crate::service::Checks;
-use crate::service::audit;
+use crate::service::characteristics::{self as service, CharacteristicInput};
 
 /// A characteristic to add to a part.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -205,28 +204,21 @@ pub async fn create_characteristic(
 ) -> Result<HttpResponse, ApiError> {
     let (part_id, req) = (path.into_inner(), body.0);
     req.check()?;
+    let id = req.id;
+    let input = req.input();
     let created = db(&state, move |conn| {
-        parts_db::get(conn, part_id).or_not_found("part", part_id)?;
-        let id = req.id.unwrap_or_else(CharacteristicId::new_random);
-        let new = req.row(id, part_id);
-        conn.build_transaction().run(|conn| {
-            let view = CharacteristicView::from(chars_db::insert(conn, &new)?);
-            audit::created(conn, &caller.0, "characteristic", view.id, &view)?;
-            Ok(view)
-        })
+        Ok(service::create(conn, &caller.0, part_id, id, &input)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(created))
+    Ok(HttpResponse::Created().json(CharacteristicView::from(created)))
 }
 
 impl CreateCharacteristic {
-    fn row(&self, id: CharacteristicId, part_id: PartId) -> models::NewCharacteristic<'_> {
-        models::NewCharacteristic {
-            id,
-            part_id,
-            name: self.name.trim(),
+    fn input(self) -> CharacteristicInput {
+        CharacteristicInput {
+            name: self.name,
             kind: self.kind,
-            unit: self.unit.as_deref(),
+            unit: self.unit,
             nominal: self.nominal,
             lsl: self.lsl,
             usl: self.usl,
@@ -258,12 +250,8 @@ pub async fn get_characteristic(
     path: web::Path<CharacteristicId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let view = db(&state, move |conn| {
-        let row = chars_db::get(conn, id).or_not_found("characteristic", id)?;
-        Ok(CharacteristicView::from(row))
-    })
-    .await?;
-    etag::tagged(&view)
+    let characteristic = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    etag::tagged(&CharacteristicView::from(characteristic))
 }
 
 /// Change a characteristic: name, unit, limits, classification, AQL, level, costs. Its
@@ -307,27 +295,14 @@ pub async fn update_characteristic(
             "differs from the characteristic in the URL; leave it out",
         ));
     }
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let row = chars_db::lock(conn, id).or_not_found("characteristic", id)?;
-            let before = CharacteristicView::from(row);
-            etag::check(&if_match, &etag::of(&before)?)?;
-            if req.kind != before.kind {
-                return Err(ApiError::invalid_field(
-                    "kind",
-                    format!(
-                        "a {} characteristic stays {}: its recorded results depend on it; \
-                         add a new characteristic instead",
-                        before.kind, before.kind
-                    ),
-                ));
-            }
-            let after =
-                CharacteristicView::from(chars_db::update(conn, id, &req.row(id, before.part_id))?);
-            audit::updated(conn, &caller.0, "characteristic", id, &before, &after)?;
-            Ok(after)
-        })
+    let input = req.input();
+    // The tag is of the view a GET shows, computed from the characteristic as locked.
+    let unchanged = move |current: &models::Characteristic| {
+        etag::precondition(&if_match, &CharacteristicView::from(current.clone()))
+    };
+    let characteristic = db(&state, move |conn| {
+        Ok(service::update(conn, &caller.0, id, &input, unchanged)?)
     })
     .await?;
-    etag::tagged(&view)
+    etag::tagged(&CharacteristicView::from(characteristic))
 }

@@ -12,6 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::ApiError;
+use crate::service::ServiceError;
 
 /// The strong entity tag of a representation, quoted.
 pub fn of(view: &impl Serialize) -> Result<String, ApiError> {
@@ -53,6 +54,18 @@ pub fn required(req: &HttpRequest) -> Result<String, ApiError> {
 /// Checks `If-Match` against the current tag with the strong comparison: `*` or one of
 /// the listed tags equal to it; a weak tag never matches.
 pub fn check(if_match: &str, current: &str) -> Result<(), ApiError> {
+    Ok(strong_match(if_match, current)?)
+}
+
+/// The `If-Match` precondition a use case checks under its row lock: met when
+/// `if_match` matches the tag of `view`, the `GET` view of the record as the use case
+/// found it; otherwise [`ServiceError::PreconditionFailed`] (412), and nothing changes.
+pub fn precondition(if_match: &str, view: &impl Serialize) -> Result<(), ServiceError> {
+    let json = serde_json::to_vec(view).map_err(ServiceError::internal)?;
+    strong_match(if_match, &of_bytes(&json))
+}
+
+fn strong_match(if_match: &str, current: &str) -> Result<(), ServiceError> {
     let matches = if_match.trim() == "*"
         || if_match
             .split(',')
@@ -61,7 +74,7 @@ pub fn check(if_match: &str, current: &str) -> Result<(), ApiError> {
     if matches {
         Ok(())
     } else {
-        Err(ApiError::precondition_failed(format!(
+        Err(ServiceError::PreconditionFailed(format!(
             "the resource changed since it was read (its ETag is now {current}); read it \
              again and reapply the change"
         )))
@@ -91,5 +104,16 @@ mod tests {
             412
         );
         assert_eq!(check("\"old\"", current).unwrap_err().problem().status, 412);
+    }
+
+    #[test]
+    fn a_precondition_compares_with_the_tag_of_the_view() {
+        let view = serde_json::json!({"a": 1});
+        let tag = of(&view).unwrap();
+        assert!(precondition(&tag, &view).is_ok());
+        assert!(matches!(
+            precondition(&tag, &serde_json::json!({"a": 2})),
+            Err(ServiceError::PreconditionFailed(_))
+        ));
     }
 }

@@ -1,6 +1,5 @@
 //! Lots: register, read, list with filters.
 
-use crate::service::Found;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,12 +9,12 @@ use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
+use super::respond::created_or_ok;
 use super::{AppState, db};
-use crate::db::lots::LotFilter;
-use crate::db::{lots as lots_db, models, parts as parts_db, suppliers as suppliers_db};
+use crate::db::models;
 use crate::domain::{LotId, LotSize, PartId, SupplierId};
 use crate::service::Checks;
-use crate::service::audit;
+use crate::service::lots::{self as service, LotFilter, LotInput};
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -125,50 +124,29 @@ pub async fn create_lot(
     checks.text("lot_number", &req.lot_number, 64);
     let lot_size = checks.parse("lot_size", LotSize::parse(req.lot_size));
     checks.finish()?;
-    let lot_size = lot_size.map_or(0, LotSize::get);
-    let (lot, created) = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
-            suppliers_db::get(conn, req.supplier_id).or_unknown(
-                "supplier_id",
-                "supplier",
-                req.supplier_id,
-            )?;
-            let new = models::NewLot {
-                id: req.id.unwrap_or_else(LotId::new_random),
-                part_id: req.part_id,
-                supplier_id: req.supplier_id,
-                lot_number: req.lot_number.trim(),
-                lot_size,
-                produced_on: req.produced_on,
-            };
-            let (lot, created) = lots_db::insert_or_get(conn, &new)?;
-            let same = lot.part_id == new.part_id
-                && lot.supplier_id == new.supplier_id
-                && lot.lot_number == new.lot_number
-                && lot.lot_size == new.lot_size
-                && lot.produced_on == new.produced_on;
-            if !created && !same {
-                return Err(ApiError::conflict(
-                    Some("id"),
-                    "a lot with this id is already registered with different content",
-                ));
-            }
-            if created {
-                audit::created(conn, &caller.0, "lot", lot.id, &LotView::from(lot.clone()))?;
-            }
-            Ok((lot, created))
-        })
+    let Some(lot_size) = lot_size else {
+        return Err(ApiError::internal(
+            "a lot size that did not parse passed the checks",
+        ));
+    };
+    let input = LotInput {
+        id: req.id,
+        part_id: req.part_id,
+        supplier_id: req.supplier_id,
+        lot_number: req.lot_number,
+        lot_size,
+        produced_on: req.produced_on,
+    };
+    let registered = db(&state, move |conn| {
+        Ok(service::create(conn, &caller.0, &input)?)
     })
     .await?;
-    let mut res = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(res
-        .insert_header(("Location", format!("/api/v1/lots/{}", lot.id)))
-        .json(LotView::from(lot)))
+    let location = format!("/api/v1/lots/{}", registered.lot.id);
+    Ok(created_or_ok(
+        registered.created,
+        location,
+        &LotView::from(registered.lot),
+    ))
 }
 
 /// Read a lot.
@@ -187,10 +165,7 @@ pub async fn get_lot(
     path: web::Path<LotId>,
 ) -> Result<web::Json<LotView>, ApiError> {
     let id = path.into_inner();
-    let lot = db(&state, move |conn| {
-        Ok(lots_db::get(conn, id).or_not_found("lot", id)?)
-    })
-    .await?;
+    let lot = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
     Ok(web::Json(lot.into()))
 }
 
@@ -229,8 +204,9 @@ pub async fn list_lots(
         produced_from: q.produced_from,
         produced_to: q.produced_to,
     };
+    // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
-        Ok(lots_db::list(conn, &filter, after, limit + 1)?)
+        Ok(service::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

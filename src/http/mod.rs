@@ -20,6 +20,7 @@ pub mod pagination;
 pub mod parts;
 pub mod photos;
 pub mod rate_limit;
+pub mod respond;
 mod routes;
 pub mod sampling;
 mod schemas;

@@ -1,6 +1,5 @@
 //! Part numbers: register, read, list.
 
-use crate::service::Found;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,11 +11,12 @@ use super::error::{ApiError, responses};
 use super::etag;
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
+use super::respond::created_or_ok;
 use super::{AppState, db};
-use crate::db::{characteristics as chars_db, models, parts as parts_db};
+use crate::db::models;
 use crate::domain::{PartId, Stage};
 use crate::service::Checks;
-use crate::service::audit;
+use crate::service::parts::{self as service, PartInput, PartRecord};
 
 /// A part number to register.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -86,6 +86,35 @@ pub struct PartDetail {
     pub characteristics: Vec<CharacteristicView>,
 }
 
+impl From<PartRecord> for PartDetail {
+    fn from(r: PartRecord) -> Self {
+        PartDetail {
+            part: r.part.into(),
+            characteristics: r.characteristics.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl CreatePart {
+    /// The rules on each field; a change adds its own before finishing.
+    fn checks(&self) -> Checks {
+        let mut checks = Checks::new();
+        checks.text("number", &self.number, 64);
+        checks.text("name", &self.name, 200);
+        checks.optional_text("description", Some(&self.description), 10_000);
+        checks
+    }
+
+    fn input(self) -> PartInput {
+        PartInput {
+            number: self.number,
+            name: self.name,
+            stage: self.stage,
+            description: self.description,
+        }
+    }
+}
+
 /// Register a part number.
 #[utoipa::path(
     tag = "parts",
@@ -107,29 +136,15 @@ pub async fn create_part(
     body: JsonBody<CreatePart>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
-    let mut checks = Checks::new();
-    checks.text("number", &req.number, 64);
-    checks.text("name", &req.name, 200);
-    checks.optional_text("description", Some(&req.description), 10_000);
-    checks.finish()?;
+    req.checks().finish()?;
+    let id = req.id;
+    let input = req.input();
     let part = db(&state, move |conn| {
-        let new = models::NewPart {
-            id: req.id.unwrap_or_else(PartId::new_random),
-            number: req.number.trim(),
-            name: req.name.trim(),
-            stage: req.stage,
-            description: &req.description,
-        };
-        conn.build_transaction().run(|conn| {
-            let view = PartView::from(parts_db::insert(conn, &new)?);
-            audit::created(conn, &caller.0, "part", view.id, &view)?;
-            Ok(view)
-        })
+        Ok(service::create(conn, &caller.0, id, &input)?)
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/parts/{}", part.id)))
-        .json(part))
+    let location = format!("/api/v1/parts/{}", part.id);
+    Ok(created_or_ok(true, location, &PartView::from(part)))
 }
 
 /// Read a part with its characteristics.
@@ -149,20 +164,8 @@ pub async fn get_part(
     path: web::Path<PartId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let view = db(&state, move |conn| {
-        let part = parts_db::get(conn, id).or_not_found("part", id)?;
-        detail(conn, part)
-    })
-    .await?;
-    etag::tagged(&view)
-}
-
-fn detail(conn: &mut diesel::PgConnection, part: models::Part) -> Result<PartDetail, ApiError> {
-    let characteristics = chars_db::of_part(conn, part.id)?;
-    Ok(PartDetail {
-        part: part.into(),
-        characteristics: characteristics.into_iter().map(Into::into).collect(),
-    })
+    let part = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    etag::tagged(&PartDetail::from(part))
 }
 
 /// Change a part's number, name, stage or description. Needs `If-Match` with the ETag
@@ -198,34 +201,21 @@ pub async fn update_part(
 ) -> Result<HttpResponse, ApiError> {
     let (id, req) = (path.into_inner(), body.0);
     let if_match = etag::required(&request)?;
-    let mut checks = Checks::new();
-    checks.text("number", &req.number, 64);
-    checks.text("name", &req.name, 200);
-    checks.optional_text("description", Some(&req.description), 10_000);
+    let mut checks = req.checks();
     if req.id.is_some_and(|given| given != id) {
         checks.add("id", "differs from the part in the URL; leave it out");
     }
     checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let part = parts_db::lock(conn, id).or_not_found("part", id)?;
-            let before = detail(conn, part)?;
-            etag::check(&if_match, &etag::of(&before)?)?;
-            let new = models::NewPart {
-                id,
-                number: req.number.trim(),
-                name: req.name.trim(),
-                stage: req.stage,
-                description: &req.description,
-            };
-            let updated = parts_db::update(conn, id, &new)?;
-            let after = detail(conn, updated)?;
-            audit::updated(conn, &caller.0, "part", id, &before, &after)?;
-            Ok(after)
-        })
+    let input = req.input();
+    // The tag is of the view a GET shows, computed from the part as locked.
+    let unchanged = move |current: &PartRecord| {
+        etag::precondition(&if_match, &PartDetail::from(current.clone()))
+    };
+    let part = db(&state, move |conn| {
+        Ok(service::update(conn, &caller.0, id, &input, unchanged)?)
     })
     .await?;
-    etag::tagged(&view)
+    etag::tagged(&PartDetail::from(part))
 }
 
 /// List part numbers in the order they were registered.
@@ -244,8 +234,9 @@ pub async fn list_parts(
     query: QueryParams<PageParams>,
 ) -> Result<web::Json<Page<PartView>>, ApiError> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
+    // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
-        Ok(parts_db::list(conn, after, limit + 1)?)
+        Ok(service::list(conn, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

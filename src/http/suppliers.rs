@@ -10,10 +10,10 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::{AppState, db};
-use crate::db::{models, suppliers as suppliers_db};
+use crate::db::models;
 use crate::domain::SupplierId;
 use crate::service::Checks;
-use crate::service::audit;
+use crate::service::suppliers::{self as service, SupplierInput};
 
 /// A supplier or factory to register.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -87,20 +87,15 @@ pub async fn create_supplier(
     checks.text("name", &req.name, 200);
     checks.text("code", &req.code, 32);
     checks.finish()?;
+    let input = SupplierInput {
+        name: req.name,
+        code: req.code,
+    };
     let supplier = db(&state, move |conn| {
-        let new = models::NewSupplier {
-            id: req.id.unwrap_or_else(SupplierId::new_random),
-            name: req.name.trim(),
-            code: req.code.trim(),
-        };
-        conn.build_transaction().run(|conn| {
-            let view = SupplierView::from(suppliers_db::insert(conn, &new)?);
-            audit::created(conn, &caller.0, "supplier", view.id, &view)?;
-            Ok(view)
-        })
+        Ok(service::create(conn, &caller.0, req.id, &input)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(supplier))
+    Ok(HttpResponse::Created().json(SupplierView::from(supplier)))
 }
 
 /// List suppliers and factories in the order they were registered.
@@ -119,8 +114,9 @@ pub async fn list_suppliers(
     query: QueryParams<PageParams>,
 ) -> Result<web::Json<Page<SupplierView>>, ApiError> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
+    // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
-        Ok(suppliers_db::list(conn, after, limit + 1)?)
+        Ok(service::list(conn, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

@@ -4,8 +4,13 @@
 //! No actix here: the handlers, the command line and the demo loader all call these.
 
 pub mod audit;
+pub mod characteristics;
 pub mod decisions;
 mod error;
+pub mod lots;
+pub mod parts;
+pub mod statistics;
+pub mod suppliers;
 pub mod switching;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};

@@ -4,12 +4,13 @@ use actix_web::{post, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use super::subgroup_size;
 use super::view::{CapabilityView, Detail};
-use super::{compute, subgroup_size};
 use crate::domain::{DomainError, SpecLimits};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::JsonBody;
 use crate::service::Checks;
+use crate::service::statistics::capability;
 
 /// Values in production order and the specification to judge them against.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,7 +74,8 @@ pub async fn compute_capability(
     };
     // Large series are sorted and scanned several times: keep that off the workers.
     let report = web::block(move || {
-        compute(&req.values, &spec, subgroup, Detail::FULL).map(|r| (r, spec.golden_sample))
+        capability(&req.values, &spec, subgroup, Detail::FULL.per_value())
+            .map(|r| (r, spec.golden_sample))
     })
     .await
     .map_err(ApiError::internal)??;

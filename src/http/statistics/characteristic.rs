@@ -1,21 +1,17 @@
 //! Capability of one characteristic across the part's lots over time.
 
-use crate::service::Found;
-use std::collections::HashMap;
-
 use actix_web::{get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::view::{CapabilityView, Detail};
-use super::{SpecView, compute, spec_of, subgroup_param};
-use crate::db::statistics::{self as stats_db, LotRange};
-use crate::db::{characteristics as chars_db, lots as lots_db, parts as parts_db};
-use crate::domain::{CharacteristicId, Kind, LotId, PartId, SupplierId};
+use super::{SpecView, subgroup_param};
+use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::{AppState, db};
+use crate::service::statistics::{self as service, CapabilityOverTime, LotRange};
 
 /// Which lots to include.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -99,66 +95,44 @@ pub async fn get_characteristic_capability(
         to: q.to,
         supplier: q.supplier_id,
     };
-    let (characteristic, values, lots) = db(&state, move |conn| {
-        parts_db::get(conn, part_id).or_not_found("part", part_id)?;
-        let characteristic = chars_db::of_part(conn, part_id)?
-            .into_iter()
-            .find(|c| c.id == characteristic_id)
-            .ok_or_else(|| ApiError::not_found("characteristic of this part", characteristic_id))?;
-        if characteristic.kind != Kind::Variable {
-            return Err(ApiError::invalid_field(
-                "characteristic_id",
-                "an attribute characteristic has no capability; pick a variable one",
-            ));
-        }
-        let values = stats_db::characteristic_values(conn, part_id, characteristic_id, range)?;
-        let filter = lots_db::LotFilter {
-            part_id: Some(part_id),
-            supplier_id: q.supplier_id,
-            produced_from: q.from,
-            produced_to: q.to,
-        };
-        let lots = lots_db::list(conn, &filter, None, i64::MAX)?;
-        Ok((characteristic, values, lots))
+    let series = db(&state, move |conn| {
+        Ok(service::characteristic_series(
+            conn,
+            part_id,
+            characteristic_id,
+            range,
+        )?)
     })
     .await?;
     let result = web::block(move || -> Result<_, ApiError> {
-        let spec = spec_of(&characteristic, None);
-        let mut by_lot: HashMap<LotId, Vec<f64>> = HashMap::new();
-        for v in &values {
-            by_lot.entry(v.lot_id).or_default().push(v.value);
-        }
-        let mut points = Vec::new();
-        // `list` returns the newest first; a trend reads oldest first.
-        for lot in lots.into_iter().rev() {
-            let Some(lot_values) = by_lot.get(&lot.id) else {
-                continue;
-            };
-            let report = compute(lot_values, &spec, subgroup, Detail::SUMMARY)?;
-            points.push(LotPoint {
-                lot_id: lot.id,
-                lot_number: lot.lot_number,
-                supplier_id: lot.supplier_id,
-                produced_on: lot.produced_on,
-                statistics: CapabilityView::from_report(report, None, Detail::SUMMARY),
-            });
-        }
-        let all: Vec<f64> = values.iter().map(|v| v.value).collect();
-        let overall = CapabilityView::from_report(
-            compute(&all, &spec, subgroup, Detail::CHART)?,
-            None,
-            Detail::CHART,
-        );
-        Ok(CharacteristicCapability {
-            part_id,
-            characteristic_id,
-            name: characteristic.name.clone(),
-            spec: (&characteristic).into(),
-            overall,
-            lots: points,
-        })
+        let over_time = service::capability_over_time(series, subgroup)?;
+        Ok(CharacteristicCapability::from(over_time))
     })
     .await
     .map_err(ApiError::internal)??;
     Ok(web::Json(result))
+}
+
+impl From<CapabilityOverTime> for CharacteristicCapability {
+    fn from(c: CapabilityOverTime) -> Self {
+        let characteristic = &c.characteristic;
+        CharacteristicCapability {
+            part_id: characteristic.part_id,
+            characteristic_id: characteristic.id,
+            name: characteristic.name.clone(),
+            spec: characteristic.into(),
+            overall: CapabilityView::from_report(c.overall, None, Detail::CHART),
+            lots: c
+                .lots
+                .into_iter()
+                .map(|(lot, report)| LotPoint {
+                    lot_id: lot.id,
+                    lot_number: lot.lot_number,
+                    supplier_id: lot.supplier_id,
+                    produced_on: lot.produced_on,
+                    statistics: CapabilityView::from_report(report, None, Detail::SUMMARY),
+                })
+                .collect(),
+        }
+    }
 }

@@ -1,7 +1,6 @@
 //! Statistics of a lot: per variable characteristic, per inspection and pooled over the
 //! lot's current inspections.
 
-use crate::service::Found;
 use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
@@ -9,22 +8,18 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::view::{CapabilityView, Detail};
-use super::{SpecView, compute, spec_of, subgroup_param};
-use lotgate_stats::Spec;
-use std::collections::HashMap;
-
-use crate::db::golden_samples as golden_db;
-use crate::db::models::{Characteristic, Inspection, Lot};
-use crate::db::statistics::{self as stats_db, InspectionSeries};
-use crate::db::{characteristics as chars_db, lots as lots_db};
+use super::{SpecView, subgroup_param};
 use crate::domain::{
-    CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode,
-    PartId, Source,
+    CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, InspectionId, LotId, Mode, PartId,
+    Source,
 };
 use crate::http::body::Slices;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::{AppState, db_then};
+use crate::service::statistics::{
+    self as service, CharacteristicReport, InspectionReport, LotReport,
+};
 
 /// Options of `get_lot_statistics`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -102,16 +97,51 @@ pub struct InspectionStatistics {
     pub statistics: CapabilityView,
 }
 
-/// What `get_lot_statistics` reads: the lot, its part's characteristics, its current
-/// inspections with their values, the golden-sample reference per characteristic and
-/// the reference values of every revision its inspections were judged against.
-type LotReading = (
-    Lot,
-    Vec<Characteristic>,
-    Vec<InspectionSeries>,
-    HashMap<CharacteristicId, (golden_db::RevisionRef, f64)>,
-    HashMap<(GoldenSampleRevisionId, CharacteristicId), f64>,
-);
+impl From<LotReport> for LotStatistics {
+    fn from(r: LotReport) -> Self {
+        LotStatistics {
+            lot_id: r.lot.id,
+            part_id: r.lot.part_id,
+            inspections: r.inspections,
+            characteristics: r.characteristics.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<CharacteristicReport> for CharacteristicStatistics {
+    fn from(r: CharacteristicReport) -> Self {
+        let c = &r.characteristic;
+        let golden_reference = r.golden_sample.as_ref().map(|(_, value)| *value);
+        CharacteristicStatistics {
+            characteristic_id: c.id,
+            name: c.name.clone(),
+            spec: c.into(),
+            golden_sample: r.golden_sample.map(|(g, value)| GoldenReferenceView {
+                golden_sample_id: g.golden_sample_id,
+                code: g.code,
+                revision_id: g.revision_id,
+                revision: g.revision,
+                value,
+            }),
+            pooled: CapabilityView::from_report(r.pooled, golden_reference, Detail::CHART),
+            per_inspection: r.per_inspection.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+impl From<InspectionReport> for InspectionStatistics {
+    fn from(r: InspectionReport) -> Self {
+        let i = r.inspection;
+        InspectionStatistics {
+            inspection_id: i.id,
+            source: i.source,
+            mode: i.mode,
+            inspected_at: i.inspected_at,
+            golden_sample_revision_id: i.golden_sample_revision_id,
+            statistics: CapabilityView::from_report(r.report, r.golden_reference, Detail::SUMMARY),
+        }
+    }
+}
 
 /// Deviation statistics and capability of every variable characteristic of a lot.
 #[utoipa::path(
@@ -132,100 +162,18 @@ pub async fn get_lot_statistics(
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let subgroup = subgroup_param(query.0.subgroup_size)?;
-    let read = move |conn: &mut diesel::PgConnection| {
-        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-        let chars = chars_db::of_part(conn, lot.part_id)?;
-        let inspections = stats_db::lot_series(conn, lot_id)?;
-        let revisions: Vec<GoldenSampleRevisionId> = inspections
-            .iter()
-            .filter_map(|i| i.inspection.golden_sample_revision_id)
-            .collect();
-        let judged: HashMap<(GoldenSampleRevisionId, CharacteristicId), f64> =
-            golden_db::references(conn, &revisions)?
-                .into_iter()
-                .map(|r| ((r.revision_id, r.characteristic_id), r.value))
-                .collect();
-        let golden = golden_db::reference_values_for_lot(conn, lot_id, lot.part_id)?;
-        Ok((lot, chars, inspections, golden, judged))
-    };
     // Computed and serialised off the workers, straight into the body's buffer, after
-    // the connection went back; the values of one characteristic are dropped before the
-    // next is computed.
-    let compute = move |(lot, chars, mut inspections, golden, judged): LotReading| {
-        let ids = inspections.iter().map(|i| i.inspection.id).collect();
-        let mut out = Vec::new();
-        for c in chars.iter().filter(|c| c.kind == Kind::Variable) {
-            let reference = golden.get(&c.id);
-            let spec = spec_of(c, reference.map(|(_, value)| *value));
-            // Each inspection's values with the spec it was judged against.
-            let mut measured = Vec::new();
-            for InspectionSeries {
-                inspection,
-                series: by_char,
-            } in &mut inspections
-            {
-                let Some(values) = by_char.remove(&c.id).filter(|v| !v.is_empty()) else {
-                    continue;
-                };
-                let revision = inspection.golden_sample_revision_id;
-                let own = spec_of(c, revision.and_then(|r| judged.get(&(r, c.id)).copied()));
-                measured.push((&*inspection, values, own));
-            }
-            let of = |inspection: &Inspection, own: &Spec, report| InspectionStatistics {
-                inspection_id: inspection.id,
-                source: inspection.source,
-                mode: inspection.mode,
-                inspected_at: inspection.inspected_at,
-                golden_sample_revision_id: inspection.golden_sample_revision_id,
-                statistics: CapabilityView::from_report(report, own.golden_sample, Detail::SUMMARY),
-            };
-            let mut per_inspection = Vec::with_capacity(measured.len());
-            let report = match measured.as_slice() {
-                // One inspection judged against the lot's reference (the usual case) is
-                // its own pool: computed once, its summary is the pool's without chart.
-                [(inspection, values, own)] if *own == spec => {
-                    let mut report = compute(values, &spec, subgroup, Detail::CHART)?;
-                    let chart = report.control_chart.take();
-                    per_inspection.push(of(inspection, own, report.clone()));
-                    report.control_chart = chart;
-                    report
-                }
-                _ => {
-                    for (inspection, values, own) in &measured {
-                        let report = compute(values, own, subgroup, Detail::SUMMARY)?;
-                        per_inspection.push(of(inspection, own, report));
-                    }
-                    let pooled: Vec<f64> = measured
-                        .iter()
-                        .flat_map(|(_, values, _)| values.iter().copied())
-                        .collect();
-                    compute(&pooled, &spec, subgroup, Detail::CHART)?
-                }
-            };
-            out.push(CharacteristicStatistics {
-                characteristic_id: c.id,
-                name: c.name.clone(),
-                spec: c.into(),
-                golden_sample: reference.map(|(r, value)| GoldenReferenceView {
-                    golden_sample_id: r.golden_sample_id,
-                    code: r.code.clone(),
-                    revision_id: r.revision_id,
-                    revision: r.revision.clone(),
-                    value: *value,
-                }),
-                pooled: CapabilityView::from_report(report, spec.golden_sample, Detail::CHART),
-                per_inspection,
-            });
-        }
-        let stats = LotStatistics {
-            lot_id,
-            part_id: lot.part_id,
-            inspections: ids,
-            characteristics: out,
-        };
-        serde_json::to_vec(&stats).map_err(ApiError::internal)
+    // the connection went back.
+    let render = move |series| {
+        let report = service::lot_report(series, subgroup)?;
+        serde_json::to_vec(&LotStatistics::from(report)).map_err(ApiError::internal)
     };
-    let body = db_then(&state, read, compute).await?;
+    let body = db_then(
+        &state,
+        move |conn| Ok(service::lot_series(conn, lot_id)?),
+        render,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
         .body(Slices::new(body)))

@@ -16,10 +16,8 @@ pub use view::{
     CapabilityView, ChartSeriesView, ControlChartView, ValuesView, ViolationView, WarningView,
 };
 
-use lotgate_stats::{CapabilityReport, PerValue, Spec, StatsError};
 use serde::Serialize;
 use utoipa::ToSchema;
-use view::Detail;
 
 use super::error::ApiError;
 use crate::db::models::Characteristic;
@@ -51,15 +49,6 @@ impl From<&Characteristic> for SpecView {
     }
 }
 
-fn spec_of(c: &Characteristic, golden_sample: Option<f64>) -> Spec {
-    Spec {
-        nominal: c.nominal,
-        lsl: c.lsl,
-        usl: c.usl,
-        golden_sample,
-    }
-}
-
 /// Checks a requested subgroup size (query or body field `subgroup_size`).
 fn subgroup_size(requested: Option<i64>) -> Result<usize, String> {
     match requested.unwrap_or(1) {
@@ -71,26 +60,4 @@ fn subgroup_size(requested: Option<i64>) -> Result<usize, String> {
 /// The subgroup size of a query, refused by name when out of range.
 fn subgroup_param(requested: Option<i64>) -> Result<usize, ApiError> {
     subgroup_size(requested).map_err(|message| ApiError::invalid_field("subgroup_size", message))
-}
-
-/// Runs the pure computation, building only the per-value parts `detail` shows; its
-/// errors name the offending value.
-fn compute(
-    values: &[f64],
-    spec: &Spec,
-    subgroup: usize,
-    detail: Detail,
-) -> Result<CapabilityReport, ApiError> {
-    let per_value = PerValue {
-        deviations: detail.values,
-        chart: detail.chart,
-    };
-    lotgate_stats::capability_with(values, spec, subgroup, per_value).map_err(|err| match err {
-        StatsError::NonFiniteMeasurement { index, .. } => {
-            ApiError::invalid_field(format!("values[{index}]"), err)
-        }
-        StatsError::SubgroupSizeOutOfRange { .. } => ApiError::invalid_field("subgroup_size", err),
-        StatsError::NonFiniteSpecValue { name, .. } => ApiError::invalid_field(name, err),
-        StatsError::LimitsNotOrdered { .. } => ApiError::invalid_field("lsl", err),
-    })
 }

@@ -1,7 +1,7 @@
 //! JSON shapes of the statistics: a capability report, its control chart and warnings.
 
 use lotgate_stats::{
-    CapabilityReport, ChartKind, ChartSeries, ControlChart, DeviationBasis, Side, Warning,
+    CapabilityReport, ChartKind, ChartSeries, ControlChart, DeviationBasis, PerValue, Side, Warning,
 };
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -170,6 +170,14 @@ impl Detail {
         values: false,
         chart: false,
     };
+
+    /// The per-value parts of the computation this detail shows.
+    pub fn per_value(self) -> PerValue {
+        PerValue {
+            deviations: self.values,
+            chart: self.chart,
+        }
+    }
 }
 
 impl CapabilityView {

@@ -1,0 +1,92 @@
+//! Lots: register (a retry with the same id and content is harmless), read, list.
+
+use chrono::NaiveDate;
+use diesel::PgConnection;
+
+use super::{Found, ServiceError, audit};
+use crate::auth::Principal;
+use crate::db::After;
+use crate::db::lots as lots_db;
+use crate::db::models::{Lot, NewLot};
+use crate::db::{parts as parts_db, suppliers as suppliers_db};
+use crate::domain::{LotId, LotSize, PartId, SupplierId};
+
+/// What a list of lots is filtered on: part, supplier, production dates.
+pub use crate::db::lots::LotFilter;
+
+/// A lot to register: a quantity of one part number from one supplier.
+#[derive(Debug, Clone)]
+pub struct LotInput {
+    /// The client's id, so that a retry finds the lot it registered; new when absent.
+    pub id: Option<LotId>,
+    pub part_id: PartId,
+    pub supplier_id: SupplierId,
+    /// The supplier's lot number; stored trimmed.
+    pub lot_number: String,
+    pub lot_size: LotSize,
+    pub produced_on: NaiveDate,
+}
+
+/// The lot as stored, and whether this call registered it (false for a retry).
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub lot: Lot,
+    pub created: bool,
+}
+
+/// Registers a lot of a known part and supplier. The same id with the same content
+/// returns the stored lot; with different content it is a conflict on `id`.
+pub fn create(
+    conn: &mut PgConnection,
+    by: &Principal,
+    input: &LotInput,
+) -> Result<Registered, ServiceError> {
+    conn.build_transaction().run(|conn| {
+        parts_db::get(conn, input.part_id).or_unknown("part_id", "part", input.part_id)?;
+        suppliers_db::get(conn, input.supplier_id).or_unknown(
+            "supplier_id",
+            "supplier",
+            input.supplier_id,
+        )?;
+        let new = NewLot {
+            id: input.id.unwrap_or_else(LotId::new_random),
+            part_id: input.part_id,
+            supplier_id: input.supplier_id,
+            lot_number: input.lot_number.trim(),
+            lot_size: input.lot_size.get(),
+            produced_on: input.produced_on,
+        };
+        let (lot, created) = lots_db::insert_or_get(conn, &new)?;
+        let same = lot.part_id == new.part_id
+            && lot.supplier_id == new.supplier_id
+            && lot.lot_number == new.lot_number
+            && lot.lot_size == new.lot_size
+            && lot.produced_on == new.produced_on;
+        if !created && !same {
+            return Err(ServiceError::conflict(
+                Some("id"),
+                "a lot with this id is already registered with different content",
+            ));
+        }
+        if created {
+            audit::created(conn, by, "lot", lot.id, &lot)?;
+        }
+        Ok(Registered { lot, created })
+    })
+}
+
+/// The lot.
+pub fn get(conn: &mut PgConnection, id: LotId) -> Result<Lot, ServiceError> {
+    lots_db::get(conn, id).or_not_found("lot", id)
+}
+
+/// Lots newest production date first, filtered: at most `limit` after the keyset
+/// position.
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &LotFilter,
+    after: Option<After<NaiveDate>>,
+    limit: i64,
+) -> Result<Vec<Lot>, ServiceError> {
+    Ok(lots_db::list(conn, filter, after, limit)?)
+}
