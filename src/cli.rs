@@ -330,8 +330,8 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
 
 fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     use crate::domain::{InspectionId, LotId};
-    use crate::http::inspections::{import::ImportMeta, import_csv};
-    let meta = ImportMeta {
+    use crate::service::{ServiceError, inspections};
+    let header = inspections::ImportHeader {
         id: InspectionId(args.id.unwrap_or_else(uuid::Uuid::new_v4)),
         source: args.source.parse()?,
         mode: args.mode.parse()?,
@@ -342,29 +342,42 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     let mut conn = PgConnection::establish(url)?;
     migrate(url)?;
     let by = crate::auth::Principal::command_line("lotgate import");
-    let max_results = crate::http::inspections::DEFAULT_MAX_RESULTS;
-    match import_csv(&mut conn, &by, max_results, LotId(args.lot), meta, &bytes) {
-        Ok((view, created)) => {
-            let measured: usize = view.units.iter().map(|u| u.measurements.len()).sum();
-            let verb = if created {
+    let max_results = inspections::DEFAULT_MAX_RESULTS;
+    match inspections::import_csv(&mut conn, &by, max_results, LotId(args.lot), header, &bytes) {
+        Ok(recorded) => {
+            let rows = &recorded.stored.rows;
+            let verb = if recorded.created {
                 "imported"
             } else {
                 "already imported"
             };
             println!(
-                "{verb}: inspection {} with {} units and {measured} measurements",
-                view.id,
-                view.units.len()
+                "{verb}: inspection {} with {} units and {} measurements",
+                recorded.stored.inspection.id,
+                rows.units.len(),
+                rows.measurements.len()
             );
             Ok(())
         }
-        Err(err) => {
-            let problem = err.problem();
-            for e in &problem.errors {
-                eprintln!("{}: {}", e.field, e.message);
+        // One line per bad field (CSV line and column), then what went wrong.
+        Err(ServiceError::Invalid(violations)) => {
+            for v in &violations {
+                eprintln!("{}: {}", v.field, v.message);
             }
-            Err(problem.detail.into())
+            Err(ServiceError::Invalid(violations).into())
         }
+        Err(ServiceError::UnknownReference { field, what, id }) => {
+            eprintln!("{field}: no {what} with id {id}");
+            Err(format!("no {what} with id {id}").into())
+        }
+        Err(ServiceError::Conflict {
+            field: Some(field),
+            detail,
+        }) => {
+            eprintln!("{field}: {detail}");
+            Err(detail.into())
+        }
+        Err(err) => Err(err.into()),
     }
 }
 

@@ -1,13 +1,10 @@
 //! Inspections of a lot, recorded unit by unit. Append-only: a correction is a new
-//! inspection naming the one it supersedes.
-
-use crate::service::Found;
-use std::collections::HashMap;
+//! inspection naming the one it supersedes. The use cases are in
+//! [`crate::service::inspections`]; here are the request and response types.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::access::Caller;
@@ -15,26 +12,16 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::{AppState, db};
-use crate::auth::Principal;
-use crate::db::golden_samples as golden_db;
-use crate::db::inspections::{self as inspections_db, InspectionRows};
-use crate::db::models::{self, AttributeResultRow, InspectionUnit, MeasurementRow};
-use crate::db::{characteristics as chars_db, lots as lots_db};
-use crate::domain::{
-    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, RevisionStatus,
-    Source,
+use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
+use crate::service::inspections::{
+    self as service, NewAttribute, NewInspection, NewMeasurement, NewUnit,
 };
-use crate::service::audit;
 
 mod bulk;
-mod check;
-
-pub use check::DEFAULT_MAX_RESULTS;
-pub mod import;
 mod view;
 
-pub use bulk::{CSV_LIMIT, export_lot_measurements, import_csv, import_inspection_csv};
-
+pub use crate::service::inspections::DEFAULT_MAX_RESULTS;
+pub use bulk::{CSV_LIMIT, ImportMeta, export_lot_measurements, import_inspection_csv};
 pub use view::{AttributeView, InspectionSummary, InspectionView, MeasurementView, UnitView};
 
 /// An inspection to record. Sending the same body with the same `id` again (a retry
@@ -138,13 +125,6 @@ pub struct CorrectInspection {
     pub inspection: RecordInspection,
 }
 
-/// What a correction replaces, and why.
-#[derive(Debug, Serialize)]
-pub struct Correction {
-    pub supersedes: InspectionId,
-    pub reason: String,
-}
-
 /// Record an inspection of a lot, unit by unit, in one transaction.
 #[utoipa::path(
     tag = "inspections",
@@ -169,15 +149,13 @@ pub async fn record_inspection(
     path: web::Path<LotId>,
     body: JsonBody<RecordInspection>,
 ) -> Result<HttpResponse, ApiError> {
-    let (lot_id, req) = (path.into_inner(), body.0);
-    check::shape(&req, Utc::now(), state.max_results)?;
-    let fingerprint = fingerprint(lot_id, &req, None);
-    let (view, created) = db(&state, move |conn| {
-        conn.build_transaction()
-            .run(|conn| store(conn, &caller.0, lot_id, &req, None, &fingerprint))
+    let lot_id = path.into_inner();
+    let input = NewInspection::from(body.0).check(Utc::now(), state.max_results)?;
+    let recorded = db(&state, move |conn| {
+        Ok(service::record(conn, &caller.0, lot_id, &input)?)
     })
     .await?;
-    recorded(view, created)
+    Ok(recorded_response(recorded))
 }
 
 /// Record a correction: a new inspection of the same lot that supersedes a recorded one.
@@ -205,204 +183,80 @@ pub async fn correct_inspection(
     body: JsonBody<CorrectInspection>,
 ) -> Result<HttpResponse, ApiError> {
     let (old, body) = (path.into_inner(), body.0);
-    let req = body.inspection;
     let mut checks = crate::service::Checks::new();
     checks.text("reason", &body.reason, 1000);
-    if req.id == old {
+    if body.inspection.id == old {
         checks.add("inspection.id", "a correction needs an id of its own");
     }
     checks.finish()?;
-    check::shape(&req, Utc::now(), state.max_results)
+    let input = NewInspection::from(body.inspection)
+        .check(Utc::now(), state.max_results)
         .map_err(|e| e.map_fields(|f| format!("inspection.{f}")))?;
-    let correction = Correction {
-        supersedes: old,
-        reason: body.reason.trim().to_string(),
-    };
-    let (view, created) = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let lot_id = inspections_db::get(conn, old)
-                .or_not_found("inspection", old)?
-                .lot_id;
-            let fingerprint = fingerprint(lot_id, &req, Some(&correction));
-            store(
-                conn,
-                &caller.0,
-                lot_id,
-                &req,
-                Some(&correction),
-                &fingerprint,
-            )
-            .map_err(|e| {
-                e.map_fields(|f| match f {
-                    "inspection_id" => f.to_string(),
-                    _ => format!("inspection.{f}"),
-                })
-            })
-        })
+    let reason = body.reason;
+    let recorded = db(&state, move |conn| {
+        Ok(service::correct(conn, &caller.0, old, &reason, &input)?)
     })
-    .await?;
-    recorded(view, created)
+    .await
+    // The corrected inspection is the body's `inspection`; `inspection_id` names the
+    // path's inspection, already superseded by another correction.
+    .map_err(|e| {
+        e.map_fields(|f| match f {
+            "inspection_id" => f.to_string(),
+            _ => format!("inspection.{f}"),
+        })
+    })?;
+    Ok(recorded_response(recorded))
 }
 
-fn recorded(view: InspectionView, created: bool) -> Result<HttpResponse, ApiError> {
-    let mut res = if created {
+/// 201 with the new inspection, or 200 with the stored one for a retry.
+fn recorded_response(recorded: service::Recorded) -> HttpResponse {
+    let mut res = if recorded.created {
         HttpResponse::Created()
     } else {
         HttpResponse::Ok()
     };
-    Ok(res
-        .insert_header(("Location", format!("/api/v1/inspections/{}", view.id)))
-        .json(view))
+    let view = view::inspection(recorded.stored);
+    res.insert_header(("Location", format!("/api/v1/inspections/{}", view.id)))
+        .json(view)
 }
 
-/// Checks the request against the lot and its part, then stores it unless an inspection
-/// with its id exists (a retry: returned as stored, or refused if the body differs).
-fn store(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    lot_id: LotId,
-    req: &RecordInspection,
-    correction: Option<&Correction>,
-    fingerprint: &str,
-) -> Result<(InspectionView, bool), ApiError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-    let kinds: HashMap<CharacteristicId, Kind> = chars_db::of_part(conn, lot.part_id)?
-        .into_iter()
-        .map(|c| (c.id, c.kind))
-        .collect();
-    check::against_lot(conn, req, &lot, &kinds)?;
-    let golden_sample_revision_id = judged_against(conn, req, &lot)?;
-    let rows = rows_of(req);
-    let new = models::NewInspection {
-        id: req.id,
-        lot_id,
-        source: req.source,
-        mode: req.mode,
-        inspector: req.inspector.trim(),
-        inspected_at: req.inspected_at,
-        supersedes: correction.map(|c| c.supersedes),
-        reason: correction.map(|c| c.reason.as_str()),
-        body_sha256: fingerprint,
-        golden_sample_revision_id,
-    };
-    match inspections_db::insert_new(conn, &new, &rows)? {
-        Some(stored) => {
-            let view = view::inspection(stored, rows, None);
-            let (action, reason) = match correction {
-                Some(c) => ("correct", Some(c.reason.as_str())),
-                None => ("record", None),
-            };
-            let summary = view::AuditSummary::of(&view, fingerprint);
-            audit::write(
-                conn,
-                by,
-                audit::Entry {
-                    action,
-                    entity: "inspection",
-                    id: view.id.to_string(),
-                    old: None,
-                    reason,
-                },
-                &summary,
-            )?;
-            Ok((view, true))
-        }
-        // An inspection with this id is stored already (a retry, or a concurrent twin):
-        // INSERT ... ON CONFLICT (id) DO NOTHING wrote nothing, so answer with it.
-        None => {
-            let existing = inspections_db::get(conn, req.id)?;
-            replay(conn, existing, fingerprint)
+impl From<RecordInspection> for NewInspection {
+    fn from(req: RecordInspection) -> Self {
+        NewInspection {
+            id: req.id,
+            source: req.source,
+            mode: req.mode,
+            inspector: req.inspector,
+            inspected_at: req.inspected_at,
+            golden_sample_revision_id: req.golden_sample_revision_id,
+            units: req
+                .units
+                .into_iter()
+                .map(|u| NewUnit {
+                    unit: u.unit,
+                    serial: u.serial,
+                    measurements: u
+                        .measurements
+                        .into_iter()
+                        .map(|m| NewMeasurement {
+                            characteristic_id: m.characteristic_id,
+                            value: m.value,
+                        })
+                        .collect(),
+                    attributes: u
+                        .attributes
+                        .into_iter()
+                        .map(|a| NewAttribute {
+                            characteristic_id: a.characteristic_id,
+                            pass: a.pass,
+                            defects: a.defects,
+                            note: a.note,
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
-}
-
-/// The golden-sample revision the inspection was judged against: the one named in the
-/// request, checked against the lot's part, or the one approved at `inspected_at`.
-fn judged_against(
-    conn: &mut diesel::PgConnection,
-    req: &RecordInspection,
-    lot: &models::Lot,
-) -> Result<Option<GoldenSampleRevisionId>, ApiError> {
-    const FIELD: &str = "golden_sample_revision_id";
-    let Some(id) = req.golden_sample_revision_id else {
-        return Ok(golden_db::approved_at(conn, lot.part_id, req.inspected_at)?);
-    };
-    let (revision, part) =
-        golden_db::revision_by_id(conn, id).or_unknown(FIELD, "golden-sample revision", id)?;
-    if part != lot.part_id {
-        return Err(ApiError::invalid_field(
-            FIELD,
-            "the revision belongs to a golden sample of another part than the lot's",
-        ));
-    }
-    if revision.status == RevisionStatus::Draft {
-        return Err(ApiError::invalid_field(
-            FIELD,
-            "a draft revision is not a reference yet; approve it first",
-        ));
-    }
-    Ok(Some(id))
-}
-
-fn replay(
-    conn: &mut diesel::PgConnection,
-    existing: models::Inspection,
-    fingerprint: &str,
-) -> Result<(InspectionView, bool), ApiError> {
-    if existing.body_sha256 != fingerprint {
-        return Err(ApiError::conflict(
-            Some("id"),
-            "an inspection with this id is already recorded with a different body; use a new id, or supersede it with a correction",
-        ));
-    }
-    let rows = inspections_db::rows(conn, existing.id)?;
-    let later = inspections_db::superseded_by(conn, &[existing.id])?;
-    let superseded_by = later.get(&existing.id).copied();
-    Ok((view::inspection(existing, rows, superseded_by), false))
-}
-
-/// The rows to insert; defects default to 1 for a failed unit and 0 for a passed one.
-fn rows_of(req: &RecordInspection) -> InspectionRows {
-    let mut rows = InspectionRows::default();
-    for u in &req.units {
-        let unit_index = u.unit as i32;
-        rows.units.push(InspectionUnit {
-            inspection_id: req.id,
-            unit_index,
-            serial: u.serial.clone(),
-        });
-        rows.measurements
-            .extend(u.measurements.iter().map(|m| MeasurementRow {
-                inspection_id: req.id,
-                unit_index,
-                characteristic_id: m.characteristic_id,
-                value: m.value,
-            }));
-        rows.attributes
-            .extend(u.attributes.iter().map(|a| AttributeResultRow {
-                inspection_id: req.id,
-                unit_index,
-                characteristic_id: a.characteristic_id,
-                pass: a.pass,
-                defects: a.defects.unwrap_or(if a.pass { 0 } else { 1 }) as i32,
-                note: a.note.clone(),
-            }));
-    }
-    rows
-}
-
-/// SHA-256 of the lot and the parsed body: the same request in any JSON formatting has
-/// the same fingerprint.
-fn fingerprint(lot_id: LotId, req: &RecordInspection, correction: Option<&Correction>) -> String {
-    let canonical = match correction {
-        None => serde_json::to_vec(&(lot_id, req)),
-        Some(c) => serde_json::to_vec(&(lot_id, req, c)),
-    }
-    .unwrap_or_default();
-    Sha256::digest(&canonical)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Read an inspection with every unit, measurement and attribute result.
@@ -421,16 +275,8 @@ pub async fn get_inspection(
     path: web::Path<InspectionId>,
 ) -> Result<web::Json<InspectionView>, ApiError> {
     let id = path.into_inner();
-    let view = db(&state, move |conn| {
-        let inspection = inspections_db::get(conn, id).or_not_found("inspection", id)?;
-        let rows = inspections_db::rows(conn, id)?;
-        let superseded_by = inspections_db::superseded_by(conn, &[id])?
-            .get(&id)
-            .copied();
-        Ok(view::inspection(inspection, rows, superseded_by))
-    })
-    .await?;
-    Ok(web::Json(view))
+    let stored = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    Ok(web::Json(view::inspection(stored)))
 }
 
 /// List the inspections of a lot in the order they were carried out, corrections included.
@@ -452,24 +298,18 @@ pub async fn list_lot_inspections(
 ) -> Result<web::Json<Page<InspectionSummary>>, ApiError> {
     let lot_id = path.into_inner();
     let (limit, after) = (query.0.limit()?, query.0.after()?);
-    let (rows, counts, later) = db(&state, move |conn| {
-        lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-        let rows = inspections_db::list_for_lot(conn, lot_id, after, limit + 1)?;
-        let ids: Vec<InspectionId> = rows.iter().map(|r| r.id).collect();
-        Ok((
-            rows,
-            inspections_db::unit_counts(conn, &ids)?,
-            inspections_db::superseded_by(conn, &ids)?,
-        ))
+    // One row more than the page: it only says that more exist.
+    let page = db(&state, move |conn| {
+        Ok(service::list(conn, lot_id, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(
-        rows,
+        page.inspections,
         limit,
         |i| (i.inspected_at, i.id.0),
         |i| {
-            let units = counts.get(&i.id).copied().unwrap_or(0);
-            let superseded_by = later.get(&i.id).copied();
+            let units = page.unit_counts.get(&i.id).copied().unwrap_or(0);
+            let superseded_by = page.superseded_by.get(&i.id).copied();
             view::summary(i, units, superseded_by)
         },
     )))

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod characteristics;
 pub mod decisions;
 mod error;
+pub mod inspections;
 pub mod lots;
 pub mod parts;
 pub mod statistics;

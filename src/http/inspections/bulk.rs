@@ -1,22 +1,19 @@
-//! The bulk path of inspections: a CSV import (endpoint, and `import_csv` for the CLI)
-//! and a CSV export of a lot's measurements.
-
-use crate::service::Found;
-use std::collections::HashMap;
+//! The bulk path of inspections: a CSV import and a CSV export of a lot's measurements.
+//! The CSV formats are the service's ([`crate::service::inspections`]); here are the
+//! endpoints, the body limit and the import's query parameters.
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::view::InspectionView;
-use super::{check, fingerprint, import, store};
-use crate::auth::Principal;
-use crate::db::inspections as inspections_db;
-use crate::db::{characteristics as chars_db, lots as lots_db};
-use crate::domain::{CharacteristicId, InspectionId, LotId};
+use crate::domain::{InspectionId, LotId, Mode, Source};
 use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::{AppState, db};
+use crate::service::inspections::{self as service, ImportHeader};
 
 /// Largest CSV accepted by the bulk import (about 400,000 measurements).
 pub const CSV_LIMIT: usize = 32 * 1024 * 1024;
@@ -31,7 +28,7 @@ pub const CSV_LIMIT: usize = 32 * 1024 * 1024;
 /// id again returns the stored inspection.
 #[utoipa::path(
     tag = "inspections",
-    params(("lot_id" = LotId, Path, description = "Id of the inspected lot"), import::ImportMeta),
+    params(("lot_id" = LotId, Path, description = "Id of the inspected lot"), ImportMeta),
     request_body(content = String, content_type = "text/csv",
         description = "unit,serial,<characteristic>... with one row per unit",
         example = "unit,serial,Width,Weight\n1,B-0001,12.02,2.41\n2,B-0002,11.97,\n"),
@@ -51,7 +48,7 @@ pub async fn import_inspection_csv(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<LotId>,
-    query: QueryParams<import::ImportMeta>,
+    query: QueryParams<ImportMeta>,
     request: actix_web::HttpRequest,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
@@ -88,37 +85,54 @@ pub async fn import_inspection_csv(
         body.extend_from_slice(&chunk);
     }
     let max_results = state.max_results;
-    let (view, created) = db(&state, move |conn| {
-        import_csv(conn, &caller.0, max_results, lot_id, meta, &body)
+    let header = ImportHeader::from(meta);
+    let recorded = db(&state, move |conn| {
+        Ok(service::import_csv(
+            conn,
+            &caller.0,
+            max_results,
+            lot_id,
+            header,
+            &body,
+        )?)
     })
     .await?;
-    let mut res = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(res
-        .insert_header(("Location", format!("/api/v1/inspections/{}", view.id)))
-        .json(view))
+    Ok(super::recorded_response(recorded))
 }
 
-/// Parses, checks and stores a CSV import in one transaction (also used by the CLI).
-pub fn import_csv(
-    conn: &mut diesel::PgConnection,
-    by: &Principal,
-    max_results: usize,
-    lot_id: LotId,
-    meta: import::ImportMeta,
-    csv_bytes: &[u8],
-) -> Result<(InspectionView, bool), ApiError> {
-    conn.build_transaction().run(|conn| {
-        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-        let characteristics = chars_db::of_part(conn, lot.part_id)?;
-        let req = import::parse(meta, csv_bytes, &characteristics)?;
-        check::shape(&req, Utc::now(), max_results).map_err(import::name_lines)?;
-        let fingerprint = fingerprint(lot_id, &req, None);
-        store(conn, by, lot_id, &req, None, &fingerprint).map_err(import::name_lines)
-    })
+/// The inspection the CSV records (the rows carry only units and values).
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ImportMeta {
+    /// Client-generated id of the inspection: importing the same file again with the
+    /// same id returns the stored inspection.
+    pub id: InspectionId,
+    /// Who inspected.
+    pub source: Source,
+    /// `sampling` or `full`.
+    pub mode: Mode,
+    /// Name or badge of the inspector (1-100 characters).
+    #[param(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub inspector: String,
+    /// When the inspection was carried out (RFC 3339).
+    pub inspected_at: DateTime<Utc>,
+}
+
+impl From<ImportMeta> for ImportHeader {
+    fn from(meta: ImportMeta) -> Self {
+        ImportHeader {
+            id: meta.id,
+            source: meta.source,
+            mode: meta.mode,
+            inspector: meta.inspector,
+            inspected_at: meta.inspected_at,
+        }
+    }
 }
 
 /// Export every measurement of a lot as CSV, one row per measured value, corrections
@@ -140,58 +154,7 @@ pub async fn export_lot_measurements(
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let csv_bytes = db(&state, move |conn| {
-        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
-        let names: HashMap<CharacteristicId, String> = chars_db::of_part(conn, lot.part_id)?
-            .into_iter()
-            .map(|c| (c.id, c.name))
-            .collect();
-        let all = inspections_db::list_for_lot(conn, lot_id, None, i64::MAX)?;
-        let ids: Vec<InspectionId> = all.iter().map(|i| i.id).collect();
-        let later = inspections_db::superseded_by(conn, &ids)?;
-        let mut out = csv::Writer::from_writer(Vec::new());
-        let header = [
-            "inspection_id",
-            "inspected_at",
-            "source",
-            "mode",
-            "current",
-            "unit",
-            "serial",
-            "characteristic_id",
-            "characteristic",
-            "value",
-        ];
-        out.write_record(header).map_err(ApiError::internal)?;
-        for inspection in all {
-            let rows = inspections_db::rows(conn, inspection.id)?;
-            let serials: HashMap<i32, Option<String>> = rows
-                .units
-                .into_iter()
-                .map(|u| (u.unit_index, u.serial))
-                .collect();
-            for m in rows.measurements {
-                out.write_record([
-                    inspection.id.to_string(),
-                    inspection
-                        .inspected_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                    inspection.source.to_string(),
-                    inspection.mode.to_string(),
-                    (!later.contains_key(&inspection.id)).to_string(),
-                    m.unit_index.to_string(),
-                    serials
-                        .get(&m.unit_index)
-                        .cloned()
-                        .flatten()
-                        .unwrap_or_default(),
-                    m.characteristic_id.to_string(),
-                    names.get(&m.characteristic_id).cloned().unwrap_or_default(),
-                    m.value.to_string(),
-                ])
-                .map_err(ApiError::internal)?;
-            }
-        }
-        out.into_inner().map_err(ApiError::internal)
+        Ok(service::export_measurements_csv(conn, lot_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -4,10 +4,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::inspections::InspectionRows;
 use crate::db::models::Inspection;
 use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
 use crate::http::photos::PhotoLinks;
+use crate::service::inspections::StoredInspection;
 
 /// A recorded inspection with all its units.
 #[derive(Debug, Serialize, ToSchema)]
@@ -104,11 +104,12 @@ pub struct InspectionSummary {
 }
 
 /// Groups the rows (each sorted by unit) under their units.
-pub fn inspection(
-    i: Inspection,
-    rows: InspectionRows,
-    superseded_by: Option<InspectionId>,
-) -> InspectionView {
+pub fn inspection(stored: StoredInspection) -> InspectionView {
+    let StoredInspection {
+        inspection: i,
+        rows,
+        superseded_by,
+    } = stored;
     let mut units: Vec<UnitView> = rows
         .units
         .into_iter()
@@ -179,43 +180,5 @@ pub fn summary(
         reason: i.reason,
         superseded_by,
         recorded_at: i.recorded_at,
-    }
-}
-
-/// What the audit trail keeps of a recorded inspection: its header, its size and the
-/// SHA-256 of the request that carried it. The values themselves are append-only rows
-/// already (the database refuses to change them), so they are not copied again.
-#[derive(Debug, Serialize)]
-pub struct AuditSummary<'a> {
-    pub id: InspectionId,
-    pub lot_id: LotId,
-    pub source: Source,
-    pub mode: Mode,
-    pub inspector: &'a str,
-    pub inspected_at: DateTime<Utc>,
-    pub supersedes: Option<InspectionId>,
-    pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
-    pub units: usize,
-    pub measurements: usize,
-    pub attributes: usize,
-    pub body_sha256: &'a str,
-}
-
-impl<'a> AuditSummary<'a> {
-    pub fn of(view: &'a InspectionView, body_sha256: &'a str) -> Self {
-        AuditSummary {
-            id: view.id,
-            lot_id: view.lot_id,
-            source: view.source,
-            mode: view.mode,
-            inspector: &view.inspector,
-            inspected_at: view.inspected_at,
-            supersedes: view.supersedes,
-            golden_sample_revision_id: view.golden_sample_revision_id,
-            units: view.units.len(),
-            measurements: view.units.iter().map(|u| u.measurements.len()).sum(),
-            attributes: view.units.iter().map(|u| u.attributes.len()).sum(),
-            body_sha256,
-        }
     }
 }

@@ -1,5 +1,6 @@
 //! The bulk path: an inspection imported from an instrument's or a spreadsheet's CSV
-//! export, one row per unit and one column per variable characteristic.
+//! export, one row per unit and one column per variable characteristic; and the export
+//! of a lot's measurements as CSV.
 //!
 //! ```text
 //! unit,serial,Weight,Width,Thickness
@@ -14,53 +15,65 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use diesel::PgConnection;
 
-use super::{MeasurementInput, RecordInspection, UnitInput};
+use super::{NewInspection, NewMeasurement, NewUnit, Recorded, fingerprint, store};
+use crate::auth::Principal;
+use crate::db::inspections as inspections_db;
 use crate::db::models::Characteristic;
-use crate::domain::{InspectionId, Kind, Mode, Source};
-use crate::http::error::{ApiError, FieldError};
+use crate::db::{characteristics as chars_db, lots as lots_db};
+use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, Source};
+use crate::service::{Found, ServiceError, Violation};
 
 /// Errors reported at most, so a wrong file does not produce a novel.
 const MAX_ERRORS: usize = 50;
 
-/// The inspection the CSV records (the rows carry only units and values).
-#[derive(Debug, Clone, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct ImportMeta {
-    /// Client-generated id of the inspection: importing the same file again with the
-    /// same id returns the stored inspection.
+/// The inspection a CSV file records (its rows carry only units and values).
+#[derive(Debug, Clone)]
+pub struct ImportHeader {
+    /// Client-generated id: importing the same file again with it returns the stored
+    /// inspection.
     pub id: InspectionId,
-    /// Who inspected.
     pub source: Source,
-    /// `sampling` or `full`.
     pub mode: Mode,
-    /// Name or badge of the inspector (1-100 characters).
-    #[param(
-        min_length = 1,
-        max_length = 100,
-        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
-    )]
     pub inspector: String,
-    /// When the inspection was carried out (RFC 3339).
     pub inspected_at: DateTime<Utc>,
 }
 
-/// Reads the CSV into an inspection request, naming the line and column of each error.
-pub fn parse(
-    meta: ImportMeta,
+/// Reads, checks and stores a CSV import of an inspection of the lot in one transaction,
+/// with its audit row. Errors name the CSV line and column.
+pub fn import_csv(
+    conn: &mut PgConnection,
+    by: &Principal,
+    max_results: usize,
+    lot_id: LotId,
+    header: ImportHeader,
+    csv_bytes: &[u8],
+) -> Result<Recorded, ServiceError> {
+    conn.build_transaction().run(|conn| {
+        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+        let characteristics = chars_db::of_part(conn, lot.part_id)?;
+        let input = parse(header, csv_bytes, &characteristics)?
+            .check(Utc::now(), max_results)
+            .map_err(name_lines)?;
+        let fingerprint = fingerprint::v1(lot_id, &input, None);
+        store(conn, by, lot_id, &input, None, &fingerprint).map_err(name_lines)
+    })
+}
+
+/// Reads the CSV into an inspection, naming the line and column of each error.
+fn parse(
+    header: ImportHeader,
     csv_bytes: &[u8],
     characteristics: &[Characteristic],
-) -> Result<RecordInspection, ApiError> {
+) -> Result<NewInspection, ServiceError> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
         .from_reader(csv_bytes);
     let headers = reader
         .headers()
-        .map_err(|e| ApiError::invalid_field("line 1", format!("cannot read the header: {e}")))?
+        .map_err(|e| ServiceError::invalid_field("line 1", format!("cannot read the header: {e}")))?
         .clone();
     let mut errors = Vec::new();
     let columns = columns(&headers, characteristics, &mut errors);
@@ -73,7 +86,7 @@ pub fn parse(
         }
         let record = match record {
             Ok(r) if r.iter().any(|cell| cell.contains('\0')) => {
-                errors.push(FieldError::new(
+                errors.push(Violation::new(
                     format!("line {line}"),
                     "contains the NUL character",
                 ));
@@ -81,7 +94,7 @@ pub fn parse(
             }
             Ok(r) => r,
             Err(e) => {
-                errors.push(FieldError::new(format!("line {line}"), e));
+                errors.push(Violation::new(format!("line {line}"), e));
                 continue;
             }
         };
@@ -108,7 +121,7 @@ pub fn parse(
                 continue;
             }
             match cell.parse::<f64>() {
-                Ok(value) if value.is_finite() => measurements.push(MeasurementInput {
+                Ok(value) if value.is_finite() => measurements.push(NewMeasurement {
                     characteristic_id: characteristic.id,
                     value,
                 }),
@@ -120,12 +133,12 @@ pub fn parse(
             }
         }
         if measurements.is_empty() && errors.len() == errors_before {
-            errors.push(FieldError::new(
+            errors.push(Violation::new(
                 format!("line {line}"),
                 "the row has no measured value",
             ));
         }
-        units.push(UnitInput {
+        units.push(NewUnit {
             unit,
             serial,
             measurements,
@@ -133,20 +146,20 @@ pub fn parse(
         });
     }
     if units.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new(
+        errors.push(Violation::new(
             "body",
             "the file has no rows after the header",
         ));
     }
     if !errors.is_empty() {
-        return Err(ApiError::invalid(errors));
+        return Err(ServiceError::Invalid(errors));
     }
-    Ok(RecordInspection {
-        id: meta.id,
-        source: meta.source,
-        mode: meta.mode,
-        inspector: meta.inspector,
-        inspected_at: meta.inspected_at,
+    Ok(NewInspection {
+        id: header.id,
+        source: header.source,
+        mode: header.mode,
+        inspector: header.inspector,
+        inspected_at: header.inspected_at,
         // A CSV import is judged against the revision approved at `inspected_at`.
         golden_sample_revision_id: None,
         units,
@@ -157,10 +170,10 @@ pub fn parse(
 fn columns<'c>(
     headers: &csv::StringRecord,
     characteristics: &'c [Characteristic],
-    errors: &mut Vec<FieldError>,
+    errors: &mut Vec<Violation>,
 ) -> Vec<(usize, &'c Characteristic)> {
     if headers.get(0) != Some("unit") || headers.get(1) != Some("serial") {
-        errors.push(FieldError::new(
+        errors.push(Violation::new(
             "line 1",
             "the header must start with `unit,serial`, then one column per characteristic",
         ));
@@ -183,7 +196,7 @@ fn columns<'c>(
         }
     }
     if columns.is_empty() && errors.is_empty() {
-        errors.push(FieldError::new(
+        errors.push(Violation::new(
             "line 1",
             "no characteristic columns after `unit,serial`",
         ));
@@ -191,12 +204,12 @@ fn columns<'c>(
     columns
 }
 
-fn at(line: usize, column: &str, message: impl ToString) -> FieldError {
-    FieldError::new(format!("line {line}, column {column}"), message)
+fn at(line: usize, column: &str, message: impl ToString) -> Violation {
+    Violation::new(format!("line {line}, column {column}"), message)
 }
 
 /// Renames `units[i]` in errors of the shared checks to the CSV line it came from.
-pub fn name_lines(err: ApiError) -> ApiError {
+fn name_lines(err: ServiceError) -> ServiceError {
     err.map_fields(|field| {
         match field
             .strip_prefix("units[")
@@ -213,4 +226,65 @@ pub fn name_lines(err: ApiError) -> ApiError {
             None => field.to_string(),
         }
     })
+}
+
+/// Every measurement of a lot as CSV, one row per measured value, corrections and
+/// superseded inspections included (column `current`):
+/// `inspection_id,inspected_at,source,mode,current,unit,serial,characteristic_id,characteristic,value`.
+pub fn export_measurements_csv(
+    conn: &mut PgConnection,
+    lot_id: LotId,
+) -> Result<Vec<u8>, ServiceError> {
+    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    let names: HashMap<CharacteristicId, String> = chars_db::of_part(conn, lot.part_id)?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let all = inspections_db::list_for_lot(conn, lot_id, None, i64::MAX)?;
+    let ids: Vec<InspectionId> = all.iter().map(|i| i.id).collect();
+    let later = inspections_db::superseded_by(conn, &ids)?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "inspection_id",
+        "inspected_at",
+        "source",
+        "mode",
+        "current",
+        "unit",
+        "serial",
+        "characteristic_id",
+        "characteristic",
+        "value",
+    ];
+    out.write_record(header).map_err(ServiceError::internal)?;
+    for inspection in all {
+        let rows = inspections_db::rows(conn, inspection.id)?;
+        let serials: HashMap<i32, Option<String>> = rows
+            .units
+            .into_iter()
+            .map(|u| (u.unit_index, u.serial))
+            .collect();
+        for m in rows.measurements {
+            out.write_record([
+                inspection.id.to_string(),
+                inspection
+                    .inspected_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+                inspection.source.to_string(),
+                inspection.mode.to_string(),
+                (!later.contains_key(&inspection.id)).to_string(),
+                m.unit_index.to_string(),
+                serials
+                    .get(&m.unit_index)
+                    .cloned()
+                    .flatten()
+                    .unwrap_or_default(),
+                m.characteristic_id.to_string(),
+                names.get(&m.characteristic_id).cloned().unwrap_or_default(),
+                m.value.to_string(),
+            ])
+            .map_err(ServiceError::internal)?;
+        }
+    }
+    out.into_inner().map_err(ServiceError::internal)
 }

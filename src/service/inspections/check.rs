@@ -1,16 +1,16 @@
 //! The rules a recorded inspection must follow: first its own shape, then against the
-//! lot and the lot's part. Every broken rule is reported with the field that breaks it.
+//! lot and the lot's part. Every broken rule is reported with the field that breaks it,
+//! named as in the request body (`units[0].measurements[1].value`).
 
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::PgConnection;
 
-use super::RecordInspection;
+use super::NewInspection;
 use crate::db::models::Lot;
 use crate::domain::{CharacteristicId, Kind};
-use crate::http::error::ApiError;
-use crate::service::Checks;
+use crate::service::{Checks, ServiceError};
 
 /// Inspections of more units than this go through the bulk import.
 pub const MAX_UNITS: usize = 10_000;
@@ -19,26 +19,50 @@ pub const DEFAULT_MAX_RESULTS: usize = 200_000;
 /// How far ahead of the server's clock a tablet's clock may run.
 const CLOCK_SKEW: Duration = Duration::hours(24);
 
-/// Rules that need nothing but the request.
-pub fn shape(
-    req: &RecordInspection,
+/// An inspection whose shape has been checked: only these can be recorded.
+#[derive(Debug, Clone)]
+pub struct CheckedInspection(NewInspection);
+
+impl std::ops::Deref for CheckedInspection {
+    type Target = NewInspection;
+
+    fn deref(&self) -> &NewInspection {
+        &self.0
+    }
+}
+
+impl NewInspection {
+    /// Checks the rules that need nothing but the inspection itself (and the clock):
+    /// text lengths, unit numbers, at most `max_results` results, consistent defects.
+    pub fn check(
+        self,
+        now: DateTime<Utc>,
+        max_results: usize,
+    ) -> Result<CheckedInspection, ServiceError> {
+        shape(&self, now, max_results)?;
+        Ok(CheckedInspection(self))
+    }
+}
+
+fn shape(
+    input: &NewInspection,
     now: DateTime<Utc>,
     max_results: usize,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut checks = Checks::new();
-    checks.text("inspector", &req.inspector, 100);
-    if req.inspected_at > now + CLOCK_SKEW {
+    checks.text("inspector", &input.inspector, 100);
+    if input.inspected_at > now + CLOCK_SKEW {
         checks.add(
             "inspected_at",
             "lies more than a day in the future; check the tablet's clock",
         );
     }
-    if req.units.is_empty() {
+    if input.units.is_empty() {
         checks.add("units", "an inspection records at least one unit");
-    } else if req.units.len() > MAX_UNITS {
+    } else if input.units.len() > MAX_UNITS {
         checks.add("units", format!("at most {MAX_UNITS} units per request"));
     }
-    let results: usize = req
+    let results: usize = input
         .units
         .iter()
         .map(|u| u.measurements.len() + u.attributes.len())
@@ -50,7 +74,7 @@ pub fn shape(
         );
     }
     let mut seen_units = HashSet::new();
-    for (i, unit) in req.units.iter().enumerate() {
+    for (i, unit) in input.units.iter().enumerate() {
         let at = format!("units[{i}]");
         if unit.unit < 1 {
             checks.add(format!("{at}.unit"), "unit numbers start at 1");
@@ -108,29 +132,29 @@ pub fn shape(
             checks.optional_text(&format!("{field}.note"), a.note.as_deref(), 500);
         }
     }
-    Ok(checks.finish()?)
+    checks.finish()
 }
 
 /// Rules that need the lot and the characteristics of its part.
-pub fn against_lot(
+pub(super) fn against_lot(
     conn: &mut PgConnection,
-    req: &RecordInspection,
+    input: &NewInspection,
     lot: &Lot,
     kinds: &HashMap<CharacteristicId, Kind>,
-) -> Result<(), ApiError> {
+) -> Result<(), ServiceError> {
     let mut checks = Checks::new();
     let lot_size = i64::from(lot.lot_size);
-    if req.units.len() as i64 > lot_size {
+    if input.units.len() as i64 > lot_size {
         checks.add(
             "units",
             format!(
                 "{} units recorded but the lot has only {lot_size}",
-                req.units.len()
+                input.units.len()
             ),
         );
     }
     let mut unknown = Vec::new();
-    for (i, unit) in req.units.iter().enumerate() {
+    for (i, unit) in input.units.iter().enumerate() {
         if unit.unit > lot_size {
             checks.add(
                 format!("units[{i}].unit"),
@@ -180,8 +204,8 @@ pub fn against_lot(
                 format!("characteristic {id} belongs to another part"),
             );
         } else {
-            return Err(ApiError::unknown_reference(field, "characteristic", id));
+            return Err(ServiceError::unknown_reference(field, "characteristic", id));
         }
     }
-    Ok(checks.finish()?)
+    checks.finish()
 }
