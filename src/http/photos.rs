@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use futures_util::StreamExt;
-use lotgate_imaging::{PhotoError, PhotoErrorKind, ProcessedPhoto, UploadLimits};
+use lotgate_imaging::{PhotoError, ProcessedPhoto, UploadLimits};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -248,18 +248,26 @@ pub fn store(
     Ok(photos_db::insert_or_get(conn, &new)?)
 }
 
-/// A refused photo as problem details naming the `photo` form part.
+/// A refused photo as problem details naming the `photo` form part. The status is the
+/// API's choice, made here from what the imaging crate says is wrong with the photo:
+/// too many bytes is 413; not a JPEG, PNG or WebP (or not what its Content-Type says)
+/// is 415; empty, damaged or too many pixels (a decompression bomb) is 422.
 pub fn refused(err: PhotoError) -> ApiError {
-    let slug = match err.kind() {
-        PhotoErrorKind::Internal => return ApiError::internal(err),
-        PhotoErrorKind::Empty => "empty-photo",
-        PhotoErrorKind::TooLarge => "photo-too-large",
-        PhotoErrorKind::UnsupportedType => "unsupported-photo-type",
-        PhotoErrorKind::Corrupt => "corrupt-photo",
-        PhotoErrorKind::DimensionsTooLarge => "photo-dimensions-too-large",
+    let (status, slug) = match &err {
+        PhotoError::Internal(_) => return ApiError::internal(err),
+        PhotoError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty-photo"),
+        PhotoError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "photo-too-large"),
+        PhotoError::NotAnImage
+        | PhotoError::UnsupportedFormat { .. }
+        | PhotoError::ContentTypeMismatch { .. } => {
+            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-photo-type")
+        }
+        PhotoError::Corrupt { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "corrupt-photo"),
+        PhotoError::DimensionsTooLarge { .. } => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "photo-dimensions-too-large",
+        ),
     };
-    let status =
-        StatusCode::from_u16(err.kind().http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
     ApiError::refused_field(status, slug, "photo", err.to_string())
 }
 
@@ -512,7 +520,63 @@ pub async fn compare_photos(
 
 #[cfg(test)]
 mod tests {
-    use super::etag_matches;
+    use super::{etag_matches, refused};
+    use lotgate_imaging::PhotoError;
+
+    #[test]
+    fn each_refused_photo_gets_the_status_and_slug_the_api_documents() {
+        let cases = [
+            (PhotoError::Empty, 422, "empty-photo"),
+            (
+                PhotoError::TooLarge { size: 2, max: 1 },
+                413,
+                "photo-too-large",
+            ),
+            (PhotoError::NotAnImage, 415, "unsupported-photo-type"),
+            (
+                PhotoError::UnsupportedFormat { found: "GIF" },
+                415,
+                "unsupported-photo-type",
+            ),
+            (
+                PhotoError::ContentTypeMismatch {
+                    declared: "image/jpeg".into(),
+                    actual: "image/png",
+                },
+                415,
+                "unsupported-photo-type",
+            ),
+            (
+                PhotoError::Corrupt {
+                    reason: "truncated".into(),
+                },
+                422,
+                "corrupt-photo",
+            ),
+            (
+                PhotoError::DimensionsTooLarge {
+                    width: 100_000,
+                    height: 100_000,
+                    max_width: 10_000,
+                    max_height: 10_000,
+                    max_pixels: 50_000_000,
+                },
+                422,
+                "photo-dimensions-too-large",
+            ),
+            (PhotoError::Internal("x".into()), 500, "internal-error"),
+        ];
+        for (error, status, slug) in cases {
+            let message = error.to_string();
+            let problem = refused(error).problem();
+            assert_eq!(problem.status, status, "{message}");
+            assert_eq!(problem.problem_type, format!("urn:lotgate:problem:{slug}"));
+            if status != 500 {
+                assert_eq!(problem.detail, message);
+                assert_eq!(problem.errors[0].field, "photo");
+            }
+        }
+    }
 
     #[test]
     fn if_none_match_matches_a_listed_tag_weak_or_strong_and_the_star() {
