@@ -5,5 +5,6 @@
 
 pub mod audit;
 mod error;
+pub mod tokens;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};
