@@ -21,8 +21,8 @@ pub struct Entry<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Appends the audit row of a change to the current transaction; `new` is the entity as
-/// the API shows it after the change.
+/// Appends the audit row of a change to the current transaction; `new` is the entity
+/// after the change, in its stored form (a service cannot see the API's views).
 pub fn write(
     conn: &mut PgConnection,
     by: &Principal,
@@ -63,7 +63,7 @@ pub fn created(
     write(conn, by, entry, new)
 }
 
-/// The audit row of an update of a whole resource, from its view before and after.
+/// The audit row of an update of a whole resource, from its record before and after.
 pub fn updated(
     conn: &mut PgConnection,
     by: &Principal,

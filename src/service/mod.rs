@@ -5,6 +5,8 @@
 
 pub mod audit;
 mod error;
+pub mod golden_samples;
+pub mod photos;
 pub mod tokens;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};
