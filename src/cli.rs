@@ -261,38 +261,33 @@ pub fn ensure_database(cluster: &EmbeddedPostgres, name: &str) -> Result<(), Box
 }
 
 fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
-    use crate::auth::{Principal, new_secret};
-    use crate::db::tokens as tokens_db;
+    use crate::auth::Principal;
     use crate::domain::{Role, TokenHolder, TokenId};
-    use crate::http::tokens::audit_value;
+    use crate::service::{ServiceError, tokens};
     migrate(url)?;
     let mut conn = PgConnection::establish(url)?;
     match command {
         TokenCommand::Create { name, role, holder } => {
-            let role: Role = role.parse()?;
-            let holder: TokenHolder = holder.parse()?;
-            if name.trim().is_empty() || name.chars().count() > 200 {
-                return Err("--name must be 1 to 200 characters".into());
-            }
-            let secret = new_secret()?;
-            let new = tokens_db::NewToken {
-                id: TokenId::new_random(),
-                name: name.trim(),
-                holder,
-                role,
-                token_sha256: &secret.sha256,
-                created_by: None,
+            let new = tokens::NewToken {
+                name,
+                holder: holder.parse::<TokenHolder>()?,
+                role: role.parse::<Role>()?,
             };
             let by = Principal::command_line("lotgate token create");
-            let token = tokens_db::issue(&mut conn, &by, &new, audit_value)?;
+            let (token, secret) = match tokens::issue(&mut conn, &by, new) {
+                Err(ServiceError::Invalid(_)) => {
+                    return Err("--name must be 1 to 200 characters".into());
+                }
+                other => other?,
+            };
             eprintln!(
                 "created {} token {} for {}; it is shown only now:",
                 token.role, token.id, token.name
             );
-            println!("{}", secret.secret);
+            println!("{secret}");
         }
         TokenCommand::List => {
-            for t in tokens_db::list(&mut conn)? {
+            for t in tokens::list(&mut conn)? {
                 let state = match t.revoked_at {
                     Some(at) => format!("revoked {}", at.to_rfc3339()),
                     None => "active".into(),
@@ -309,17 +304,10 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
         }
         TokenCommand::Revoke { id, reason } => {
             let by = Principal::command_line("lotgate token revoke");
-            match tokens_db::revoke_audited(
-                &mut conn,
-                &by,
-                TokenId(id),
-                reason.as_deref(),
-                audit_value,
-            ) {
-                Ok(Some(t)) => println!("revoked token {} of {}", t.id, t.name),
-                Ok(None) => return Err(format!("token {id} was already revoked").into()),
-                Err(diesel::result::Error::NotFound) => {
-                    return Err(format!("no token with id {id}").into());
+            match tokens::revoke(&mut conn, &by, TokenId(id), reason.as_deref()) {
+                Ok(t) => println!("revoked token {} of {}", t.id, t.name),
+                Err(ServiceError::Conflict { .. }) => {
+                    return Err(format!("token {id} was already revoked").into());
                 }
                 Err(err) => return Err(err.into()),
             }

@@ -11,13 +11,12 @@ use diesel::prelude::*;
 use lotgate_imaging::demo::{DemoPart, draw_demo_part, encode_jpeg};
 use serde_json::{Value, json};
 
-use crate::auth::{Principal, new_secret};
+use crate::auth::Principal;
 use crate::db::PgPool;
 use crate::db::schema::parts;
-use crate::db::tokens as tokens_db;
 use crate::domain::{Role, TokenHolder, TokenId};
-use crate::http::tokens::audit_value;
 use crate::http::{AppState, build_app};
+use crate::service::tokens;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -41,7 +40,7 @@ pub fn load(pool: &PgPool) -> Result<bool, BoxError> {
     let (token, secret) = issue(pool, &loader, "demo loader", Role::Admin)?;
     let loaded = actix_web::rt::System::new().block_on(post_all(state, demo, &secret));
     let mut conn = pool.get()?;
-    tokens_db::revoke_audited(&mut conn, &loader, token, Some("demo loaded"), audit_value)?;
+    tokens::revoke(&mut conn, &loader, token, Some("demo loaded"))?;
     loaded?;
     Ok(true)
 }
@@ -53,17 +52,13 @@ fn issue(
     name: &str,
     role: Role,
 ) -> Result<(TokenId, String), BoxError> {
-    let secret = new_secret()?;
-    let new = tokens_db::NewToken {
-        id: TokenId::new_random(),
-        name,
+    let new = tokens::NewToken {
+        name: name.to_string(),
         holder: TokenHolder::Person,
         role,
-        token_sha256: &secret.sha256,
-        created_by: None,
     };
-    let token = tokens_db::issue(&mut *pool.get()?, by, &new, audit_value)?;
-    Ok((token.id, secret.secret))
+    let (token, secret) = tokens::issue(&mut *pool.get()?, by, new)?;
+    Ok((token.id, secret))
 }
 
 /// One token per role for trying the demo, made at every start with `--demo`; the demo
@@ -71,16 +66,10 @@ fn issue(
 pub fn demo_tokens(pool: &PgPool) -> Result<Vec<(Role, String)>, BoxError> {
     let by = Principal::command_line("lotgate serve --demo");
     let mut conn = pool.get()?;
-    for old in tokens_db::list(&mut conn)? {
+    for old in tokens::list(&mut conn)? {
         let is_demo = Role::ALL.iter().any(|r| old.name == format!("demo {r}"));
         if old.revoked_at.is_none() && is_demo && old.created_by.is_none() {
-            tokens_db::revoke_audited(
-                &mut conn,
-                &by,
-                old.id,
-                Some("new demo tokens"),
-                audit_value,
-            )?;
+            tokens::revoke(&mut conn, &by, old.id, Some("new demo tokens"))?;
         }
     }
     drop(conn);

@@ -18,7 +18,7 @@ use crate::domain::{
     PhotoId, RevisionStatus,
 };
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = golden_samples, check_for_backend(diesel::pg::Pg))]
 pub struct GoldenSample {
     pub id: GoldenSampleId,
@@ -37,7 +37,7 @@ pub struct NewGoldenSample<'a> {
     pub storage_location: &'a str,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = golden_sample_conditions, check_for_backend(diesel::pg::Pg))]
 pub struct ConditionEntry {
     pub id: ConditionEntryId,
@@ -47,7 +47,7 @@ pub struct ConditionEntry {
     pub noted_at: DateTime<Utc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = golden_sample_revisions, check_for_backend(diesel::pg::Pg))]
 pub struct Revision {
     pub id: GoldenSampleRevisionId,
@@ -78,7 +78,7 @@ pub struct NewRevision<'a> {
     pub revalidation_due: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, serde::Serialize)]
 #[diesel(table_name = golden_sample_references, check_for_backend(diesel::pg::Pg))]
 pub struct ReferenceRow {
     pub revision_id: GoldenSampleRevisionId,
@@ -98,7 +98,7 @@ pub struct RevisionRef {
 }
 
 /// A lot with inspections judged against a revision older than the one just approved.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JudgedLot {
     pub lot_id: LotId,
     pub lot_number: String,

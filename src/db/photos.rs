@@ -7,8 +7,8 @@ use diesel::prelude::*;
 use super::schema::{attribute_result_photos, attribute_results, photos};
 use crate::domain::{CharacteristicId, InspectionId, PhotoId};
 
-/// What is known of a photo without its bytes.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+/// What is known of a photo without its bytes; also its value in the audit trail.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = photos, check_for_backend(diesel::pg::Pg))]
 pub struct PhotoMeta {
     pub id: PhotoId,

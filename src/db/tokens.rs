@@ -6,7 +6,8 @@ use diesel::prelude::*;
 use super::schema::api_tokens;
 use crate::domain::{Role, TokenHolder, TokenId};
 
-#[derive(Debug, Clone, Queryable, Selectable)]
+/// A token as stored, without its hash; also its value in the audit trail.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = api_tokens, check_for_backend(diesel::pg::Pg))]
 pub struct Token {
     pub id: TokenId,
@@ -90,61 +91,6 @@ pub fn revoke(
         .returning(Token::as_returning())
         .get_result(conn)
         .optional()
-}
-
-/// Stores a new token and its audit row in one transaction.
-pub fn issue(
-    conn: &mut PgConnection,
-    by: &crate::auth::Principal,
-    new: &NewToken<'_>,
-    audit_value: impl Fn(&Token) -> serde_json::Value,
-) -> QueryResult<Token> {
-    conn.transaction(|conn| {
-        let token = insert(conn, new)?;
-        super::audit::append(
-            conn,
-            by,
-            &super::audit::Change {
-                action: "create",
-                entity: "token",
-                entity_id: token.id.to_string(),
-                old_value: None,
-                new_value: Some(audit_value(&token)),
-                reason: None,
-            },
-        )?;
-        Ok(token)
-    })
-}
-
-/// Revokes a token and writes its audit row in one transaction; `None` when it was
-/// already revoked.
-pub fn revoke_audited(
-    conn: &mut PgConnection,
-    by: &crate::auth::Principal,
-    id: TokenId,
-    reason: Option<&str>,
-    audit_value: impl Fn(&Token) -> serde_json::Value,
-) -> QueryResult<Option<Token>> {
-    conn.transaction(|conn| {
-        let before = get(conn, id)?;
-        let Some(after) = revoke(conn, id, by.token_id)? else {
-            return Ok(None);
-        };
-        super::audit::append(
-            conn,
-            by,
-            &super::audit::Change {
-                action: "revoke",
-                entity: "token",
-                entity_id: id.to_string(),
-                old_value: Some(audit_value(&before)),
-                new_value: Some(audit_value(&after)),
-                reason,
-            },
-        )?;
-        Ok(Some(after))
-    })
 }
 
 /// The channel a change of a token's validity is announced on (trigger

@@ -15,8 +15,8 @@ use utoipa::openapi::OpenApi as OpenApiDoc;
 use super::error::ApiError;
 use super::{AppState, db};
 use crate::auth::{Principal, secret_sha256};
-use crate::db::tokens as tokens_db;
 use crate::domain::Role;
+use crate::service::tokens;
 
 /// The least role each operation needs. Registering the lot being inspected is part of
 /// an inspector's work; everything that judges (decisions, approvals, corrections,
@@ -176,19 +176,7 @@ pub async fn authenticate(
 /// in the cache when it is valid.
 async fn look_up(state: &AppState, hash: [u8; 32]) -> Result<Principal, ApiError> {
     let epoch = state.tokens.epoch();
-    let found = db(state, move |conn| {
-        let token = tokens_db::by_hash(conn, &hash)?;
-        if let Some(t) = token.as_ref().filter(|t| t.revoked_at.is_none()) {
-            let stale = t
-                .last_used_at
-                .is_none_or(|at| chrono::Utc::now() - at > chrono::Duration::minutes(1));
-            if stale {
-                tokens_db::touch(conn, t.id)?;
-            }
-        }
-        Ok(token)
-    })
-    .await?;
+    let found = db(state, move |conn| Ok(tokens::look_up(conn, &hash)?)).await?;
     match found {
         Some(token) if token.revoked_at.is_none() => {
             let principal = Principal::token(token.id, token.name, token.role);

@@ -11,8 +11,9 @@ use super::extract::QueryParams;
 use super::pagination::{Page, PageParams};
 use super::{AppState, db};
 use crate::audit::hex;
-use crate::db::audit::{self as audit_db, Event, Filter};
+use crate::db::audit::{Event, Filter};
 use crate::domain::TokenId;
+use crate::service::audit;
 
 /// One change, as recorded in the same transaction as the change itself.
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,11 +112,6 @@ pub async fn list_audit_events(
         cursor: q.cursor,
     };
     let (limit, after) = (page.limit()?, page.after::<i64>()?);
-    if let (Some(from), Some(to)) = (q.from, q.to)
-        && from > to
-    {
-        return Err(ApiError::invalid_field("from", "must not be after to"));
-    }
     let filter = Filter {
         entity: q.entity,
         entity_id: q.entity_id,
@@ -124,13 +120,11 @@ pub async fn list_audit_events(
         from: q.from,
         to: q.to,
     };
+    // Refused before a connection is taken, as every bad request is.
+    audit::check_filter(&filter)?;
+    let after = after.map(|a| a.key);
     let rows = db(&state, move |conn| {
-        Ok(audit_db::list(
-            conn,
-            &filter,
-            after.map(|a| a.key),
-            limit + 1,
-        )?)
+        Ok(audit::list(conn, &filter, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

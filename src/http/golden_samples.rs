@@ -1,13 +1,9 @@
 //! Golden samples: the physical references of a part, with revisions, approval,
 //! reference measurements, photos from fixed views and a condition log.
 
-use crate::service::Found;
-use std::collections::HashSet;
-
 use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
-use chrono::{NaiveDate, Utc};
-use diesel::PgConnection;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -17,14 +13,11 @@ use super::etag;
 use super::extract::JsonBody;
 use super::photos::{self, PhotoView, ViewPhotoForm};
 use super::{AppState, db};
-use crate::db::golden_samples::{self as golden_db, ConditionEntry, GoldenSample, Revision};
-use crate::db::{characteristics as chars_db, parts as parts_db};
-use crate::domain::{
-    CharacteristicId, ConditionEntryId, GoldenSampleId, GoldenSampleRevisionId, Kind, PartId,
-    RevisionStatus,
+use crate::domain::{CharacteristicId, GoldenSampleId, PartId};
+use crate::service::ServiceError;
+use crate::service::golden_samples::{
+    self as service, ConditionNote, GoldenSampleChange, NewGoldenSample,
 };
-use crate::service::Checks;
-use crate::service::audit;
 
 mod revisions;
 mod view;
@@ -229,31 +222,22 @@ pub async fn create_golden_sample(
     body: JsonBody<CreateGoldenSample>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
-    let mut checks = Checks::new();
-    checks.text("code", &req.code, 32);
-    checks.text("storage_location", &req.storage_location, 200);
-    checks.text("noted_by", &req.noted_by, 100);
-    checks.text("condition", &req.condition, 2000);
-    checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            parts_db::get(conn, req.part_id).or_unknown("part_id", "part", req.part_id)?;
-            let sample = golden_db::insert(
-                conn,
-                &golden_db::NewGoldenSample {
-                    id: req.id.unwrap_or_else(GoldenSampleId::new_random),
-                    part_id: req.part_id,
-                    code: req.code.trim(),
-                    storage_location: req.storage_location.trim(),
-                },
-            )?;
-            note_condition(conn, sample.id, &req.noted_by, &req.condition)?;
-            let view = detail(conn, sample)?;
-            audit::created(conn, &caller.0, "golden_sample", view.id, &view)?;
-            Ok(view)
-        })
+    let new = NewGoldenSample {
+        id: req.id,
+        part_id: req.part_id,
+        code: req.code,
+        storage_location: req.storage_location,
+        noted_by: req.noted_by,
+        condition: req.condition,
+    };
+    // Refused before a connection is taken: a bad request gets its 422 even while the
+    // database is down.
+    new.check()?;
+    let detail = db(&state, move |conn| {
+        Ok(service::create(conn, &caller.0, new)?)
     })
     .await?;
+    let view = view::golden_sample(&detail);
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/golden-samples/{}", view.id)))
         .json(view))
@@ -277,12 +261,8 @@ pub async fn get_golden_sample(
     path: web::Path<GoldenSampleId>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let view = db(&state, move |conn| {
-        let sample = golden_db::get(conn, id).or_not_found("golden sample", id)?;
-        detail(conn, sample)
-    })
-    .await?;
-    etag::tagged(&view)
+    let detail = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    etag::tagged(&view::golden_sample(&detail))
 }
 
 /// Where a golden sample is kept and what it is called.
@@ -340,24 +320,22 @@ pub async fn update_golden_sample(
 ) -> Result<HttpResponse, ApiError> {
     let (id, req) = (path.into_inner(), body.0);
     let if_match = etag::required(&request)?;
-    let mut checks = Checks::new();
-    checks.text("code", &req.code, 32);
-    checks.text("storage_location", &req.storage_location, 200);
-    checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let sample = golden_db::lock(conn, id).or_not_found("golden sample", id)?;
-            let before = detail(conn, sample)?;
-            etag::check(&if_match, &etag::of(&before)?)?;
-            let updated =
-                golden_db::update(conn, id, req.code.trim(), req.storage_location.trim())?;
-            let after = detail(conn, updated)?;
-            audit::updated(conn, &caller.0, "golden_sample", id, &before, &after)?;
-            Ok(after)
-        })
+    let change = GoldenSampleChange {
+        code: req.code,
+        storage_location: req.storage_location,
+    };
+    change.check()?;
+    // The ETag is the hash of the view a GET returns, compared under the row lock.
+    let unchanged = move |current: &service::Detail| {
+        let current = etag::of(&view::golden_sample(current)).map_err(ServiceError::internal)?;
+        etag::check(&if_match, &current)
+            .map_err(|refused| ServiceError::PreconditionFailed(refused.problem().detail))
+    };
+    let detail = db(&state, move |conn| {
+        Ok(service::update(conn, &caller.0, id, change, unchanged)?)
     })
     .await?;
-    etag::tagged(&view)
+    etag::tagged(&view::golden_sample(&detail))
 }
 
 /// List the golden samples of a part, by code.
@@ -376,18 +354,8 @@ pub async fn list_part_golden_samples(
     path: web::Path<PartId>,
 ) -> Result<web::Json<Vec<GoldenSampleSummary>>, ApiError> {
     let part = path.into_inner();
-    let list = db(&state, move |conn| {
-        parts_db::get(conn, part).or_not_found("part", part)?;
-        let samples = golden_db::of_part(conn, part)?;
-        let ids: Vec<GoldenSampleId> = samples.iter().map(|s| s.id).collect();
-        let revisions = golden_db::revisions(conn, &ids)?;
-        Ok(samples
-            .into_iter()
-            .map(|s| view::summary(s, &revisions))
-            .collect())
-    })
-    .await?;
-    Ok(web::Json(list))
+    let list = db(&state, move |conn| Ok(service::of_part(conn, part)?)).await?;
+    Ok(web::Json(list.iter().map(view::summary).collect()))
 }
 
 /// Note the condition of a golden sample in its log.
@@ -413,71 +381,14 @@ pub async fn record_golden_sample_condition(
     body: JsonBody<RecordCondition>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.text("noted_by", &req.noted_by, 100);
-    checks.text("condition", &req.condition, 2000);
-    checks.finish()?;
+    let note = ConditionNote {
+        noted_by: req.noted_by,
+        condition: req.condition,
+    };
+    note.check()?;
     let entry = db(&state, move |conn| {
-        golden_db::get(conn, id).or_not_found("golden sample", id)?;
-        conn.build_transaction().run(|conn| {
-            let view =
-                ConditionView::from(note_condition(conn, id, &req.noted_by, &req.condition)?);
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "note_condition",
-                    entity: "golden_sample",
-                    id: id.to_string(),
-                    old: None,
-                    reason: None,
-                },
-                &view,
-            )?;
-            Ok(view)
-        })
+        Ok(service::note_condition(conn, &caller.0, id, note)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(entry))
-}
-
-fn note_condition(
-    conn: &mut PgConnection,
-    sample: GoldenSampleId,
-    noted_by: &str,
-    condition: &str,
-) -> Result<ConditionEntry, ApiError> {
-    let entry = ConditionEntry {
-        id: ConditionEntryId::new_random(),
-        golden_sample_id: sample,
-        noted_by: noted_by.trim().to_string(),
-        condition: condition.trim().to_string(),
-        noted_at: Utc::now(),
-    };
-    golden_db::insert_condition(conn, &entry)?;
-    Ok(entry)
-}
-
-fn revision_view(conn: &mut PgConnection, revision: Revision) -> Result<RevisionView, ApiError> {
-    let ids = [revision.id];
-    let mut parts = view::RevisionParts::new(
-        golden_db::references(conn, &ids)?,
-        golden_db::photos_of(conn, &ids)?,
-    );
-    Ok(view::revision(revision, &mut parts))
-}
-
-fn detail(conn: &mut PgConnection, sample: GoldenSample) -> Result<GoldenSampleView, ApiError> {
-    let revisions = golden_db::revisions(conn, &[sample.id])?;
-    let ids: Vec<GoldenSampleRevisionId> = revisions.iter().map(|r| r.id).collect();
-    let mut parts = view::RevisionParts::new(
-        golden_db::references(conn, &ids)?,
-        golden_db::photos_of(conn, &ids)?,
-    );
-    let revisions = revisions
-        .into_iter()
-        .map(|r| view::revision(r, &mut parts))
-        .collect();
-    let conditions = golden_db::conditions(conn, sample.id)?;
-    Ok(view::golden_sample(sample, revisions, conditions))
+    Ok(HttpResponse::Created().json(ConditionView::from(&entry)))
 }

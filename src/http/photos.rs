@@ -1,29 +1,26 @@
 //! Photos: uploads of golden-sample and defect photos (multipart, streamed and bounded),
 //! serving the stored bytes with strong ETags, and side-by-side comparison.
 
-use crate::service::Found;
-use actix_multipart::{Multipart, MultipartError};
-use actix_web::http::StatusCode;
+use actix_multipart::Multipart;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use futures_util::StreamExt;
-use lotgate_imaging::{PhotoError, PhotoErrorKind, ProcessedPhoto, UploadLimits};
-use serde::{Deserialize, Serialize};
+use lotgate_imaging::UploadLimits;
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::access::Caller;
 use super::error::{ApiError, responses};
-use super::{AppState, db};
-use crate::db::photos::{self as photos_db, NewPhoto, PhotoMeta, Rendition};
+use super::{AppState, db, db_then};
+use crate::db::photos::{PhotoMeta, Rendition};
 use crate::domain::{CharacteristicId, InspectionId, PhotoId};
-use crate::service::audit;
+use crate::service::photos::{self as service, AttributeResultRef};
+
+mod upload;
+
+pub use upload::{PhotoForm, Upload, ViewPhotoForm, process, read_upload, refused};
 
 /// Photos are immutable (a new photo is a new id), so caches may keep them for good.
 pub const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
-/// Largest text part of an upload form (`view`), in bytes.
-const MAX_TEXT_PART: usize = 256;
-/// Most parts an upload form may have; a form is one photo and a few words.
-const MAX_PARTS: usize = 8;
 
 /// How much a photo may cost: 25 MiB, at most 10,000 px a side and 50 megapixels.
 pub fn photo_limits(state: &AppState) -> UploadLimits {
@@ -102,179 +99,6 @@ impl PhotoView {
     }
 }
 
-/// A defect photo upload form (`multipart/form-data`): one `photo` part, nothing else.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct PhotoForm {
-    /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
-    /// megapixels. Its part's Content-Type, when given, must match the bytes.
-    #[schema(value_type = String, format = Binary, min_length = 1)]
-    pub photo: Vec<u8>,
-}
-
-/// A golden-sample photo upload form (`multipart/form-data`): a `photo` and its `view`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-pub struct ViewPhotoForm {
-    /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
-    /// megapixels. Its part's Content-Type, when given, must match the bytes.
-    #[schema(value_type = String, format = Binary, min_length = 1)]
-    pub photo: Vec<u8>,
-    /// The fixed view the photo shows, a lowercase word such as `front`, `back`, `top`,
-    /// `bottom`, `left`, `right`, `side` or `detail` (1-32 characters: a letter, then
-    /// letters, digits, `-`, `_`).
-    #[schema(pattern = r"^[a-z][a-z0-9_-]{0,31}$")]
-    pub view: String,
-}
-
-/// An upload read from the form: the photo's bytes and declared type, and the view.
-pub struct Upload {
-    pub bytes: Vec<u8>,
-    pub declared_type: Option<String>,
-    pub view: Option<String>,
-}
-
-/// Reads an upload form, streaming the photo part and refusing it with 413 as soon as it
-/// passes `max_bytes`, before the rest is received. `view` is accepted only when `with_view`.
-pub async fn read_upload(
-    mut form: Multipart,
-    max_bytes: usize,
-    with_view: bool,
-) -> Result<Upload, ApiError> {
-    let mut upload = Upload {
-        bytes: Vec::new(),
-        declared_type: None,
-        view: None,
-    };
-    let mut seen_photo = false;
-    let mut parts = 0;
-    while let Some(field) = form.next().await {
-        let mut field = field.map_err(multipart_error)?;
-        parts += 1;
-        if parts > MAX_PARTS {
-            return Err(ApiError::malformed(
-                format!("an upload form has at most {MAX_PARTS} parts"),
-                None,
-            ));
-        }
-        let name = field.name().unwrap_or_default().to_string();
-        let (limit, is_photo) = match name.as_str() {
-            "photo" if !seen_photo => (max_bytes, true),
-            "view" if with_view && upload.view.is_none() => (MAX_TEXT_PART, false),
-            "photo" | "view" if with_view || name == "photo" => {
-                return Err(ApiError::invalid_field(name, "must appear once"));
-            }
-            _ => {
-                let expected = if with_view {
-                    "unknown form part; send `photo` and `view`"
-                } else {
-                    "unknown form part; send `photo`"
-                };
-                return Err(ApiError::invalid_field(name, expected));
-            }
-        };
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(multipart_error)?;
-            if buf.len() + chunk.len() > limit {
-                return Err(if is_photo {
-                    refused(PhotoError::TooLarge {
-                        size: buf.len() + chunk.len(),
-                        max: limit,
-                    })
-                } else {
-                    ApiError::invalid_field(name, format!("must be at most {limit} bytes"))
-                });
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        if is_photo {
-            seen_photo = true;
-            upload.declared_type = field.content_type().map(|m| m.essence_str().to_string());
-            upload.bytes = buf;
-        } else {
-            let text = String::from_utf8(buf)
-                .map_err(|_| ApiError::invalid_field("view", "must be UTF-8 text"))?;
-            upload.view = Some(text.trim().to_string());
-        }
-    }
-    if !seen_photo {
-        return Err(ApiError::invalid_field(
-            "photo",
-            "the form has no `photo` file part",
-        ));
-    }
-    Ok(upload)
-}
-
-/// Checks and measures the photo on the blocking pool: decoding takes tens to hundreds
-/// of milliseconds and must not hold an actix worker.
-pub async fn process(
-    state: &AppState,
-    bytes: Vec<u8>,
-    declared: Option<String>,
-) -> Result<(Vec<u8>, ProcessedPhoto), ApiError> {
-    let limits = photo_limits(state);
-    web::block(move || {
-        let processed = lotgate_imaging::process_upload(&bytes, declared.as_deref(), &limits);
-        processed.map(|p| (bytes, p))
-    })
-    .await
-    .map_err(ApiError::internal)?
-    .map_err(refused)
-}
-
-/// Stores a processed photo, or finds the stored one with the same bytes.
-pub fn store(
-    conn: &mut diesel::PgConnection,
-    bytes: &[u8],
-    p: &ProcessedPhoto,
-) -> Result<PhotoMeta, ApiError> {
-    let new = NewPhoto {
-        id: PhotoId::new_random(),
-        sha256: &p.sha256,
-        content_type: p.content_type,
-        byte_size: p.byte_size as i32,
-        width: p.width as i32,
-        height: p.height as i32,
-        bytes,
-        thumbnail_content_type: p.thumbnail.content_type,
-        thumbnail_width: p.thumbnail.width as i32,
-        thumbnail_height: p.thumbnail.height as i32,
-        thumbnail: &p.thumbnail.bytes,
-    };
-    Ok(photos_db::insert_or_get(conn, &new)?)
-}
-
-/// A refused photo as problem details naming the `photo` form part.
-pub fn refused(err: PhotoError) -> ApiError {
-    let slug = match err.kind() {
-        PhotoErrorKind::Internal => return ApiError::internal(err),
-        PhotoErrorKind::Empty => "empty-photo",
-        PhotoErrorKind::TooLarge => "photo-too-large",
-        PhotoErrorKind::UnsupportedType => "unsupported-photo-type",
-        PhotoErrorKind::Corrupt => "corrupt-photo",
-        PhotoErrorKind::DimensionsTooLarge => "photo-dimensions-too-large",
-    };
-    let status =
-        StatusCode::from_u16(err.kind().http_status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-    ApiError::refused_field(status, slug, "photo", err.to_string())
-}
-
-fn multipart_error(err: MultipartError) -> ApiError {
-    match err {
-        MultipartError::ContentTypeMissing
-        | MultipartError::ContentTypeParse
-        | MultipartError::ContentTypeIncompatible
-        | MultipartError::BoundaryMissing => ApiError::unsupported_media_type(
-            "send the photo as multipart/form-data with a `photo` file part",
-        ),
-        other => ApiError::malformed(format!("the upload form could not be read: {other}"), None),
-    }
-}
-
 /// Add a defect photo to an attribute result of a recorded inspection. The inspection
 /// itself is not changed; photos are only ever added.
 #[utoipa::path(
@@ -306,41 +130,16 @@ pub async fn upload_inspection_photo(
 ) -> Result<HttpResponse, ApiError> {
     let (inspection, unit, characteristic) = path.into_inner();
     let upload = read_upload(form, state.photo_limit, false).await?;
-    let (bytes, processed) = process(&state, upload.bytes, upload.declared_type).await?;
+    let photo = process(&state, upload.bytes, upload.declared_type).await?;
+    let at = AttributeResultRef {
+        inspection,
+        unit,
+        characteristic,
+    };
     let (meta, created) = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            if !photos_db::attribute_result_exists(conn, inspection, unit, characteristic)? {
-                return Err(ApiError::not_found(
-                    "attribute result",
-                    format!("{characteristic} on unit {unit} of inspection {inspection}"),
-                ));
-            }
-            let meta = store(conn, &bytes, &processed)?;
-            let created = photos_db::link_to_attribute_result(
-                conn,
-                inspection,
-                unit,
-                characteristic,
-                meta.id,
-            )?;
-            if created {
-                let id = format!("{inspection}/{unit}/{characteristic}/{}", meta.id);
-                let view = PhotoView::of(meta.clone(), None);
-                audit::write(
-                    conn,
-                    &caller.0,
-                    audit::Entry {
-                        action: "attach_photo",
-                        entity: "attribute_result",
-                        id: id.to_string(),
-                        old: None,
-                        reason: None,
-                    },
-                    &view,
-                )?;
-            }
-            Ok((meta, created))
-        })
+        Ok(service::attach_to_attribute_result(
+            conn, &caller.0, at, &photo,
+        )?)
     })
     .await?;
     let mut res = if created {
@@ -420,23 +219,20 @@ async fn serve(
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let (etag, content_type, bytes) = db(state, move |conn| {
-        let (sha256, content_type) =
-            photos_db::tag(conn, id, rendition).or_not_found("photo", id)?;
-        let etag = match rendition {
-            Rendition::Original => format!("\"{sha256}\""),
-            Rendition::Thumbnail => format!("\"{sha256}-thumbnail\""),
-        };
-        if if_none_match.is_some_and(|h| etag_matches(&h, &etag)) {
-            return Ok((etag, content_type, None));
-        }
-        Ok((
-            etag,
-            content_type,
-            Some(photos_db::bytes(conn, id, rendition)?),
-        ))
+    let etag = move |sha256: &str| match rendition {
+        Rendition::Original => format!("\"{sha256}\""),
+        Rendition::Thumbnail => format!("\"{sha256}-thumbnail\""),
+    };
+    let rendered = db(state, move |conn| {
+        let held = |sha256: &str| if_none_match.is_some_and(|h| etag_matches(&h, &etag(sha256)));
+        Ok(service::read(conn, id, rendition, held)?)
     })
     .await?;
+    let (etag, content_type, bytes) = (
+        etag(&rendered.sha256),
+        rendered.content_type,
+        rendered.bytes,
+    );
     let mut res = match bytes {
         None => HttpResponse::NotModified(),
         Some(_) => HttpResponse::Ok(),
@@ -485,17 +281,14 @@ pub async fn compare_photos(
     path: web::Path<(PhotoId, PhotoId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (left, right) = path.into_inner();
-    let (a, b) = db(&state, move |conn| {
-        let a = photos_db::bytes(conn, left, Rendition::Original).or_not_found("photo", left)?;
-        let b = photos_db::bytes(conn, right, Rendition::Original).or_not_found("photo", right)?;
-        Ok((a, b))
-    })
-    .await?;
     let limits = photo_limits(&state);
-    let comparison = web::block(move || lotgate_imaging::compare(&a, &b, &limits))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(refused)?;
+    // Compared on the same blocking thread once the connection is back in the pool.
+    let comparison = db_then(
+        &state,
+        move |conn| Ok(service::originals(conn, left, right)?),
+        move |(a, b)| lotgate_imaging::compare(&a, &b, &limits).map_err(refused),
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .content_type("image/png")
         .insert_header((

@@ -10,11 +10,10 @@ use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::JsonBody;
 use super::{AppState, db};
-use crate::auth::new_secret;
 use crate::cache::Listening;
-use crate::db::tokens::{self as tokens_db, Token};
+use crate::db::tokens::Token;
 use crate::domain::{Role, TokenHolder, TokenId};
-use crate::service::Checks;
+use crate::service::tokens::{self as service, NewToken};
 
 /// A token to create.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -73,11 +72,6 @@ impl From<Token> for TokenView {
     }
 }
 
-/// The audit trail's record of a token: its view, never its secret.
-pub fn audit_value(t: &Token) -> serde_json::Value {
-    serde_json::to_value(TokenView::from(t.clone())).unwrap_or_default()
-}
-
 /// A new token, with its secret shown this once.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedToken {
@@ -119,21 +113,16 @@ pub async fn create_token(
     body: JsonBody<CreateToken>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.0;
-    let mut checks = Checks::new();
-    checks.text("name", &req.name, 200);
-    checks.finish()?;
-    let secret = new_secret().map_err(ApiError::internal)?;
-    let hash = secret.sha256;
-    let token = db(&state, move |conn| {
-        let new = tokens_db::NewToken {
-            id: TokenId::new_random(),
-            name: req.name.trim(),
-            holder: req.holder,
-            role: req.role,
-            token_sha256: &hash,
-            created_by: caller.0.token_id,
-        };
-        Ok(tokens_db::issue(conn, &caller.0, &new, audit_value)?)
+    let new = NewToken {
+        name: req.name,
+        holder: req.holder,
+        role: req.role,
+    };
+    // Refused before a connection is taken: a bad request gets its 422 even while the
+    // database is down.
+    new.check()?;
+    let (token, secret) = db(&state, move |conn| {
+        Ok(service::issue(conn, &caller.0, new)?)
     })
     .await?;
     let id = token.id;
@@ -147,7 +136,7 @@ pub async fn create_token(
         .insert_header(("Location", format!("/api/v1/tokens/{id}")))
         .json(CreatedToken {
             view,
-            token: Some(secret.secret),
+            token: Some(secret),
         });
     res.extensions_mut()
         .insert(super::idempotency::StoreInstead(replay.into()));
@@ -164,7 +153,7 @@ pub async fn create_token(
 )]
 #[get("/tokens")]
 pub async fn list_tokens(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let tokens = db(&state, |conn| Ok(tokens_db::list(conn)?)).await?;
+    let tokens = db(&state, |conn| Ok(service::list(conn)?)).await?;
     Ok(HttpResponse::Ok().json(tokens.into_iter().map(TokenView::from).collect::<Vec<_>>()))
 }
 
@@ -192,28 +181,13 @@ pub async fn revoke_token(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let reason = body.0.reason;
-    let mut checks = Checks::new();
-    checks.optional_text("reason", reason.as_deref(), 2000);
-    checks.finish()?;
-    let revoked = db(&state, move |conn| {
-        tokens_db::get(conn, id).map_err(|e| match e {
-            diesel::result::Error::NotFound => ApiError::not_found("token", id),
-            e => e.into(),
-        })?;
-        Ok(tokens_db::revoke_audited(
-            conn,
-            &caller.0,
-            id,
-            reason.as_deref().map(str::trim),
-            audit_value,
-        )?)
+    service::check_reason(reason.as_deref())?;
+    let token = db(&state, move |conn| {
+        Ok(service::revoke(conn, &caller.0, id, reason.as_deref())?)
     })
     .await?;
     // Committed: forget cached tokens now rather than when the notification arrives, so
     // the revoked token fails on its next request to this server.
     state.tokens.forget_all();
-    match revoked {
-        Some(token) => Ok(HttpResponse::Ok().json(TokenView::from(token))),
-        None => Err(ApiError::conflict(None, "this token is already revoked")),
-    }
+    Ok(HttpResponse::Ok().json(TokenView::from(token)))
 }

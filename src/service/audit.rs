@@ -1,11 +1,11 @@
 //! The audit writer: every use case that changes something appends its audit row in the
-//! same transaction as the change.
+//! same transaction as the change. And the audit list, read by reviewers.
 
 use serde::Serialize;
 
 use super::ServiceError;
 use crate::auth::Principal;
-use crate::db::audit as audit_db;
+use crate::db::audit::{self as audit_db, Event, Filter};
 use diesel::PgConnection;
 
 /// What an audit row says about a change, besides who made it and the new value.
@@ -21,8 +21,8 @@ pub struct Entry<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Appends the audit row of a change to the current transaction; `new` is the entity as
-/// the API shows it after the change.
+/// Appends the audit row of a change to the current transaction; `new` is the entity
+/// after the change, in its stored form (a service cannot see the API's views).
 pub fn write(
     conn: &mut PgConnection,
     by: &Principal,
@@ -63,7 +63,7 @@ pub fn created(
     write(conn, by, entry, new)
 }
 
-/// The audit row of an update of a whole resource, from its view before and after.
+/// The audit row of an update of a whole resource, from its record before and after.
 pub fn updated(
     conn: &mut PgConnection,
     by: &Principal,
@@ -80,4 +80,26 @@ pub fn updated(
         reason: None,
     };
     write(conn, by, entry, after)
+}
+
+/// The rules of an audit filter, without the database: a period that ends before it
+/// starts is refused rather than answered with nothing.
+pub fn check_filter(filter: &Filter) -> Result<(), ServiceError> {
+    match (filter.from, filter.to) {
+        (Some(from), Some(to)) if from > to => {
+            Err(ServiceError::invalid_field("from", "must not be after to"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Audit rows matching `filter` after the row `after_seq`, oldest first, at most `limit`.
+pub fn list(
+    conn: &mut PgConnection,
+    filter: &Filter,
+    after_seq: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Event>, ServiceError> {
+    check_filter(filter)?;
+    Ok(audit_db::list(conn, filter, after_seq, limit)?)
 }

@@ -7,11 +7,14 @@ pub mod audit;
 pub mod characteristics;
 pub mod decisions;
 mod error;
+pub mod golden_samples;
 pub mod inspections;
 pub mod lots;
 pub mod parts;
+pub mod photos;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;
+pub mod tokens;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};

@@ -109,14 +109,12 @@ async fn a_cached_token_is_not_looked_up_until_a_revocation_is_announced() {
     // trigger announces it, the cache is emptied, and the tablet's token is read again.
     let epoch = cache.epoch();
     let by = lotgate::auth::Principal::command_line("tests");
-    tokens_db::revoke_audited(
+    lotgate::service::tokens::revoke(
         &mut db.pool.get().unwrap(),
         &by,
         lotgate::domain::TokenId(token_id(&db, &bystander)),
         None,
-        lotgate::http::tokens::audit_value,
     )
-    .unwrap()
     .unwrap();
     wait_until("the notification arrives", || cache.epoch() != epoch);
     let after = lots_status(&service, &tablet).await;

@@ -358,6 +358,37 @@ async fn retiring_the_approved_revision_leaves_none_approved() {
 }
 
 #[actix_web::test]
+async fn the_audit_trail_keeps_golden_samples_and_revisions_as_stored() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let id = app.create_golden_sample(&f.part_id, "GS-1").await;
+    app.create_revision(&id).await;
+    app.approve(&id, "A").await;
+
+    let created = app
+        .get(&format!(
+            "/api/v1/audit?entity=golden_sample&entity_id={id}&action=create"
+        ))
+        .await;
+    let approved = app
+        .get(&format!(
+            "/api/v1/audit?entity=golden_sample_revision&entity_id={id}/A&action=approve"
+        ))
+        .await;
+
+    let created = &created.body["items"][0]["new_value"];
+    assert_eq!(created["id"], id.as_str());
+    assert_eq!(created["code"], "GS-1");
+    assert_eq!(created["condition_log"][0]["condition"], "new, no marks");
+    let approved = &approved.body["items"][0];
+    assert_eq!(approved["reason"], "matches drawing");
+    assert_eq!(approved["old_value"]["status"], "draft");
+    assert_eq!(approved["new_value"]["revision"]["status"], "approved");
+    assert_eq!(approved["new_value"]["revision"]["approved_by"], "sato");
+    assert_eq!(approved["new_value"]["superseded_revision"], Value::Null);
+}
+
+#[actix_web::test]
 async fn reference_values_for_a_lot_come_from_the_revision_its_inspection_recorded() {
     let app = app().await;
     let f = app.fixture().await;

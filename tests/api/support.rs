@@ -16,8 +16,8 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::test;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use lotgate::auth::Principal;
-use lotgate::db::{self, PgPool, tokens as tokens_db};
-use lotgate::domain::{Role, TokenHolder, TokenId};
+use lotgate::db::{self, PgPool};
+use lotgate::domain::{Role, TokenHolder};
 use lotgate::embedded_postgres::EmbeddedPostgres;
 use lotgate::http::{AppState, build_app};
 use serde_json::Value;
@@ -204,24 +204,14 @@ pub struct TestApp<S> {
 
 /// Creates a token of `role` directly in the database, as `lotgate token create` does.
 pub fn issue_token(pool: &PgPool, name: &str, role: Role) -> String {
-    let secret = lotgate::auth::new_secret().unwrap();
-    let new = tokens_db::NewToken {
-        id: TokenId::new_random(),
-        name,
+    let new = lotgate::service::tokens::NewToken {
+        name: name.to_string(),
         holder: TokenHolder::Person,
         role,
-        token_sha256: &secret.sha256,
-        created_by: None,
     };
     let by = Principal::command_line("tests");
-    tokens_db::issue(
-        &mut pool.get().unwrap(),
-        &by,
-        &new,
-        lotgate::http::tokens::audit_value,
-    )
-    .unwrap();
-    secret.secret
+    let (_, secret) = lotgate::service::tokens::issue(&mut pool.get().unwrap(), &by, new).unwrap();
+    secret
 }
 
 pub async fn app() -> TestApp<

@@ -2,9 +2,10 @@
 
 /// Why a photo was refused or could not be processed.
 ///
-/// Every variant belongs to one [`PhotoErrorKind`], which tells the HTTP layer
-/// which status to answer with. The messages are shown to the person who took
-/// the photo, so they say what to do next.
+/// Each variant says what is wrong with the photo itself; how a caller answers
+/// (an HTTP status, a message on the command line) is the caller's choice. The
+/// messages are shown to the person who took the photo, so they say what to do
+/// next.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PhotoError {
     /// The upload had no bytes at all.
@@ -72,50 +73,4 @@ pub enum PhotoError {
     /// The message carries the cause for the log; do not show it to the worker.
     #[error("the photo could not be processed because of an internal fault: {0}")]
     Internal(String),
-}
-
-/// The class of a [`PhotoError`], one per HTTP status the service answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum PhotoErrorKind {
-    /// No bytes: 422 Unprocessable Content.
-    Empty,
-    /// More bytes than allowed: 413 Content Too Large.
-    TooLarge,
-    /// Not an image, a format other than JPEG/PNG/WebP, or a declared content
-    /// type that does not match the bytes: 415 Unsupported Media Type.
-    UnsupportedType,
-    /// Truncated or undecodable: 422 Unprocessable Content.
-    Corrupt,
-    /// Too many pixels, or a decompression bomb: 422 Unprocessable Content.
-    DimensionsTooLarge,
-    /// A fault of lotgate: 500 Internal Server Error.
-    Internal,
-}
-
-impl PhotoErrorKind {
-    /// The HTTP status code this kind should be answered with.
-    pub fn http_status(self) -> u16 {
-        match self {
-            Self::Empty | Self::Corrupt | Self::DimensionsTooLarge => 422,
-            Self::TooLarge => 413,
-            Self::UnsupportedType => 415,
-            Self::Internal => 500,
-        }
-    }
-}
-
-impl PhotoError {
-    /// The class of this error, which decides the HTTP status.
-    pub fn kind(&self) -> PhotoErrorKind {
-        match self {
-            Self::Empty => PhotoErrorKind::Empty,
-            Self::TooLarge { .. } => PhotoErrorKind::TooLarge,
-            Self::NotAnImage
-            | Self::UnsupportedFormat { .. }
-            | Self::ContentTypeMismatch { .. } => PhotoErrorKind::UnsupportedType,
-            Self::Corrupt { .. } => PhotoErrorKind::Corrupt,
-            Self::DimensionsTooLarge { .. } => PhotoErrorKind::DimensionsTooLarge,
-            Self::Internal(_) => PhotoErrorKind::Internal,
-        }
-    }
 }

@@ -8,9 +8,10 @@
 //!   aid for an inspector.
 //! - [`demo`] draws parts by code for the demo data.
 //!
-//! Every failure is a [`PhotoError`] whose [`PhotoErrorKind`] names the HTTP
-//! status to answer with. All functions are CPU-bound: call them off the
-//! request threads.
+//! Every failure is a [`PhotoError`] that says what is wrong with the photo
+//! (empty, too large, not an image, not what its content type says, damaged,
+//! too many pixels); the service decides how to answer it. All functions are
+//! CPU-bound: call them off the request threads.
 
 mod compare;
 mod decode;
@@ -23,7 +24,7 @@ mod upload;
 
 pub use compare::{Comparison, compare};
 pub use decode::UploadLimits;
-pub use error::{PhotoError, PhotoErrorKind};
+pub use error::PhotoError;
 pub use format::PhotoFormat;
 pub use thumbnail::{THUMBNAIL_MAX_SIDE, Thumbnail, fit_within};
 pub use upload::{ProcessedPhoto, process_upload, sha256_hex};

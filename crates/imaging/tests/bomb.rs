@@ -53,7 +53,6 @@ fn refuses_a_decompression_bomb_from_its_header_without_allocating_it() {
             ),
             "{error:?}"
         );
-        assert_eq!(error.kind().http_status(), 422);
         let largest = LARGEST.load(Ordering::Relaxed);
         assert!(largest < 1 << 20, "largest allocation was {largest} bytes");
     }

@@ -4,9 +4,7 @@ mod common;
 
 use common::*;
 use image::{Rgb, RgbImage, Rgba, RgbaImage};
-use lotgate_imaging::{
-    PhotoError, PhotoErrorKind, PhotoFormat, UploadLimits, process_upload, sha256_hex,
-};
+use lotgate_imaging::{PhotoError, PhotoFormat, UploadLimits, process_upload, sha256_hex};
 
 fn limits() -> UploadLimits {
     UploadLimits::default()
@@ -77,7 +75,6 @@ fn accepts_declared_types_with_parameters_aliases_or_no_claim() {
 fn refuses_an_empty_upload() {
     let error = refuse(b"", Some("image/jpeg"));
     assert_eq!(error, PhotoError::Empty);
-    assert_eq!(error.kind().http_status(), 422);
 }
 
 #[test]
@@ -95,15 +92,12 @@ fn refuses_an_upload_over_the_byte_limit() {
             max: bytes.len() - 1
         }
     );
-    assert_eq!(error.kind().http_status(), 413);
 }
 
 #[test]
 fn refuses_text_as_not_an_image() {
     let error = refuse(b"lot 42: 3 scratches, 1 dent\n", Some("image/jpeg"));
     assert_eq!(error, PhotoError::NotAnImage);
-    assert_eq!(error.kind(), PhotoErrorKind::UnsupportedType);
-    assert_eq!(error.kind().http_status(), 415);
 }
 
 #[test]
@@ -116,7 +110,6 @@ fn refuses_png_bytes_declared_as_jpeg() {
             actual: "image/png"
         }
     );
-    assert_eq!(error.kind().http_status(), 415);
 }
 
 #[test]
@@ -129,7 +122,6 @@ fn refuses_gif_and_bmp_as_unsupported_formats() {
         refuse(&tiny_bmp(), None),
         PhotoError::UnsupportedFormat { found: "BMP" }
     );
-    assert_eq!(refuse(&tiny_bmp(), None).kind().http_status(), 415);
 }
 
 #[test]
@@ -137,7 +129,6 @@ fn refuses_a_truncated_jpeg_as_corrupt() {
     let bytes = jpeg(&gradient(256, 256));
     let error = refuse(&bytes[..bytes.len() / 2], None);
     assert!(matches!(error, PhotoError::Corrupt { .. }), "{error:?}");
-    assert_eq!(error.kind().http_status(), 422);
 }
 
 #[test]
@@ -176,7 +167,6 @@ fn refuses_a_picture_wider_than_the_limit_from_its_header() {
             ..
         }
     ));
-    assert_eq!(error.kind().http_status(), 422);
 }
 
 #[test]

@@ -3,8 +3,9 @@
 
 use super::super::access::Caller;
 use super::*;
-use crate::service::Found;
-use crate::service::audit;
+use crate::service::golden_samples::{
+    Approval, NewRevision, ReferenceValue, References, Retirement,
+};
 
 /// Open a new draft revision of a golden sample; it is lettered after the last one.
 #[utoipa::path(
@@ -29,35 +30,16 @@ pub async fn create_golden_sample_revision(
     body: JsonBody<CreateRevision>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.optional_text("description", Some(&req.description), 2000);
-    if req.revalidation_due < Utc::now().date_naive() {
-        checks.add("revalidation_due", "must be today or later");
-    }
-    checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            golden_db::lock(conn, id).or_not_found("golden sample", id)?;
-            let number = golden_db::last_number(conn, id)? + 1;
-            let letter = golden_db::revision_letter(number);
-            let revision = golden_db::insert_revision(
-                conn,
-                &golden_db::NewRevision {
-                    id: GoldenSampleRevisionId::new_random(),
-                    golden_sample_id: id,
-                    number,
-                    revision: &letter,
-                    description: req.description.trim(),
-                    revalidation_due: req.revalidation_due,
-                },
-            )?;
-            let view = revision_view(conn, revision)?;
-            let key = format!("{id}/{}", view.revision);
-            audit::created(conn, &caller.0, "golden_sample_revision", key, &view)?;
-            Ok(view)
-        })
+    let new = NewRevision {
+        description: req.description,
+        revalidation_due: req.revalidation_due,
+    };
+    new.check()?;
+    let detail = db(&state, move |conn| {
+        Ok(service::open_revision(conn, &caller.0, id, new)?)
     })
     .await?;
+    let view = view::revision(&detail);
     Ok(HttpResponse::Created()
         .insert_header((
             "Location",
@@ -93,84 +75,25 @@ pub async fn record_reference_measurements(
     body: JsonBody<RecordReferences>,
 ) -> Result<web::Json<RevisionView>, ApiError> {
     let ((id, letter), req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.text("measured_by", &req.measured_by, 100);
-    if req.measurements.is_empty() {
-        checks.add("measurements", "must list at least one measurement");
-    }
-    let mut seen = HashSet::new();
-    for (i, m) in req.measurements.iter().enumerate() {
-        if !m.value.is_finite() {
-            checks.add(
-                format!("measurements[{i}].value"),
-                "must be a finite number",
-            );
-        }
-        if !seen.insert(m.characteristic_id) {
-            checks.add(
-                format!("measurements[{i}].characteristic_id"),
-                "is listed more than once",
-            );
-        }
-    }
-    checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let (sample, revision) = locked_revision(conn, id, &letter)?;
-            require_draft(&revision, "reference measurements")?;
-            let kinds: std::collections::HashMap<CharacteristicId, Kind> =
-                chars_db::of_part(conn, sample.part_id)?
-                    .into_iter()
-                    .map(|c| (c.id, c.kind))
-                    .collect();
-            let mut checks = Checks::new();
-            for (i, m) in req.measurements.iter().enumerate() {
-                match kinds.get(&m.characteristic_id) {
-                    None => checks.add(
-                        format!("measurements[{i}].characteristic_id"),
-                        "is not a characteristic of the golden sample's part",
-                    ),
-                    Some(Kind::Attribute) => checks.add(
-                        format!("measurements[{i}].characteristic_id"),
-                        "is an attribute characteristic; reference values are for variable ones",
-                    ),
-                    Some(Kind::Variable) => {}
-                }
-            }
-            checks.finish()?;
-            let now = Utc::now();
-            let rows: Vec<golden_db::ReferenceRow> = req
-                .measurements
-                .iter()
-                .map(|m| golden_db::ReferenceRow {
-                    revision_id: revision.id,
-                    characteristic_id: m.characteristic_id,
-                    value: m.value,
-                    measured_by: req.measured_by.trim().to_string(),
-                    measured_at: now,
-                })
-                .collect();
-            let old = serde_json::to_value(revision_view(conn, revision.clone())?).ok();
-            golden_db::upsert_references(conn, &rows)?;
-            let view = revision_view(conn, revision)?;
-            let key = format!("{id}/{letter}");
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "record_references",
-                    entity: "golden_sample_revision",
-                    id: key,
-                    old,
-                    reason: None,
-                },
-                &view,
-            )?;
-            Ok(view)
-        })
+    let references = References {
+        measured_by: req.measured_by,
+        measurements: req
+            .measurements
+            .into_iter()
+            .map(|m| ReferenceValue {
+                characteristic_id: m.characteristic_id,
+                value: m.value,
+            })
+            .collect(),
+    };
+    references.check()?;
+    let detail = db(&state, move |conn| {
+        Ok(service::record_references(
+            conn, &caller.0, id, &letter, references,
+        )?)
     })
     .await?;
-    Ok(web::Json(view))
+    Ok(web::Json(view::revision(&detail)))
 }
 
 /// Approve a draft revision. The revision approved until now, if any, is superseded in
@@ -201,42 +124,24 @@ pub async fn approve_golden_sample_revision(
     body: JsonBody<ApproveRevision>,
 ) -> Result<web::Json<ApprovalOutcome>, ApiError> {
     let ((id, letter), req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.text("approver", &req.approver, 100);
-    checks.optional_text("comment", req.comment.as_deref(), 2000);
-    checks.finish()?;
-    let outcome = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let (_, draft) = locked_revision(conn, id, &letter)?;
-            require_draft(&draft, "an approval")?;
-            let old = serde_json::to_value(revision_view(conn, draft.clone())?).ok();
-            let comment = req.comment.as_deref().map(str::trim);
-            let (approved, superseded) =
-                golden_db::approve(conn, &draft, req.approver.trim(), comment, Utc::now())?;
-            let lots = golden_db::lots_judged_before(conn, id, approved.number)?;
-            let outcome = ApprovalOutcome {
-                revision: revision_view(conn, approved)?,
-                superseded_revision: superseded.map(|r| r.revision),
-                lots_judged_against_older_revisions: lots.into_iter().map(Into::into).collect(),
-            };
-            let key = format!("{id}/{letter}");
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "approve",
-                    entity: "golden_sample_revision",
-                    id: key,
-                    old,
-                    reason: comment,
-                },
-                &outcome,
-            )?;
-            Ok(outcome)
-        })
+    let approval = Approval {
+        approver: req.approver,
+        comment: req.comment,
+    };
+    approval.check()?;
+    let approved = db(&state, move |conn| {
+        Ok(service::approve(conn, &caller.0, id, &letter, approval)?)
     })
     .await?;
-    Ok(web::Json(outcome))
+    Ok(web::Json(ApprovalOutcome {
+        revision: view::revision(&approved.revision),
+        superseded_revision: approved.superseded_revision,
+        lots_judged_against_older_revisions: approved
+            .lots_judged_against_older_revisions
+            .iter()
+            .map(Into::into)
+            .collect(),
+    }))
 }
 
 /// Retire a revision: it is no longer a reference. Retiring the approved revision leaves
@@ -267,46 +172,16 @@ pub async fn retire_golden_sample_revision(
     body: JsonBody<RetireRevision>,
 ) -> Result<web::Json<RevisionView>, ApiError> {
     let ((id, letter), req) = (path.into_inner(), body.0);
-    let mut checks = Checks::new();
-    checks.text("retired_by", &req.retired_by, 100);
-    checks.text("reason", &req.reason, 2000);
-    checks.finish()?;
-    let view = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let (_, revision) = locked_revision(conn, id, &letter)?;
-            if revision.status == RevisionStatus::Retired {
-                return Err(ApiError::conflict(
-                    None,
-                    format!("revision {letter} is already retired"),
-                ));
-            }
-            let old = serde_json::to_value(revision_view(conn, revision.clone())?).ok();
-            let retired = golden_db::retire(
-                conn,
-                &revision,
-                req.retired_by.trim(),
-                req.reason.trim(),
-                Utc::now(),
-            )?;
-            let view = revision_view(conn, retired)?;
-            let (key, reason) = (format!("{id}/{letter}"), Some(req.reason.trim()));
-            audit::write(
-                conn,
-                &caller.0,
-                audit::Entry {
-                    action: "retire",
-                    entity: "golden_sample_revision",
-                    id: key,
-                    old,
-                    reason,
-                },
-                &view,
-            )?;
-            Ok(view)
-        })
+    let retirement = Retirement {
+        retired_by: req.retired_by,
+        reason: req.reason,
+    };
+    retirement.check()?;
+    let detail = db(&state, move |conn| {
+        Ok(service::retire(conn, &caller.0, id, &letter, retirement)?)
     })
     .await?;
-    Ok(web::Json(view))
+    Ok(web::Json(view::revision(&detail)))
 }
 
 /// Add a photo of the golden sample from a fixed view to a draft revision.
@@ -340,32 +215,11 @@ pub async fn upload_golden_sample_photo(
     let (id, letter) = path.into_inner();
     let upload = photos::read_upload(form, state.photo_limit, true).await?;
     let view = check_view(upload.view.as_deref())?;
-    let (bytes, processed) = photos::process(&state, upload.bytes, upload.declared_type).await?;
-    let (meta, view, created) = db(&state, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let (_, revision) = locked_revision(conn, id, &letter)?;
-            require_draft(&revision, "photos")?;
-            let meta = photos::store(conn, &bytes, &processed)?;
-            let created = golden_db::link_photo(conn, revision.id, meta.id, &view)?;
-            let view = golden_db::photo_view(conn, revision.id, meta.id)?;
-            if created {
-                let key = format!("{id}/{letter}/{}", meta.id);
-                let shown = PhotoView::of(meta.clone(), Some(view.clone()));
-                audit::write(
-                    conn,
-                    &caller.0,
-                    audit::Entry {
-                        action: "attach_photo",
-                        entity: "golden_sample_revision",
-                        id: key,
-                        old: None,
-                        reason: None,
-                    },
-                    &shown,
-                )?;
-            }
-            Ok((meta, view, created))
-        })
+    let photo = photos::process(&state, upload.bytes, upload.declared_type).await?;
+    let (attached, created) = db(&state, move |conn| {
+        Ok(service::attach_photo(
+            conn, &caller.0, id, &letter, &view, &photo,
+        )?)
     })
     .await?;
     let mut res = if created {
@@ -374,8 +228,8 @@ pub async fn upload_golden_sample_photo(
         HttpResponse::Ok()
     };
     Ok(res
-        .insert_header(("Location", format!("/api/v1/photos/{}", meta.id)))
-        .json(PhotoView::of(meta, Some(view))))
+        .insert_header(("Location", format!("/api/v1/photos/{}", attached.photo.id)))
+        .json(view::photo(&attached)))
 }
 
 /// A view name: a lowercase word such as `front` or `detail`.
@@ -398,36 +252,4 @@ fn check_view(view: Option<&str>) -> Result<String, ApiError> {
             "must be a lowercase word of 1-32 letters, digits, `-` or `_`, such as `front` or `detail`",
         ))
     }
-}
-
-/// Locks the golden sample (so its revisions change one request at a time) and reads
-/// the revision; either missing is a 404.
-fn locked_revision(
-    conn: &mut PgConnection,
-    id: GoldenSampleId,
-    letter: &str,
-) -> Result<(GoldenSample, Revision), ApiError> {
-    let sample = golden_db::lock(conn, id).or_not_found("golden sample", id)?;
-    let revision = golden_db::revision(conn, id, letter).map_err(|e| match e {
-        diesel::result::Error::NotFound => {
-            ApiError::not_found("revision", format!("{letter} of golden sample {id}"))
-        }
-        other => other.into(),
-    })?;
-    Ok((sample, revision))
-}
-
-/// An approved, superseded or retired revision is frozen: what was approved stays what
-/// inspections were judged against.
-fn require_draft(revision: &Revision, what: &str) -> Result<(), ApiError> {
-    if revision.status == RevisionStatus::Draft {
-        return Ok(());
-    }
-    Err(ApiError::conflict(
-        None,
-        format!(
-            "revision {} is {}; {what} can only be added to a draft; open a new revision",
-            revision.revision, revision.status
-        ),
-    ))
 }

@@ -1,18 +1,17 @@
-//! The JSON shapes of golden samples and their revisions.
-
-use std::collections::HashMap;
+//! The JSON shapes of golden samples and their revisions, built from what the service
+//! returns.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::golden_samples::{ConditionEntry, GoldenSample, JudgedLot, ReferenceRow, Revision};
-use crate::db::photos::PhotoMeta;
+use crate::db::golden_samples::{ConditionEntry, JudgedLot};
 use crate::domain::{
     CharacteristicId, ConditionEntryId, GoldenSampleId, GoldenSampleRevisionId, LotId, PartId,
     RevisionStatus,
 };
 use crate::http::photos::PhotoView;
+use crate::service::golden_samples::{Detail, RevisionDetail, RevisionPhoto, Summary};
 
 /// A golden sample with its revisions and condition log.
 #[derive(Debug, Serialize, ToSchema)]
@@ -176,108 +175,82 @@ pub struct JudgedLotView {
     pub inspections: i64,
 }
 
-impl From<JudgedLot> for JudgedLotView {
-    fn from(l: JudgedLot) -> Self {
+impl From<&JudgedLot> for JudgedLotView {
+    fn from(l: &JudgedLot) -> Self {
         JudgedLotView {
             lot_id: l.lot_id,
-            lot_number: l.lot_number,
-            judged_against: l.revision,
+            lot_number: l.lot_number.clone(),
+            judged_against: l.revision.clone(),
             inspections: l.inspections,
         }
     }
 }
 
-impl From<ConditionEntry> for ConditionView {
-    fn from(c: ConditionEntry) -> Self {
+impl From<&ConditionEntry> for ConditionView {
+    fn from(c: &ConditionEntry) -> Self {
         ConditionView {
             id: c.id,
-            noted_by: c.noted_by,
-            condition: c.condition,
+            noted_by: c.noted_by.clone(),
+            condition: c.condition.clone(),
             noted_at: c.noted_at,
         }
     }
 }
 
-/// Everything a revision view is built from.
-pub struct RevisionParts {
-    pub references: HashMap<GoldenSampleRevisionId, Vec<ReferenceRow>>,
-    pub photos: HashMap<GoldenSampleRevisionId, Vec<(String, PhotoMeta)>>,
+/// A photo of a revision as the API shows it.
+pub fn photo(p: &RevisionPhoto) -> PhotoView {
+    PhotoView::of(p.photo.clone(), Some(p.view.clone()))
 }
 
-impl RevisionParts {
-    pub fn new(
-        references: Vec<ReferenceRow>,
-        photos: Vec<(GoldenSampleRevisionId, String, PhotoMeta)>,
-    ) -> Self {
-        let mut parts = RevisionParts {
-            references: HashMap::new(),
-            photos: HashMap::new(),
-        };
-        for r in references {
-            parts.references.entry(r.revision_id).or_default().push(r);
-        }
-        for (revision, view, meta) in photos {
-            parts.photos.entry(revision).or_default().push((view, meta));
-        }
-        parts
-    }
-}
-
-pub fn revision(r: Revision, parts: &mut RevisionParts) -> RevisionView {
-    let approval = match (r.approved_by, r.approved_at) {
+/// A revision with its reference measurements and photos.
+pub fn revision(d: &RevisionDetail) -> RevisionView {
+    let r = &d.revision;
+    let approval = match (&r.approved_by, r.approved_at) {
         (Some(approved_by), Some(approved_at)) => Some(ApprovalView {
-            approved_by,
+            approved_by: approved_by.clone(),
             approved_at,
-            comment: r.approval_comment,
+            comment: r.approval_comment.clone(),
             approved_until: r.approved_until,
         }),
         _ => None,
     };
-    let retirement = match (r.retired_by, r.retired_at) {
+    let retirement = match (&r.retired_by, r.retired_at) {
         (Some(retired_by), Some(retired_at)) => Some(RetirementView {
-            retired_by,
+            retired_by: retired_by.clone(),
             retired_at,
-            reason: r.retire_reason.unwrap_or_default(),
+            reason: r.retire_reason.clone().unwrap_or_default(),
         }),
         _ => None,
     };
     RevisionView {
         id: r.id,
         golden_sample_id: r.golden_sample_id,
-        revision: r.revision,
+        revision: r.revision.clone(),
         status: r.status,
-        description: r.description,
+        description: r.description.clone(),
         revalidation_due: r.revalidation_due,
         approval,
         retirement,
-        reference_measurements: parts
-            .references
-            .remove(&r.id)
-            .unwrap_or_default()
-            .into_iter()
+        reference_measurements: d
+            .reference_measurements
+            .iter()
             .map(|m| ReferenceView {
                 characteristic_id: m.characteristic_id,
                 value: m.value,
-                measured_by: m.measured_by,
+                measured_by: m.measured_by.clone(),
                 measured_at: m.measured_at,
             })
             .collect(),
-        photos: parts
-            .photos
-            .remove(&r.id)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(view, meta)| PhotoView::of(meta, Some(view)))
-            .collect(),
+        photos: d.photos.iter().map(photo).collect(),
         created_at: r.created_at,
     }
 }
 
-pub fn golden_sample(
-    s: GoldenSample,
-    revisions: Vec<RevisionView>,
-    conditions: Vec<ConditionEntry>,
-) -> GoldenSampleView {
+/// A golden sample with its revisions and condition log: the body of `GET`, whose hash
+/// is the ETag.
+pub fn golden_sample(d: &Detail) -> GoldenSampleView {
+    let s = &d.sample;
+    let revisions: Vec<RevisionView> = d.revisions.iter().map(revision).collect();
     GoldenSampleView {
         approved_revision: revisions
             .iter()
@@ -285,27 +258,27 @@ pub fn golden_sample(
             .map(|r| r.revision.clone()),
         id: s.id,
         part_id: s.part_id,
-        code: s.code,
-        storage_location: s.storage_location,
+        code: s.code.clone(),
+        storage_location: s.storage_location.clone(),
         created_at: s.created_at,
         revisions,
-        condition_log: conditions.into_iter().map(Into::into).collect(),
+        condition_log: d.conditions.iter().map(Into::into).collect(),
     }
 }
 
-pub fn summary(s: GoldenSample, revisions: &[Revision]) -> GoldenSampleSummary {
-    let mine: Vec<&Revision> = revisions
+/// A golden sample in a list.
+pub fn summary(s: &Summary) -> GoldenSampleSummary {
+    let approved = s
+        .revisions
         .iter()
-        .filter(|r| r.golden_sample_id == s.id)
-        .collect();
-    let approved = mine.iter().find(|r| r.status == RevisionStatus::Approved);
+        .find(|r| r.status == RevisionStatus::Approved);
     GoldenSampleSummary {
         approved_revision: approved.map(|r| r.revision.clone()),
         revalidation_due: approved.map(|r| r.revalidation_due),
-        revisions: mine.iter().map(|r| r.revision.clone()).collect(),
-        id: s.id,
-        part_id: s.part_id,
-        code: s.code,
-        storage_location: s.storage_location,
+        revisions: s.revisions.iter().map(|r| r.revision.clone()).collect(),
+        id: s.sample.id,
+        part_id: s.sample.part_id,
+        code: s.sample.code.clone(),
+        storage_location: s.sample.storage_location.clone(),
     }
 }
