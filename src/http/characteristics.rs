@@ -135,12 +135,13 @@ const MAX_COST: f64 = 1e9;
 const MIN_ESCAPE_COST: f64 = 1e-6;
 
 impl CreateCharacteristic {
-    /// Checks every rule and names each field that breaks one.
-    fn check(&self) -> Result<(), ApiError> {
+    /// Parses the request into the service's input, naming each field that breaks a
+    /// rule: the AQL and the limits reach storage as the domain values they parse to.
+    fn parse(self) -> Result<CharacteristicInput, ApiError> {
         let mut checks = Checks::new();
         checks.text("name", &self.name, 200);
         checks.optional_text("unit", self.unit.as_deref(), 32);
-        checks.parse("aql", Aql::parse(self.aql));
+        let aql = checks.parse("aql", Aql::parse(self.aql));
         // Bounded so that the decision's cost arithmetic (k1 / k2, k1 * N) stays finite.
         if let Some(k1) = self.inspection_cost
             && !(0.0..=MAX_COST).contains(&k1)
@@ -168,14 +169,39 @@ impl CreateCharacteristic {
                     checks.add(field, DomainError::LimitsOnAttribute);
                 }
             }
-        } else if let Err(err) = SpecLimits::parse(self.nominal, self.lsl, self.usl) {
-            let field = match err {
-                DomainError::NominalOutsideLimits { .. } => "nominal",
-                _ => "lsl",
-            };
-            checks.add(field, err);
         }
-        Ok(checks.finish()?)
+        let limits = match SpecLimits::parse(self.nominal, self.lsl, self.usl) {
+            Ok(limits) => Some(limits),
+            Err(err) if self.kind == Kind::Variable => {
+                let field = match err {
+                    DomainError::NominalOutsideLimits { .. } => "nominal",
+                    _ => "lsl",
+                };
+                checks.add(field, err);
+                None
+            }
+            // Already refused above: an attribute has no limits at all.
+            Err(_) => None,
+        };
+        checks.finish()?;
+        let (Some(aql), Some(limits)) = (aql, limits) else {
+            return Err(ApiError::internal(
+                "a parsed value is missing after its check",
+            ));
+        };
+        Ok(CharacteristicInput {
+            name: self.name,
+            kind: self.kind,
+            unit: self.unit,
+            limits,
+            classification: self.classification,
+            aql,
+            inspection_level: self.inspection_level,
+            destructive: self.destructive,
+            inspection_cost: self.inspection_cost,
+            escape_cost: self.escape_cost,
+            one_defect_fatal: self.one_defect_fatal,
+        })
     }
 }
 
@@ -203,34 +229,13 @@ pub async fn create_characteristic(
     body: JsonBody<CreateCharacteristic>,
 ) -> Result<HttpResponse, ApiError> {
     let (part_id, req) = (path.into_inner(), body.0);
-    req.check()?;
     let id = req.id;
-    let input = req.input();
+    let input = req.parse()?;
     let created = db(&state, move |conn| {
         Ok(service::create(conn, &caller.0, part_id, id, &input)?)
     })
     .await?;
     Ok(HttpResponse::Created().json(CharacteristicView::from(created)))
-}
-
-impl CreateCharacteristic {
-    fn input(self) -> CharacteristicInput {
-        CharacteristicInput {
-            name: self.name,
-            kind: self.kind,
-            unit: self.unit,
-            nominal: self.nominal,
-            lsl: self.lsl,
-            usl: self.usl,
-            classification: self.classification,
-            aql: self.aql,
-            inspection_level: self.inspection_level,
-            destructive: self.destructive,
-            inspection_cost: self.inspection_cost,
-            escape_cost: self.escape_cost,
-            one_defect_fatal: self.one_defect_fatal,
-        }
-    }
 }
 
 /// Read a characteristic.
@@ -288,14 +293,14 @@ pub async fn update_characteristic(
 ) -> Result<HttpResponse, ApiError> {
     let (id, req) = (path.into_inner(), body.0);
     let if_match = etag::required(&request)?;
-    req.check()?;
-    if req.id.is_some_and(|given| given != id) {
+    let given = req.id;
+    let input = req.parse()?;
+    if given.is_some_and(|given| given != id) {
         return Err(ApiError::invalid_field(
             "id",
             "differs from the characteristic in the URL; leave it out",
         ));
     }
-    let input = req.input();
     // The tag is of the view a GET shows, computed from the characteristic as locked.
     let unchanged = move |current: &models::Characteristic| {
         etag::precondition(&if_match, &CharacteristicView::from(current.clone()))

@@ -6,22 +6,23 @@ use super::{Found, ServiceError, audit};
 use crate::auth::Principal;
 use crate::db::models::{Characteristic, NewCharacteristic};
 use crate::db::{characteristics as chars_db, parts as parts_db};
-use crate::domain::{CharacteristicId, Classification, InspectionLevel, Kind, PartId};
+use crate::domain::{
+    Aql, CharacteristicId, Classification, InspectionLevel, Kind, PartId, SpecLimits,
+};
 
-/// What a characteristic is defined or changed with. The rules on each value (an AQL of
-/// the series, ordered limits, costs in range, no limits on an attribute) are checked at
-/// the edge, where each field can be named; the name is stored trimmed.
+/// What a characteristic is defined or changed with: the AQL and the limits as parsed
+/// domain values (an AQL of the series, ordered limits); costs in range and no limits on
+/// an attribute are checked at the edge, where each field can be named. The name is
+/// stored trimmed.
 #[derive(Debug, Clone)]
 pub struct CharacteristicInput {
     pub name: String,
     pub kind: Kind,
     pub unit: Option<String>,
-    pub nominal: Option<f64>,
-    pub lsl: Option<f64>,
-    pub usl: Option<f64>,
+    /// Nominal and specification limits (none for an attribute).
+    pub limits: SpecLimits,
     pub classification: Classification,
-    /// Acceptance quality limit in percent.
-    pub aql: f64,
+    pub aql: Aql,
     pub inspection_level: InspectionLevel,
     pub destructive: bool,
     /// k1: cost to inspect one unit.
@@ -39,11 +40,11 @@ impl CharacteristicInput {
             name: self.name.trim(),
             kind: self.kind,
             unit: self.unit.as_deref(),
-            nominal: self.nominal,
-            lsl: self.lsl,
-            usl: self.usl,
+            nominal: self.limits.nominal(),
+            lsl: self.limits.lsl(),
+            usl: self.limits.usl(),
             classification: self.classification,
-            aql: self.aql,
+            aql: self.aql.percent(),
             inspection_level: self.inspection_level,
             destructive: self.destructive,
             inspection_cost: self.inspection_cost,
