@@ -2,6 +2,7 @@
 //! inspection naming the one it supersedes. The use cases are in
 //! [`crate::service::inspections`]; here are the request and response types.
 
+use crate::http::respond::created_or_ok;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -210,14 +211,9 @@ pub async fn correct_inspection(
 
 /// 201 with the new inspection, or 200 with the stored one for a retry.
 fn recorded_response(recorded: service::Recorded) -> HttpResponse {
-    let mut res = if recorded.created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
     let view = view::inspection(recorded.stored);
-    res.insert_header(("Location", format!("/api/v1/inspections/{}", view.id)))
-        .json(view)
+    let location = format!("/api/v1/inspections/{}", view.id);
+    created_or_ok(recorded.created, location, &view)
 }
 
 impl From<RecordInspection> for NewInspection {

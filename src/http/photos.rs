@@ -1,6 +1,7 @@
 //! Photos: uploads of golden-sample and defect photos (multipart, streamed and bounded),
 //! serving the stored bytes with strong ETags, and side-by-side comparison.
 
+use crate::http::respond::created_or_ok;
 use actix_multipart::Multipart;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -142,14 +143,8 @@ pub async fn upload_inspection_photo(
         )?)
     })
     .await?;
-    let mut res = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(res
-        .insert_header(("Location", format!("/api/v1/photos/{}", meta.id)))
-        .json(PhotoView::of(meta, None)))
+    let location = format!("/api/v1/photos/{}", meta.id);
+    Ok(created_or_ok(created, location, &PhotoView::of(meta, None)))
 }
 
 /// Download a photo exactly as it was uploaded.

@@ -144,7 +144,11 @@ async fn computes_the_hypergeometric_oc_and_aoql_of_n_80_c_2_in_a_lot_of_1000() 
     assert!(close(&points[0]["aoq"], pa * p * 920.0 / 1000.0, 1e-12));
     // ATI from the upper tail itself. R: 80 + 920 * phyper(2, 10, 990, 80,
     // lower.tail = FALSE) = 116.108452971805.
-    assert!(close(&points[0]["ati"], 116.108452971805, 1e-10), "{}", points[0]);
+    assert!(
+        close(&points[0]["ati"], 116.108452971805, 1e-10),
+        "{}",
+        points[0]
+    );
     // R: max over D of AOQ -> 0.0156858243626705 at D/N = 0.027.
     assert!(
         close(&reply.body["aoql"], 0.0156858243626705, 1e-9),

@@ -3,6 +3,7 @@
 
 use super::super::access::Caller;
 use super::*;
+use crate::http::respond::created_or_ok;
 use crate::service::golden_samples::{
     Approval, NewRevision, ReferenceValue, References, Retirement,
 };
@@ -222,14 +223,8 @@ pub async fn upload_golden_sample_photo(
         )?)
     })
     .await?;
-    let mut res = if created {
-        HttpResponse::Created()
-    } else {
-        HttpResponse::Ok()
-    };
-    Ok(res
-        .insert_header(("Location", format!("/api/v1/photos/{}", attached.photo.id)))
-        .json(view::photo(&attached)))
+    let location = format!("/api/v1/photos/{}", attached.photo.id);
+    Ok(created_or_ok(created, location, &view::photo(&attached)))
 }
 
 /// A view name: a lowercase word such as `front` or `detail`.
