@@ -3,55 +3,13 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use serde::Serialize;
-use utoipa::ToSchema;
 
 use crate::service::ServiceError;
 
-pub const PROBLEM_JSON: &str = "application/problem+json";
+pub use problem::{FieldError, PROBLEM_JSON, Problem};
 
-/// RFC 9457 problem details, returned for every 4xx and 5xx response.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "urn:lotgate:problem:validation-error",
-    "title": "The request has invalid fields",
-    "status": 422,
-    "detail": "lsl: lower specification limit 10.2 must be below the upper limit 9.8",
-    "errors": [{"field": "lsl", "message": "lower specification limit 10.2 must be below the upper limit 9.8"}]
-}))]
-pub struct Problem {
-    /// A URI naming the kind of problem (`urn:lotgate:problem:<slug>`).
-    #[serde(rename = "type")]
-    pub problem_type: String,
-    /// A short summary of the kind of problem.
-    pub title: String,
-    /// The HTTP status code.
-    pub status: u16,
-    /// What went wrong with this request, in words a person can act on.
-    pub detail: String,
-    /// One entry per invalid field of the request, naming the field.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub errors: Vec<FieldError>,
-}
-
-/// A problem with one field of the request.
-#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Path of the field in the request, e.g. `units[0].measurements[1].value` or the
-    /// name of a query parameter.
-    pub field: String,
-    /// What is wrong with the value.
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl ToString) -> Self {
-        FieldError {
-            field: field.into(),
-            message: message.to_string(),
-        }
-    }
-}
+mod problem;
+pub mod responses;
 
 /// An error answered to the client. Server faults keep their cause for the log and never
 /// show it to the client.
@@ -396,114 +354,4 @@ impl From<r2d2::Error> for ApiError {
     fn from(err: r2d2::Error) -> Self {
         ApiError::unavailable(err)
     }
-}
-
-/// Shared error responses of the OpenAPI document.
-pub mod responses {
-    use super::Problem;
-    use utoipa::ToResponse;
-
-    /// The body, query or path could not be read (malformed JSON, a wrong type).
-    #[derive(ToResponse)]
-    #[response(
-        description = "The request could not be read",
-        content_type = "application/problem+json"
-    )]
-    pub struct BadRequest(#[allow(dead_code)] Problem);
-
-    /// A field breaks a rule; `errors` names each field.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The request has invalid fields; `errors` names each one",
-        content_type = "application/problem+json"
-    )]
-    pub struct Unprocessable(#[allow(dead_code)] Problem);
-
-    /// No valid token: `Authorization: Bearer <token>` is missing, unknown or revoked.
-    #[derive(ToResponse)]
-    #[response(
-        description = "No valid bearer token (missing, unknown or revoked)",
-        content_type = "application/problem+json",
-        headers(("WWW-Authenticate" = String, description = "`Bearer realm=\"lotgate\"`"))
-    )]
-    pub struct Unauthorized(#[allow(dead_code)] Problem);
-
-    /// The change came without `If-Match`.
-    #[derive(ToResponse)]
-    #[response(
-        description = "`If-Match` with the resource's ETag is required for a change",
-        content_type = "application/problem+json"
-    )]
-    pub struct PreconditionRequired(#[allow(dead_code)] Problem);
-
-    /// The resource changed since the client read it.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The resource changed since it was read: its ETag differs from `If-Match`",
-        content_type = "application/problem+json"
-    )]
-    pub struct PreconditionFailed(#[allow(dead_code)] Problem);
-
-    /// The token's role may not perform this operation.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The token's role may not perform this operation",
-        content_type = "application/problem+json"
-    )]
-    pub struct Forbidden(#[allow(dead_code)] Problem);
-
-    /// The token sent more requests than its rate allows.
-    #[derive(ToResponse)]
-    #[response(
-        description = "Too many requests from this token; retry after `Retry-After` seconds",
-        content_type = "application/problem+json",
-        headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
-    )]
-    pub struct TooManyRequests(#[allow(dead_code)] Problem);
-
-    /// What the URL (or an id in the body) names does not exist.
-    #[derive(ToResponse)]
-    #[response(description = "Not found", content_type = "application/problem+json")]
-    pub struct NotFound(#[allow(dead_code)] Problem);
-
-    /// The request clashes with a stored record.
-    #[derive(ToResponse)]
-    #[response(
-        description = "Conflicts with a stored record",
-        content_type = "application/problem+json"
-    )]
-    pub struct Conflict(#[allow(dead_code)] Problem);
-
-    /// The body is larger than the server accepts.
-    #[derive(ToResponse)]
-    #[response(
-        description = "Request body too large",
-        content_type = "application/problem+json"
-    )]
-    pub struct PayloadTooLarge(#[allow(dead_code)] Problem);
-
-    /// The body is not JSON.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The body must be application/json",
-        content_type = "application/problem+json"
-    )]
-    pub struct UnsupportedMediaType(#[allow(dead_code)] Problem);
-
-    /// The database cannot be reached; retry after the `Retry-After` seconds.
-    #[derive(ToResponse)]
-    #[response(
-        description = "The database cannot be reached; retry after `Retry-After` seconds",
-        content_type = "application/problem+json",
-        headers(("Retry-After" = u32, description = "Seconds to wait before retrying"))
-    )]
-    pub struct Unavailable(#[allow(dead_code)] Problem);
-
-    /// A fault of the server, logged with its cause.
-    #[derive(ToResponse)]
-    #[response(
-        description = "A fault of the server; the cause is logged, not shown",
-        content_type = "application/problem+json"
-    )]
-    pub struct Internal(#[allow(dead_code)] Problem);
 }
