@@ -1,8 +1,10 @@
 //! lotgate: quality inspection of manufactured lots.
 //!
-//! Data flows one way: HTTP request -> domain types -> rows -> pure computation -> stored
-//! result -> view. `http` holds the handlers and JSON shapes, `domain` the types that
-//! cannot hold invalid values, `db` the pool, schema and queries.
+//! Data flows one way: HTTP request -> domain types -> use case (loads rows, pure
+//! computation, stores the result) -> view. `http` holds the handlers and JSON shapes,
+//! `service` the use cases (transactions and audit rows), `domain` the types that cannot
+//! hold invalid values, `decision` the pure decision and switching logic, `db` the pool,
+//! schema and queries.
 
 pub mod allocator;
 pub mod audit;

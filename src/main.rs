@@ -1,4 +1,5 @@
-//! The `lotgate` command: `serve`, `migrate`, `demo`, `openapi`.
+//! The `lotgate` command: `serve`, `migrate`, `demo`, `openapi`, `backup`, `restore`, `import`,
+//! `token` and `audit` (see `cli.rs`).
 
 fn main() -> std::process::ExitCode {
     lotgate::allocator::tune();

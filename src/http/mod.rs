@@ -1,5 +1,7 @@
-//! The HTTP layer: one route table, one file per resource, the JSON shapes and the
-//! OpenAPI annotations. No SQL and no statistics here.
+//! The HTTP layer: one route table, one file per resource, the JSON shapes, the role
+//! checks and the OpenAPI annotations. A handler parses the request into domain values,
+//! calls one use case of [`crate::service`] on the blocking pool ([`db`]) and renders
+//! its result; no SQL, no transactions and no statistics here.
 
 pub mod access;
 pub mod audit;
