@@ -1,4 +1,5 @@
-//! Part numbers: register, read, list.
+//! Part numbers: register, read, change (with If-Match), list; the use cases are in
+//! `service::parts`.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
