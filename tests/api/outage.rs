@@ -74,7 +74,7 @@ async fn answers_503_while_postgres_is_down_and_recovers_without_a_restart() {
         "not serving again 5 s after PostgreSQL came back"
     );
     cluster.stop().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    crate::shared_cluster::remove(&dir);
 }
 
 #[actix_web::test]
@@ -116,7 +116,7 @@ async fn serves_again_within_5_s_of_a_restart_however_many_connections_were_pool
         after.push(web_test::call_service(&app, get()).await.status().as_u16());
     }
     cluster.stop().unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
+    crate::shared_cluster::remove(&dir);
 
     eprintln!(
         "serving again {recovered:?} after PostgreSQL came back, {refused} request(s) refused meanwhile"
