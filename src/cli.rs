@@ -230,21 +230,57 @@ pub fn run() -> Result<(), BoxError> {
     }
 }
 
-/// Runs `work` against DATABASE_URL, or against the private cluster, which is stopped
-/// again afterwards (also after Ctrl-C or SIGTERM have stopped the server).
+/// The database a command works on: its URL, and the private cluster's data directory
+/// when lotgate runs one. It reads as the URL (`&str`) wherever only that is needed.
+#[derive(Debug)]
+struct Database {
+    url: String,
+    private_data_dir: Option<PathBuf>,
+}
+
+impl std::ops::Deref for Database {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.url
+    }
+}
+
+/// Runs `work` against DATABASE_URL, or against the private cluster: the one already
+/// running in the data directory (a `serve`, another command), else one started here
+/// and stopped again afterwards (also after Ctrl-C or SIGTERM have stopped the server)
+/// unless another lotgate process has come to use it meanwhile.
 fn with_database(
     args: &DatabaseArgs,
-    work: impl FnOnce(&str) -> Result<(), BoxError>,
+    work: impl FnOnce(&Database) -> Result<(), BoxError>,
 ) -> Result<(), BoxError> {
     if let Some(url) = &args.database_url {
-        return work(url);
+        return work(&Database {
+            url: url.clone(),
+            private_data_dir: None,
+        });
     }
     let cluster = EmbeddedPostgres::start(&args.data_dir)?;
-    log::info!("private PostgreSQL running in {}", args.data_dir.display());
-    let result = ensure_database(&cluster, "lotgate").and_then(|()| work(&cluster.url("lotgate")));
-    let stopped = cluster.stop();
-    log::info!("private PostgreSQL stopped");
-    result.and(stopped.map_err(Into::into))
+    let dir = cluster.data_dir().to_path_buf();
+    if cluster.started_here() {
+        log::info!("private PostgreSQL started in {}", dir.display());
+    } else {
+        log::info!(
+            "private PostgreSQL already running in {}; using it",
+            dir.display()
+        );
+    }
+    let database = Database {
+        url: cluster.url("lotgate"),
+        private_data_dir: Some(dir),
+    };
+    let result = ensure_database(&cluster, "lotgate").and_then(|()| work(&database));
+    match cluster.stop() {
+        Ok(true) => log::info!("private PostgreSQL stopped"),
+        Ok(false) => {}
+        Err(err) => return result.and(Err(err.into())),
+    }
+    result
 }
 
 /// Creates `name` on the private cluster unless it exists.
@@ -390,7 +426,14 @@ fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     db::run_migrations(&mut conn)
 }
 
-fn serve(url: &str, args: &ServeArgs) -> Result<(), BoxError> {
+fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
+    // Before anything else: a second serve on the same private cluster is refused, and
+    // touches nothing. The claim is kept until this process exits, so it outlasts the
+    // stop of the cluster that follows the server's.
+    if let Some(dir) = &database.private_data_dir {
+        std::mem::forget(crate::embedded_postgres::claim_for_serving(dir)?);
+    }
+    let url: &str = database;
     crate::operations::check_durability(
         &mut PgConnection::establish(url)?,
         args.throwaway_database,

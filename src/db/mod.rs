@@ -19,17 +19,21 @@ pub mod suppliers;
 pub mod switching;
 pub mod tokens;
 
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use diesel::PgConnection;
-use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel::connection::{Connection, Instrumentation, InstrumentationEvent};
+use diesel::r2d2::{ConnectionManager, ManageConnection, Pool, PooledConnection};
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-pub type PgPool = Pool<ConnectionManager<PgConnection>>;
-pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
+pub type PgPool = Pool<Manager>;
+pub type PgPooled = PooledConnection<Manager>;
 
 /// A pool whose checkout gives up after `checkout_timeout`, so a request answers 503
 /// quickly while the database is unreachable instead of hanging.
@@ -52,12 +56,127 @@ pub fn pool_with_statement_timeout(
     Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
-        // No `SELECT 1` before every checkout: a connection the server dropped fails its
-        // next query (answered 503), is discarded as broken, and the retry gets a new one.
-        .test_on_check_out(false)
+        // Costs no round trip on the hot path: see `Manager::is_valid`.
+        .test_on_check_out(true)
         .connection_timeout(checkout_timeout)
         .connection_customizer(Box::new(SessionSettings { statement_timeout }))
-        .build(ConnectionManager::new(database_url))
+        .build(Manager::new(database_url))
+}
+
+/// A connection idle this long is pinged before it is handed out: the server may have
+/// restarted, or a firewall dropped the socket, while nobody was asking.
+const IDLE_BEFORE_PING: Duration = Duration::from_secs(10);
+
+/// diesel's connection manager, plus the knowledge of which pooled connections may be
+/// dead. diesel marks a connection broken only on some failure paths (a statement that
+/// fails to prepare on a closed socket leaves it looking healthy), so after a PostgreSQL
+/// restart every pooled connection would fail its requests until something else threw
+/// it away. Instead, each connection watches its own statements ([`LossWatch`]); the
+/// first one to meet a lost connection is discarded and bumps the pool's count of
+/// losses, and every other pooled connection is pinged once before its next use.
+#[derive(Debug)]
+pub struct Manager {
+    inner: ConnectionManager<PgConnection>,
+    /// How many lost connections this pool has met; a connection last checked under a
+    /// smaller count may have been dropped by the same restart.
+    losses: Arc<AtomicU64>,
+}
+
+impl Manager {
+    fn new(database_url: &str) -> Self {
+        Manager {
+            inner: ConnectionManager::new(database_url),
+            losses: Arc::new(AtomicU64::new(0)),
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = PgConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<PgConnection, Self::Error> {
+        let mut conn = self.inner.connect()?;
+        conn.set_instrumentation(LossWatch {
+            losses: self.losses.clone(),
+            checked_at: self.losses.load(Ordering::Acquire),
+            lost: false,
+            last_used: Instant::now(),
+        });
+        Ok(conn)
+    }
+
+    /// Called at every checkout: free (an atomic load and a clock read) unless a lost
+    /// connection was met since this one was last checked, or it sat idle for
+    /// [`IDLE_BEFORE_PING`]; then a `SELECT 1`, and a failure discards it.
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), Self::Error> {
+        let losses = self.losses.load(Ordering::Acquire);
+        let trusted = watch(conn).is_some_and(|w| w.trusted(losses, Instant::now()));
+        if trusted {
+            return Ok(());
+        }
+        self.inner.is_valid(conn)?;
+        if let Some(w) = watch(conn) {
+            w.checked_at = losses;
+        }
+        Ok(())
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        self.inner.has_broken(conn) || watch(conn).is_some_and(|w| w.lost)
+    }
+}
+
+fn watch(conn: &mut PgConnection) -> Option<&mut LossWatch> {
+    conn.instrumentation().downcast_mut::<LossWatch>()
+}
+
+/// Watches one connection's statements for the signs of a lost connection.
+struct LossWatch {
+    losses: Arc<AtomicU64>,
+    /// The pool's count of losses when this connection was made or last pinged.
+    checked_at: u64,
+    /// A statement met a lost connection: never hand this one out again.
+    lost: bool,
+    last_used: Instant,
+}
+
+impl LossWatch {
+    /// Whether the connection may be handed out without a ping.
+    fn trusted(&self, losses: u64, now: Instant) -> bool {
+        !self.lost
+            && self.checked_at == losses
+            && now.duration_since(self.last_used) < IDLE_BEFORE_PING
+    }
+
+    /// A statement (or a transaction's BEGIN or COMMIT) has finished.
+    fn finished(&mut self, error: Option<&DieselError>, now: Instant) {
+        self.last_used = now;
+        if error.is_some_and(is_connection_lost) && !self.lost {
+            self.lost = true;
+            self.losses.fetch_add(1, Ordering::AcqRel);
+        }
+    }
+}
+
+impl Instrumentation for LossWatch {
+    fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
+        if let InstrumentationEvent::FinishQuery { error, .. } = event {
+            self.finished(error, Instant::now());
+        }
+    }
+}
+
+/// Whether `err` means the connection itself is gone (libpq reports the socket closed,
+/// or a command could not be sent), as opposed to a statement that failed.
+pub fn is_connection_lost(err: &DieselError) -> bool {
+    matches!(
+        err,
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            _
+        )
+    )
 }
 
 /// Settings applied to every new connection of the pool.
@@ -91,4 +210,78 @@ pub fn run_migrations(
 pub struct After<K> {
     pub key: K,
     pub id: uuid::Uuid,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn watch(losses: &Arc<AtomicU64>, now: Instant) -> LossWatch {
+        LossWatch {
+            losses: losses.clone(),
+            checked_at: losses.load(Ordering::Acquire),
+            lost: false,
+            last_used: now,
+        }
+    }
+
+    fn closed() -> DieselError {
+        DieselError::DatabaseError(
+            DatabaseErrorKind::ClosedConnection,
+            Box::new("server closed the connection unexpectedly".to_string()),
+        )
+    }
+
+    #[test]
+    fn a_connection_in_use_is_handed_out_without_a_ping() {
+        let losses = Arc::new(AtomicU64::new(0));
+        let now = Instant::now();
+        let mut conn = watch(&losses, now);
+
+        conn.finished(None, now);
+
+        assert!(conn.trusted(0, now + Duration::from_millis(1)));
+    }
+
+    #[test]
+    fn a_lost_connection_is_never_handed_out_again_and_puts_the_others_in_doubt() {
+        let losses = Arc::new(AtomicU64::new(0));
+        let now = Instant::now();
+        let mut dead = watch(&losses, now);
+        let other = watch(&losses, now);
+
+        dead.finished(Some(&closed()), now);
+        dead.finished(Some(&closed()), now);
+        let count = losses.load(Ordering::Acquire);
+
+        assert!(dead.lost);
+        assert_eq!(count, 1, "one connection counts once");
+        assert!(!other.trusted(count, now), "pinged before its next use");
+    }
+
+    #[test]
+    fn a_failed_statement_is_not_a_lost_connection() {
+        let losses = Arc::new(AtomicU64::new(0));
+        let now = Instant::now();
+        let mut conn = watch(&losses, now);
+        let unique = DieselError::DatabaseError(
+            DatabaseErrorKind::UniqueViolation,
+            Box::new("duplicate key".to_string()),
+        );
+
+        conn.finished(Some(&unique), now);
+        conn.finished(Some(&DieselError::NotFound), now);
+
+        assert!(conn.trusted(losses.load(Ordering::Acquire), now));
+    }
+
+    #[test]
+    fn a_connection_idle_for_a_while_is_pinged() {
+        let losses = Arc::new(AtomicU64::new(0));
+        let now = Instant::now();
+        let conn = watch(&losses, now);
+
+        assert!(conn.trusted(0, now + IDLE_BEFORE_PING - Duration::from_millis(1)));
+        assert!(!conn.trusted(0, now + IDLE_BEFORE_PING));
+    }
 }

@@ -97,7 +97,7 @@ fn serves_the_demo_on_a_private_postgres_and_keeps_it_across_a_restart() {
     assert_eq!(anonymous_status, 401, "the demo API needs a token too");
     assert_eq!(cached, 200, "serve caches valid tokens");
     assert_eq!(announced, 401, "serve listens for token changes");
-    let _ = std::fs::remove_dir_all(&data_dir);
+    crate::shared_cluster::remove(&data_dir);
 }
 
 /// Uses `token`, revokes it in the database without the trigger, then announces a token

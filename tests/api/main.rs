@@ -27,6 +27,7 @@ mod parts;
 mod photos;
 mod prepared;
 mod sampling;
+mod shared_cluster;
 mod statistics;
 mod streams;
 mod support;
