@@ -20,8 +20,9 @@ mod upload;
 
 pub use upload::{PhotoForm, Upload, ViewPhotoForm, process, read_upload, refused};
 
-/// Photos are immutable (a new photo is a new id), so caches may keep them for good.
-pub const CACHE_FOREVER: &str = "public, max-age=31536000, immutable";
+/// Photos are immutable (a new photo is a new id), so a client may keep them for good;
+/// they are served only to a token, so shared caches (proxies) may not (issue 13).
+pub const CACHE_FOREVER: &str = "private, max-age=31536000, immutable";
 
 /// How much a photo may cost: 25 MiB, at most 10,000 px a side and 50 megapixels.
 pub fn photo_limits(state: &AppState) -> UploadLimits {
@@ -159,7 +160,7 @@ pub async fn upload_inspection_photo(
             content(("image/jpeg"), ("image/png"), ("image/webp")),
             headers(
                 ("ETag" = String, description = "Strong ETag: the SHA-256 of the original, quoted"),
-                ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`: a photo never changes"),
+                ("Cache-Control" = String, description = "`private, max-age=31536000, immutable`: a photo never changes"),
             )),
         (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 404, response = responses::NotFound),
@@ -187,7 +188,7 @@ pub async fn get_photo(
             content(("image/jpeg"), ("image/png")),
             headers(
                 ("ETag" = String, description = "Strong ETag: the SHA-256 of the original with `-thumbnail`, quoted"),
-                ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`"),
+                ("Cache-Control" = String, description = "`private, max-age=31536000, immutable`"),
             )),
         (status = 304, description = "The copy named by If-None-Match is current"),
         (status = 404, response = responses::NotFound),
@@ -263,7 +264,7 @@ fn etag_matches(header: &str, etag: &str) -> bool {
             headers(
                 ("X-Difference-Score" = f64, description = "Mean absolute difference of the two photos reduced to 128 x 128 grayscale: 0 identical, 1 black against white everywhere"),
                 ("X-SSIM" = f64, description = "Structural similarity of the same reduced photos, -1 to 1; 1 is identical, about 0 unrelated"),
-                ("Cache-Control" = String, description = "`public, max-age=31536000, immutable`: both photos never change"),
+                ("Cache-Control" = String, description = "`private, max-age=31536000, immutable`: both photos never change"),
             )),
         (status = 404, response = responses::NotFound),
         (status = 422, response = responses::Unprocessable),

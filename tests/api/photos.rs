@@ -47,7 +47,7 @@ async fn a_golden_sample_photo_round_trips_byte_identical_with_cache_headers_and
     assert_eq!(original.header("etag"), etag);
     assert_eq!(
         original.header("cache-control"),
-        "public, max-age=31536000, immutable"
+        "private, max-age=31536000, immutable"
     );
     let again = app
         .send_raw(get(&href).insert_header(("if-none-match", etag.as_str())))
