@@ -59,6 +59,16 @@ fn check_sample(sample_size: u64, lot_size: u64) -> Result<(), SamplingError> {
     Ok(())
 }
 
+/// P(X = x) for X ~ Hypergeometric(N, D, n), from log-space binomial coefficients; the
+/// tails start from it and go on by the ratio recurrence.
+fn hypergeometric_pmf(lot: u64, defective: u64, sample: u64, x: u64) -> f64 {
+    let ln_choose = |a: u64, b: u64| {
+        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
+    };
+    let good = lot - defective;
+    (ln_choose(defective, x) + ln_choose(good, sample - x) - ln_choose(lot, sample)).exp()
+}
+
 /// P(X <= c) for X ~ Hypergeometric(N, D, n), summing pmf terms by the ratio recurrence
 /// P(x+1)/P(x) = (D-x)(n-x) / ((x+1)(N-D-n+x+1)), starting from the log-space first term.
 /// Cost O(c), no factorials.
@@ -72,12 +82,7 @@ pub(crate) fn hypergeometric_cdf(lot: u64, defective: u64, sample: u64, c: u64) 
     if c >= x_max {
         return 1.0;
     }
-    let ln_choose = |a: u64, b: u64| {
-        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
-    };
-    let mut term = (ln_choose(defective, x_min) + ln_choose(good, sample - x_min)
-        - ln_choose(lot, sample))
-    .exp();
+    let mut term = hypergeometric_pmf(lot, defective, sample, x_min);
     let mut sum = term;
     let (n_big, d, n) = (lot as f64, defective as f64, sample as f64);
     for x in x_min..c {
@@ -102,12 +107,7 @@ pub(crate) fn hypergeometric_upper_tail(lot: u64, defective: u64, sample: u64, c
         return 1.0;
     }
     let first = c + 1;
-    let ln_choose = |a: u64, b: u64| {
-        ln_gamma(a as f64 + 1.0) - ln_gamma(b as f64 + 1.0) - ln_gamma((a - b) as f64 + 1.0)
-    };
-    let mut term = (ln_choose(defective, first) + ln_choose(good, sample - first)
-        - ln_choose(lot, sample))
-    .exp();
+    let mut term = hypergeometric_pmf(lot, defective, sample, first);
     let mut sum = term;
     let (n_big, d, n) = (lot as f64, defective as f64, sample as f64);
     for x in first..x_max {
