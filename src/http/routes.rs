@@ -14,6 +14,7 @@ use super::access::{RouteRoles, authenticate, role_needed};
 use super::error::ApiError;
 use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
+use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots, parts,
     photos, sampling, statistics, suppliers, switching, tokens,
@@ -149,6 +150,7 @@ pub fn build_app(
     let (app, api) = routed().split_for_parts();
     let api = documented(api);
     let roles = RouteRoles::from_document(&api);
+    let query_names = QueryNames::from_document(&api);
     let document = api.to_pretty_json().unwrap_or_default();
     let known = std::sync::Arc::new(KnownRoutes::from(&api));
     app.app_data(web::PayloadConfig::new(state.json_limit))
@@ -161,6 +163,7 @@ pub fn build_app(
         }))
         .app_data(web::Data::new(state))
         .app_data(web::Data::new(roles))
+        .app_data(web::Data::new(query_names))
         .route(
             "/api-docs/openapi.json",
             web::get().to(move || {
@@ -178,6 +181,7 @@ pub fn build_app(
             async move { known.refuse(&req) }
         }))
         .wrap(IdempotentPosts)
+        .wrap(from_fn(super::query_names::refuse_unknown))
         .wrap(from_fn(super::deadline::body_deadline))
         .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
