@@ -47,6 +47,8 @@ WELL_FORMED = re.compile(r"^[\x21-\x7e]{1,255}$")
 # An "inspection." prefix is optional: a correction carries a whole inspection.
 RECORDED_UNITS = [
     ("inspected_at", "lies more than a day in the future", "depends on the clock"),
+    ("inspected_at", "the earliest date lotgate records",
+     "from 2000 on: JSON Schema has no bound for a date-time"),
     (r"units\[\d+\]", "a unit records at least one measurement or attribute result",
      "one of two arrays is non-empty"),
     (r"units\[\d+\]\.unit", "appears more than once", "unique within the array"),
@@ -85,6 +87,11 @@ RELATIONAL = {
     ],
     "list_audit_events": [
         ("from", "must not be after to", "from <= to: two parameters"),
+    ],
+    "create_lot": [
+        ("produced_on", "the earliest date lotgate records",
+         "from 2000 on: JSON Schema has no bound for a date"),
+        ("produced_on", "lies more than a day in the future", "depends on the clock"),
     ],
     "list_lots": [
         ("produced_from", "must not be after produced_to", "from <= to: two parameters"),

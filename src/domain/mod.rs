@@ -1,6 +1,7 @@
 //! Domain types that cannot hold invalid values. Request bodies are parsed into these
 //! once, at the edge; nothing downstream checks them again.
 
+pub mod dates;
 mod enums;
 mod ids;
 mod values;

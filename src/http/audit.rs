@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, responses};
 use super::extract::QueryParams;
 use super::pagination::{Page, PageParams};
-use super::{AppState, db};
+use super::{AppState, dates, db};
 use crate::audit::hex;
 use crate::db::audit::{Event, Filter};
 use crate::domain::TokenId;
@@ -81,8 +81,10 @@ pub struct ListAuditQuery {
     /// Only this action (e.g. `approve`).
     pub action: Option<String>,
     /// Only changes at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "dates::optional_timestamp")]
     pub from: Option<DateTime<Utc>>,
     /// Only changes before this time (RFC 3339).
+    #[serde(default, deserialize_with = "dates::optional_timestamp")]
     pub to: Option<DateTime<Utc>>,
     /// How many rows to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

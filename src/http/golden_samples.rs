@@ -12,7 +12,7 @@ use super::error::{ApiError, responses};
 use super::etag;
 use super::extract::JsonBody;
 use super::photos::{self, PhotoView, ViewPhotoForm};
-use super::{AppState, db};
+use super::{AppState, dates, db};
 use crate::domain::{CharacteristicId, GoldenSampleId, PartId};
 use crate::service::ServiceError;
 use crate::service::golden_samples::{
@@ -104,6 +104,7 @@ pub struct CreateRevision {
     #[serde(default)]
     pub description: String,
     /// When the sample must be checked again; today or later.
+    #[serde(deserialize_with = "dates::date")]
     pub revalidation_due: NaiveDate,
 }
 

@@ -12,7 +12,7 @@ use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
-use super::{AppState, db};
+use super::{AppState, dates, db};
 use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
 use crate::service::inspections::{
     self as service, NewAttribute, NewInspection, NewMeasurement, NewUnit,
@@ -51,7 +51,9 @@ pub struct RecordInspection {
         pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub inspector: String,
-    /// When the inspection was carried out (RFC 3339).
+    /// When the inspection was carried out (RFC 3339): from 2000-01-01 to a day ahead of
+    /// the server's clock.
+    #[serde(deserialize_with = "dates::timestamp")]
     pub inspected_at: DateTime<Utc>,
     /// The golden-sample revision the units were judged against, when not the default:
     /// a revision (approved, superseded or retired, never a draft) of a golden sample of

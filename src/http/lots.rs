@@ -10,7 +10,7 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::respond::created_or_ok;
-use super::{AppState, db};
+use super::{AppState, dates, db};
 use crate::db::models;
 use crate::domain::{LotId, LotSize, PartId, SupplierId};
 use crate::service::Checks;
@@ -40,7 +40,9 @@ pub struct CreateLot {
     /// Number of units in the lot (N), 1 to 100,000,000.
     #[schema(minimum = 1, maximum = 100_000_000)]
     pub lot_size: i64,
-    /// Date the lot was produced or received.
+    /// Date the lot was produced or received: from 2000-01-01 to a day ahead of the
+    /// server's date.
+    #[serde(deserialize_with = "dates::date")]
     pub produced_on: NaiveDate,
 }
 
@@ -87,8 +89,10 @@ pub struct ListLotsQuery {
     /// Only lots of this supplier.
     pub supplier_id: Option<SupplierId>,
     /// Only lots produced on or after this date.
+    #[serde(default, deserialize_with = "dates::optional_date")]
     pub produced_from: Option<NaiveDate>,
     /// Only lots produced on or before this date.
+    #[serde(default, deserialize_with = "dates::optional_date")]
     pub produced_to: Option<NaiveDate>,
     /// How many lots to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]

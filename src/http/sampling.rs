@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::error::{ApiError, responses};
 use super::extract::QueryParams;
 use crate::decision::types::{DoublePlanView, PlanSeverity, PlanView, table_level};
-use crate::domain::{Aql, InspectionLevel};
+use crate::domain::{Aql, InspectionLevel, LotSize};
 use crate::service::Checks;
 
 /// Most points an OC request may ask for.
@@ -71,6 +71,15 @@ pub async fn get_iso2859_plan(
             "lot_size",
             format!(
                 "must be at least 2 (ISO 2859-1 Table I starts at 2 units), got {}",
+                q.lot_size
+            ),
+        );
+    } else if q.lot_size > i64::from(LotSize::MAX) {
+        checks.add(
+            "lot_size",
+            format!(
+                "must be at most {}, the largest lot lotgate records, got {}",
+                LotSize::MAX,
                 q.lot_size
             ),
         );
@@ -221,10 +230,10 @@ pub async fn get_operating_characteristic(
 ) -> Result<web::Json<OcView>, ApiError> {
     let q = query.0;
     let mut checks = Checks::new();
-    if q.lot_size < 1 || q.lot_size > i64::from(crate::domain::LotSize::MAX) {
+    if q.lot_size < 1 || q.lot_size > i64::from(LotSize::MAX) {
         checks.add(
             "lot_size",
-            format!("must be between 1 and {}", crate::domain::LotSize::MAX),
+            format!("must be between 1 and {}", LotSize::MAX),
         );
     }
     if q.sample_size < 1 {

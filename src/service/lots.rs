@@ -1,15 +1,15 @@
 //! Lots: register (a retry with the same id and content is harmless), read, list.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 
-use super::{Found, ServiceError, audit};
+use super::{Checks, Found, ServiceError, audit};
 use crate::auth::Principal;
 use crate::db::After;
 use crate::db::lots as lots_db;
 use crate::db::models::{Lot, NewLot};
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
-use crate::domain::{LotId, LotSize, PartId, SupplierId};
+use crate::domain::{LotId, LotSize, PartId, SupplierId, dates};
 
 /// What a list of lots is filtered on: part, supplier, production dates.
 pub use crate::db::lots::LotFilter;
@@ -27,6 +27,18 @@ pub struct LotInput {
     pub produced_on: NaiveDate,
 }
 
+impl LotInput {
+    /// The rules of a lot's fields, without the database: its production date lies
+    /// between 2000 and a day ahead of `now`.
+    pub fn check(&self, now: DateTime<Utc>) -> Result<(), ServiceError> {
+        let mut checks = Checks::new();
+        if let Some(why) = dates::implausible_date(self.produced_on, now) {
+            checks.add("produced_on", why);
+        }
+        checks.finish()
+    }
+}
+
 /// The lot as stored, and whether this call registered it (false for a retry).
 #[derive(Debug, Clone)]
 pub struct Registered {
@@ -41,6 +53,7 @@ pub fn create(
     by: &Principal,
     input: &LotInput,
 ) -> Result<Registered, ServiceError> {
+    input.check(Utc::now())?;
     conn.build_transaction().run(|conn| {
         parts_db::get(conn, input.part_id).or_unknown("part_id", "part", input.part_id)?;
         suppliers_db::get(conn, input.supplier_id).or_unknown(

@@ -4,6 +4,7 @@
 mod access;
 mod audit;
 mod backup;
+mod bounds;
 mod builders;
 mod bulk;
 mod caches;

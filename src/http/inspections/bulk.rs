@@ -12,7 +12,7 @@ use crate::domain::{InspectionId, LotId, Mode, Source};
 use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
-use crate::http::{AppState, db};
+use crate::http::{AppState, dates, db};
 use crate::service::inspections::{self as service, ImportHeader};
 
 /// Largest CSV accepted by the bulk import (about 400,000 measurements).
@@ -119,7 +119,9 @@ pub struct ImportMeta {
         pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
     )]
     pub inspector: String,
-    /// When the inspection was carried out (RFC 3339).
+    /// When the inspection was carried out (RFC 3339): from 2000-01-01 to a day ahead of
+    /// the server's clock.
+    #[serde(deserialize_with = "dates::timestamp")]
     pub inspected_at: DateTime<Utc>,
 }
 

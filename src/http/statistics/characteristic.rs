@@ -10,7 +10,7 @@ use super::{SpecView, subgroup_param};
 use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
-use crate::http::{AppState, db};
+use crate::http::{AppState, dates, db};
 use crate::service::statistics::{self as service, CapabilityOverTime, LotRange};
 
 /// Which lots to include.
@@ -19,8 +19,10 @@ use crate::service::statistics::{self as service, CapabilityOverTime, LotRange};
 #[serde(deny_unknown_fields)]
 pub struct CapabilityQuery {
     /// Only lots produced on or after this date.
+    #[serde(default, deserialize_with = "dates::optional_date")]
     pub from: Option<NaiveDate>,
     /// Only lots produced on or before this date.
+    #[serde(default, deserialize_with = "dates::optional_date")]
     pub to: Option<NaiveDate>,
     /// Only lots of this supplier.
     pub supplier_id: Option<SupplierId>,

@@ -4,20 +4,18 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 
 use super::NewInspection;
 use crate::db::models::Lot;
-use crate::domain::{CharacteristicId, Kind};
+use crate::domain::{CharacteristicId, Kind, dates};
 use crate::service::{Checks, ServiceError};
 
 /// Inspections of more units than this go through the bulk import.
 pub const MAX_UNITS: usize = 10_000;
 /// Measurements and attribute results per request, all units together, by default.
 pub const DEFAULT_MAX_RESULTS: usize = 200_000;
-/// How far ahead of the server's clock a tablet's clock may run.
-const CLOCK_SKEW: Duration = Duration::hours(24);
 
 /// An inspection whose shape has been checked: only these can be recorded.
 #[derive(Debug, Clone)]
@@ -51,11 +49,8 @@ fn shape(
 ) -> Result<(), ServiceError> {
     let mut checks = Checks::new();
     checks.text("inspector", &input.inspector, 100);
-    if input.inspected_at > now + CLOCK_SKEW {
-        checks.add(
-            "inspected_at",
-            "lies more than a day in the future; check the tablet's clock",
-        );
+    if let Some(why) = dates::implausible_time(input.inspected_at, now) {
+        checks.add("inspected_at", why);
     }
     if input.units.is_empty() {
         checks.add("units", "an inspection records at least one unit");
