@@ -59,6 +59,10 @@ pub struct AppState {
     pub decisions: std::sync::Arc<crate::cache::DecisionCache>,
     /// Time a request's body has to arrive in full, from the start of the request.
     pub body_timeout: std::time::Duration,
+    /// Pixels of photos decoded at once, by all workers together.
+    pub decode_budget: std::sync::Arc<lotgate_imaging::DecodeBudget>,
+    /// How long a photo waits for room in the decode budget (then 503).
+    pub decode_wait: std::time::Duration,
 }
 
 impl AppState {
@@ -73,6 +77,10 @@ impl AppState {
             tokens: std::sync::Arc::new(crate::cache::tokens()),
             decisions: std::sync::Arc::new(crate::cache::decisions()),
             body_timeout: std::time::Duration::from_secs(30),
+            decode_budget: std::sync::Arc::new(lotgate_imaging::DecodeBudget::new(
+                photos::DEFAULT_DECODE_PIXELS,
+            )),
+            decode_wait: photos::DEFAULT_DECODE_WAIT,
         }
     }
 }

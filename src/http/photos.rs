@@ -35,6 +35,13 @@ pub fn photo_limits(state: &AppState) -> UploadLimits {
 /// The default largest photo: 25 MiB fits every tablet or phone camera.
 pub const DEFAULT_PHOTO_LIMIT: usize = 25 * 1024 * 1024;
 
+/// Pixels decoded at once by default: one photo of the largest accepted size (50
+/// megapixels) or several phone photos, a few hundred MB at most.
+pub const DEFAULT_DECODE_PIXELS: u64 = 64_000_000;
+
+/// How long a photo waits for its turn to be decoded before the answer is 503.
+pub const DEFAULT_DECODE_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// Where a stored photo and its thumbnail are served.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PhotoLinks {
@@ -278,11 +285,17 @@ pub async fn compare_photos(
 ) -> Result<HttpResponse, ApiError> {
     let (left, right) = path.into_inner();
     let limits = photo_limits(&state);
+    let (budget, wait) = (state.decode_budget.clone(), state.decode_wait);
     // Compared on the same blocking thread once the connection is back in the pool.
     let comparison = db_then(
         &state,
         move |conn| Ok(service::originals(conn, left, right)?),
-        move |(a, b)| lotgate_imaging::compare(&a, &b, &limits).map_err(refused),
+        move |(a, b)| {
+            let pixels = lotgate_imaging::declared_pixels(&a, &limits).map_err(refused)?
+                + lotgate_imaging::declared_pixels(&b, &limits).map_err(refused)?;
+            let _turn = budget.enter(pixels, wait).map_err(refused)?;
+            lotgate_imaging::compare(&a, &b, &limits).map_err(refused)
+        },
     )
     .await?;
     Ok(HttpResponse::Ok()

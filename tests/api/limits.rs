@@ -106,3 +106,49 @@ async fn a_body_that_stops_arriving_is_answered_408_after_the_body_timeout() {
         serde_json::json!([])
     );
 }
+
+/// Issue 13: three 50-megapixel uploads at once took the server from 31 MB to 620 MB.
+/// Photos are decoded only while the pixels already being decoded leave room; one that
+/// cannot get its turn in time is a 503 with Retry-After, and nothing is stored.
+#[actix_web::test]
+async fn a_photo_waits_for_room_in_the_decode_budget_and_is_a_503_when_none_comes() {
+    use lotgate_imaging::DecodeBudget;
+    use std::sync::Arc;
+    let jpeg = clip_jpeg("front", 0);
+    let budget = Arc::new(DecodeBudget::new(1_000_000));
+    let shared = budget.clone();
+    let app = app_configured(TestDb::new(), move |s| AppState {
+        decode_budget: shared,
+        decode_wait: std::time::Duration::from_millis(300),
+        ..s
+    })
+    .await;
+    let f = app.fixture().await;
+    let sample = app.create_golden_sample(&f.part_id, "GS-1").await;
+    app.create_revision(&sample).await;
+    let uri = format!("/api/v1/golden-samples/{sample}/revisions/A/photos");
+
+    // Another decode holds the whole budget.
+    let other = budget.enter(1_000_000, std::time::Duration::ZERO).unwrap();
+    let refused = app
+        .upload(&uri, photo_form(&jpeg, Some("image/jpeg"), Some("front")))
+        .await;
+    drop(other);
+    let stored = app.get(&format!("/api/v1/golden-samples/{sample}")).await;
+    let accepted = app
+        .upload(&uri, photo_form(&jpeg, Some("image/jpeg"), Some("front")))
+        .await;
+
+    refused.assert_problem(503);
+    assert_eq!(refused.error_fields(), ["photo"]);
+    assert_eq!(refused.headers.get("retry-after").unwrap(), "5");
+    assert!(refused.body["detail"].as_str().unwrap().contains("busy"));
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert!(
+        !stored.body.to_string().contains("/photos/"),
+        "no photo may be stored: {}",
+        stored.body
+    );
+    assert_eq!(accepted.status, 201, "{}", accepted.body);
+    assert_eq!(budget.in_use(), 0, "every decode gave its pixels back");
+}

@@ -73,6 +73,13 @@ pub(crate) fn check_upload(bytes: &[u8], limits: &UploadLimits) -> Result<PhotoF
     PhotoFormat::sniff(bytes)
 }
 
+/// Width and height from the picture's header, without decoding its pixels.
+pub(crate) fn read_dimensions(bytes: &[u8], format: PhotoFormat) -> Result<(u32, u32), PhotoError> {
+    ImageReader::with_format(Cursor::new(bytes), format.image_format())
+        .into_dimensions()
+        .map_err(corrupt)
+}
+
 /// A decoded picture, still as stored, with the EXIF orientation to apply.
 pub(crate) struct Decoded {
     pub image: DynamicImage,

@@ -48,6 +48,12 @@ pub enum PhotoError {
         /// What the decoder reported, for the log (not shown to the worker).
         reason: String,
     },
+    /// Other large photos are being opened and this one could not start in time.
+    #[error(
+        "the server is busy opening other large photos; nothing was stored, \
+         send the photo again in a few seconds"
+    )]
+    Busy,
     /// The picture declares more pixels than lotgate will open.
     ///
     /// This is refused from the header, before the pixels are decoded, so a

@@ -7,12 +7,15 @@
 //! - [`compare`] puts two photos side by side with a difference score, as an
 //!   aid for an inspector.
 //! - [`demo`] draws parts by code for the demo data.
+//! - [`DecodeBudget`] bounds the pixels decoded at once, so that large uploads at the
+//!   same moment wait their turn instead of adding up in memory.
 //!
 //! Every failure is a [`PhotoError`] that says what is wrong with the photo
 //! (empty, too large, not an image, not what its content type says, damaged,
 //! too many pixels); the service decides how to answer it. All functions are
 //! CPU-bound: call them off the request threads.
 
+mod budget;
 mod compare;
 mod decode;
 pub mod demo;
@@ -22,6 +25,7 @@ mod jpeg;
 mod thumbnail;
 mod upload;
 
+pub use budget::{DecodeBudget, DecodeTicket, declared_pixels};
 pub use compare::{Comparison, compare};
 pub use decode::UploadLimits;
 pub use error::PhotoError;

@@ -216,6 +216,19 @@ impl ApiError {
         err
     }
 
+    /// 503 with Retry-After: the server is busy with other work of this kind and this
+    /// request could not start in time; nothing was stored.
+    pub fn busy(
+        slug: &'static str,
+        field: &str,
+        detail: impl Into<String>,
+        retry_after_secs: u32,
+    ) -> Self {
+        let mut err = Self::refused_field(StatusCode::SERVICE_UNAVAILABLE, slug, field, detail);
+        err.retry_after = Some(retry_after_secs);
+        err
+    }
+
     /// 500: a fault of the server. The cause is logged, never sent.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let mut err = Self::new(

@@ -135,7 +135,10 @@ pub async fn process(
     declared: Option<String>,
 ) -> Result<CheckedPhoto, ApiError> {
     let limits = photo_limits(state);
+    let (budget, wait) = (state.decode_budget.clone(), state.decode_wait);
     web::block(move || {
+        let pixels = lotgate_imaging::declared_pixels(&bytes, &limits)?;
+        let _turn = budget.enter(pixels, wait)?;
         let processed = lotgate_imaging::process_upload(&bytes, declared.as_deref(), &limits);
         processed.map(|processed| CheckedPhoto { bytes, processed })
     })
@@ -144,13 +147,20 @@ pub async fn process(
     .map_err(refused)
 }
 
+/// Seconds a client is asked to wait when other photos hold the decode budget.
+const BUSY_RETRY: u32 = 5;
+
 /// A refused photo as problem details naming the `photo` form part. The status is the
 /// API's choice, made here from what the imaging crate says is wrong with the photo:
 /// too many bytes is 413; not a JPEG, PNG or WebP (or not what its Content-Type says)
-/// is 415; empty, damaged or too many pixels (a decompression bomb) is 422.
+/// is 415; empty, damaged or too many pixels (a decompression bomb) is 422; waiting too
+/// long for other photos to be decoded is 503 with Retry-After.
 pub fn refused(err: PhotoError) -> ApiError {
     let (status, slug) = match &err {
         PhotoError::Internal(_) => return ApiError::internal(err),
+        PhotoError::Busy => {
+            return ApiError::busy("photo-decoding-busy", "photo", err.to_string(), BUSY_RETRY);
+        }
         PhotoError::Empty => (StatusCode::UNPROCESSABLE_ENTITY, "empty-photo"),
         PhotoError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "photo-too-large"),
         PhotoError::NotAnImage
