@@ -1,7 +1,8 @@
 //! Who may call what. Every `/api/` request carries `Authorization: Bearer <token>`; the
 //! token's role must include the role its operation needs (the table below, which the
 //! OpenAPI document also states per operation). Unknown or revoked tokens are a 401, too
-//! weak a role a 403, both problem+json, before any work is done.
+//! weak a role a 403, both problem+json, before any work is done. An address that sends
+//! more than 10 unknown or revoked tokens gets 429 for a while, without a lookup.
 
 use std::collections::HashMap;
 
@@ -142,10 +143,25 @@ pub async fn authenticate(
     };
     let principal = match state.tokens.get(&hash) {
         Some(principal) => principal,
-        None => match look_up(&state, hash).await {
-            Ok(principal) => principal,
-            Err(err) => return Ok(req.error_response(err)),
-        },
+        None => {
+            // A token not in the cache costs a database lookup: an address that keeps
+            // sending unknown tokens waits before it may try another.
+            let client = req.peer_addr().map(|a| a.ip());
+            if let Err(wait) = state.auth_failures.peek(client) {
+                return Ok(req.error_response(ApiError::too_many_failures(wait)));
+            }
+            match look_up(&state, hash).await {
+                Ok(principal) => principal,
+                Err(err) => {
+                    if actix_web::ResponseError::status_code(&err)
+                        == actix_web::http::StatusCode::UNAUTHORIZED
+                    {
+                        let _ = state.auth_failures.check(client);
+                    }
+                    return Ok(req.error_response(err));
+                }
+            }
+        }
     };
     let (Some(token_id), Some(role)) = (principal.token_id, principal.role) else {
         return Ok(req.error_response(ApiError::internal("a token without id or role")));

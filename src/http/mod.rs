@@ -49,6 +49,8 @@ pub struct AppState {
     pub json_limit: usize,
     /// Requests per token, shared by every worker.
     pub rate_limit: std::sync::Arc<rate_limit::RateLimiter>,
+    /// Unknown or revoked tokens per client address, shared by every worker.
+    pub auth_failures: std::sync::Arc<rate_limit::RateLimiter<Option<std::net::IpAddr>>>,
     /// Largest photo upload, in bytes.
     pub photo_limit: usize,
     /// Measurements and attribute results per recorded inspection, all units together.
@@ -72,6 +74,7 @@ impl AppState {
             pool,
             json_limit,
             rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
+            auth_failures: std::sync::Arc::new(rate_limit::auth_failures()),
             photo_limit: photos::DEFAULT_PHOTO_LIMIT,
             max_results: inspections::DEFAULT_MAX_RESULTS,
             tokens: std::sync::Arc::new(crate::cache::tokens()),

@@ -1,19 +1,30 @@
-//! A request budget per token: a token bucket that refills at `per_second` and holds at
-//! most `burst` requests. Over budget, a request is refused with 429 and `Retry-After`
-//! before any work is done. Buckets live in the process, shared by all workers; a
-//! restart refills them.
+//! Request budgets: a token bucket per key that refills at `per_second` and holds at
+//! most `burst` requests. Requests are budgeted per token; failed authentications per
+//! client address, so that guessing tokens cannot turn into a database lookup per
+//! guess. Over budget, a request is refused with 429 and `Retry-After` before any work
+//! is done. Buckets live in the process, shared by all workers; a restart refills them.
 
 use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::domain::TokenId;
 
+/// Buckets kept before full ones (keys idle long enough to have refilled) are dropped.
+const MAX_BUCKETS: usize = 10_000;
+
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = TokenId> {
     per_second: f64,
     burst: f64,
-    buckets: Mutex<HashMap<TokenId, Bucket>>,
+    buckets: Mutex<HashMap<K, Bucket>>,
+}
+
+/// Failed authentications per client address: a burst of 10, then one every 6 s.
+pub fn auth_failures() -> RateLimiter<Option<IpAddr>> {
+    RateLimiter::new(1.0 / 6.0, 10)
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -22,7 +33,7 @@ struct Bucket {
     at: Instant,
 }
 
-impl RateLimiter {
+impl<K: Eq + Hash + Copy> RateLimiter<K> {
     /// `per_second` of 0 turns the limit off.
     pub fn new(per_second: f64, burst: u32) -> Self {
         RateLimiter {
@@ -37,17 +48,29 @@ impl RateLimiter {
         Self::new(0.0, 1)
     }
 
-    /// Takes one request from the token's budget, or says how many whole seconds to wait.
-    pub fn check(&self, token: TokenId) -> Result<(), u32> {
-        self.check_at(token, Instant::now())
+    /// Takes one request from the key's budget, or says how many whole seconds to wait.
+    pub fn check(&self, key: K) -> Result<(), u32> {
+        self.check_at(key, Instant::now(), true)
     }
 
-    fn check_at(&self, token: TokenId, now: Instant) -> Result<(), u32> {
+    /// Whether the key has a request left, without taking it; how many whole seconds to
+    /// wait when it has none.
+    pub fn peek(&self, key: K) -> Result<(), u32> {
+        self.check_at(key, Instant::now(), false)
+    }
+
+    fn check_at(&self, key: K, now: Instant, take: bool) -> Result<(), u32> {
         if self.per_second <= 0.0 {
             return Ok(());
         }
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let bucket = buckets.entry(token).or_insert(Bucket {
+        if buckets.len() >= MAX_BUCKETS && !buckets.contains_key(&key) {
+            let (rate, burst) = (self.per_second, self.burst);
+            buckets.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.at).as_secs_f64() * rate < burst
+            });
+        }
+        let bucket = buckets.entry(key).or_insert(Bucket {
             tokens: self.burst,
             at: now,
         });
@@ -55,7 +78,9 @@ impl RateLimiter {
         bucket.tokens = (bucket.tokens + refill).min(self.burst);
         bucket.at = now;
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            if take {
+                bucket.tokens -= 1.0;
+            }
             Ok(())
         } else {
             let wait = (1.0 - bucket.tokens) / self.per_second;
@@ -75,33 +100,62 @@ mod tests {
         let limiter = RateLimiter::new(2.0, 3);
         let (token, t0) = (TokenId::new_random(), Instant::now());
         for _ in 0..3 {
-            assert_eq!(limiter.check_at(token, t0), Ok(()));
+            assert_eq!(limiter.check_at(token, t0, true), Ok(()));
         }
-        assert_eq!(limiter.check_at(token, t0), Err(1));
+        assert_eq!(limiter.check_at(token, t0, true), Err(1));
         // Half a second at 2 per second gives one request back.
         assert_eq!(
-            limiter.check_at(token, t0 + Duration::from_millis(500)),
+            limiter.check_at(token, t0 + Duration::from_millis(500), true),
             Ok(())
         );
         assert_eq!(
-            limiter.check_at(token, t0 + Duration::from_millis(500)),
+            limiter.check_at(token, t0 + Duration::from_millis(500), true),
             Err(1)
         );
         // Another token has a budget of its own.
-        assert_eq!(limiter.check_at(TokenId::new_random(), t0), Ok(()));
+        assert_eq!(limiter.check_at(TokenId::new_random(), t0, true), Ok(()));
     }
 
     #[test]
     fn a_slow_rate_asks_to_wait_whole_seconds() {
         let limiter = RateLimiter::new(0.1, 1);
         let (token, t0) = (TokenId::new_random(), Instant::now());
-        assert_eq!(limiter.check_at(token, t0), Ok(()));
-        assert_eq!(limiter.check_at(token, t0), Err(10));
+        assert_eq!(limiter.check_at(token, t0, true), Ok(()));
+        assert_eq!(limiter.check_at(token, t0, true), Err(10));
+    }
+
+    #[test]
+    fn a_peek_takes_nothing() {
+        let limiter = RateLimiter::new(1.0, 1);
+        let (key, t0) = (1u8, Instant::now());
+        assert_eq!(limiter.check_at(key, t0, false), Ok(()));
+        assert_eq!(limiter.check_at(key, t0, false), Ok(()));
+        assert_eq!(limiter.check_at(key, t0, true), Ok(()));
+        assert_eq!(limiter.check_at(key, t0, false), Err(1));
+    }
+
+    #[test]
+    fn idle_full_buckets_are_dropped_when_there_are_too_many() {
+        let limiter = RateLimiter::new(1.0, 2);
+        let t0 = Instant::now();
+        // One address used up its budget; thousands of others tried once and went away.
+        limiter.check_at(0u32, t0, true).unwrap();
+        limiter.check_at(0u32, t0, true).unwrap();
+        for key in 1..MAX_BUCKETS as u32 {
+            limiter.check_at(key, t0, true).unwrap();
+        }
+        let later = t0 + Duration::from_secs(1);
+        limiter.check_at(u32::MAX, later, true).unwrap();
+        let buckets = limiter.buckets.lock().unwrap();
+        // After a second every key but 0 has refilled to the burst and is forgotten;
+        // key 0 still has a request owed.
+        assert!(buckets.contains_key(&0));
+        assert!(buckets.len() < 10, "{} buckets kept", buckets.len());
     }
 
     #[test]
     fn zero_turns_the_limit_off() {
-        let limiter = RateLimiter::unlimited();
+        let limiter = RateLimiter::<TokenId>::unlimited();
         let token = TokenId::new_random();
         assert!((0..10_000).all(|_| limiter.check(token).is_ok()));
     }

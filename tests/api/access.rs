@@ -10,7 +10,10 @@ use lotgate::domain::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::app;
+use lotgate::http::AppState;
+use lotgate::http::rate_limit::RateLimiter;
+
+use crate::support::{TestDb, app, app_configured};
 
 /// Every operation of the served document: method, path with its parameters filled in,
 /// operation id and the role named in its security requirement.
@@ -48,7 +51,13 @@ fn operations(doc: &Value) -> Vec<(Method, String, String, String)> {
 
 #[actix_web::test]
 async fn every_api_operation_needs_a_token() {
-    let app = app().await;
+    // Dozens of forged tokens from one address: the failed-authentication budget, tested
+    // on its own below, would answer 429 after the tenth.
+    let app = app_configured(TestDb::new(), |s| AppState {
+        auth_failures: std::sync::Arc::new(RateLimiter::unlimited()),
+        ..s
+    })
+    .await;
     let doc = app.get("/api-docs/openapi.json").await.body;
     let ops = operations(&doc);
     assert!(ops.len() >= 40, "only {} operations found", ops.len());
@@ -333,4 +342,46 @@ async fn a_token_over_its_rate_gets_429_with_retry_after_and_others_do_not() {
         "application/problem+json"
     );
     assert_eq!(other.status(), 200);
+}
+
+/// Issue 13: every unknown token was looked up in the database, without limit. An address
+/// that sends ten unknown or revoked tokens gets 429 before any lookup until its budget
+/// refills; another address is not affected.
+#[actix_web::test]
+async fn an_address_sending_unknown_tokens_is_slowed_down_before_any_lookup() {
+    let app = app().await;
+    let guess = |i: u32| format!("lgt_{i:064x}");
+    let from = |addr: &str| {
+        TestRequest::default()
+            .uri("/api/v1/parts")
+            .peer_addr(addr.parse().unwrap())
+    };
+
+    let mut statuses = Vec::new();
+    for i in 0..10 {
+        statuses.push(app.send_as(&guess(i), from("192.0.2.7:5000")).await.status);
+    }
+    let throttled = app.send_as(&guess(10), from("192.0.2.7:5001")).await;
+    let elsewhere = app.send_as(&guess(11), from("198.51.100.9:5000")).await;
+
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    throttled.assert_problem(429);
+    assert!(
+        throttled.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("too many unknown or revoked tokens came from this address"),
+        "{}",
+        throttled.body
+    );
+    let wait: u32 = throttled
+        .headers
+        .get("retry-after")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=6).contains(&wait), "Retry-After {wait}");
+    elsewhere.assert_problem(401);
 }

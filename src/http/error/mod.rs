@@ -171,6 +171,21 @@ impl ApiError {
         err
     }
 
+    /// 429: this address sent too many unknown or revoked tokens.
+    pub fn too_many_failures(retry_after_secs: u32) -> Self {
+        let mut err = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-failed-authentications",
+            "Too many requests",
+            format!(
+                "too many unknown or revoked tokens came from this address; check the token \
+                 and retry after {retry_after_secs} s"
+            ),
+        );
+        err.retry_after = Some(retry_after_secs);
+        err
+    }
+
     /// 413: the body is larger than the operation accepts.
     pub fn too_large(limit: usize) -> Self {
         Self::new(
