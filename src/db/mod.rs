@@ -152,7 +152,8 @@ impl LossWatch {
     /// A statement (or a transaction's BEGIN or COMMIT) has finished.
     fn finished(&mut self, error: Option<&DieselError>, now: Instant) {
         self.last_used = now;
-        if error.is_some_and(is_connection_lost) && !self.lost {
+        let unfit = |e: &DieselError| is_connection_lost(e) || is_read_only_server(e);
+        if error.is_some_and(unfit) && !self.lost {
             self.lost = true;
             self.losses.fetch_add(1, Ordering::AcqRel);
         }
@@ -176,6 +177,17 @@ pub fn is_connection_lost(err: &DieselError) -> bool {
             DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
             _
         )
+    )
+}
+
+/// Whether `err` means the server refuses writes (SQLSTATE 25006): it was demoted to a
+/// standby, or made read-only for a switchover. lotgate never opens a read-only
+/// transaction itself, so the connection reaches a server it should no longer use; once
+/// it is discarded, a new one finds the writable server (`target_session_attrs=read-write`).
+pub fn is_read_only_server(err: &DieselError) -> bool {
+    matches!(
+        err,
+        DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _)
     )
 }
 
@@ -273,6 +285,22 @@ mod tests {
         conn.finished(Some(&DieselError::NotFound), now);
 
         assert!(conn.trusted(losses.load(Ordering::Acquire), now));
+    }
+
+    #[test]
+    fn a_connection_to_a_server_that_refuses_writes_is_never_handed_out_again() {
+        let losses = Arc::new(AtomicU64::new(0));
+        let now = Instant::now();
+        let mut conn = watch(&losses, now);
+        let read_only = DieselError::DatabaseError(
+            DatabaseErrorKind::ReadOnlyTransaction,
+            Box::new("cannot execute INSERT in a read-only transaction".to_string()),
+        );
+
+        conn.finished(Some(&read_only), now);
+
+        assert!(conn.lost);
+        assert_eq!(losses.load(Ordering::Acquire), 1);
     }
 
     #[test]

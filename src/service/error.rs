@@ -186,6 +186,12 @@ impl From<DieselError> for ServiceError {
                 DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
                 _,
             ) => ServiceError::Unavailable(err.to_string()),
+            // A server that no longer takes writes (a primary demoted or made read-only
+            // for a failover): the pool discards the connection, and a retry reaches the
+            // new primary.
+            DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _) => {
+                ServiceError::Unavailable(err.to_string())
+            }
             DieselError::DatabaseError(_, info) if is_connection_loss(info.message()) => {
                 ServiceError::Unavailable(err.to_string())
             }

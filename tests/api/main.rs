@@ -15,6 +15,7 @@ mod demo;
 mod embedded;
 mod errors;
 mod etag;
+mod failover;
 mod fingerprint;
 mod golden_builders;
 mod golden_samples;
