@@ -6,7 +6,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::domain::{Role, TokenId};
+use crate::domain::{Role, SupplierId, TokenId};
 
 /// What every lotgate token starts with, so a leaked one is easy to recognise.
 pub const TOKEN_PREFIX: &str = "lgt_";
@@ -44,16 +44,33 @@ pub struct Principal {
     pub name: String,
     /// The token's role; `None` for the command line, which may do anything.
     pub role: Option<Role>,
+    /// The supplier the token is bound to: it sees and writes only that supplier's data
+    /// and never records in-house work. `None` for an unbound token and the command
+    /// line. Fixed when the token is made (nothing changes it later, the database
+    /// refuses to), so a cached principal never holds a stale binding.
+    pub supplier: Option<SupplierId>,
 }
 
 impl Principal {
-    /// The holder of a token.
-    pub fn token(id: TokenId, name: impl Into<String>, role: Role) -> Self {
+    /// The holder of a token, bound to `supplier` or to none.
+    pub fn token(
+        id: TokenId,
+        name: impl Into<String>,
+        role: Role,
+        supplier: Option<SupplierId>,
+    ) -> Self {
         Principal {
             token_id: Some(id),
             name: name.into(),
             role: Some(role),
+            supplier,
         }
+    }
+
+    /// Whether this principal may see and write the data of `supplier`: an unbound one
+    /// may see every supplier's, a bound one only its own.
+    pub fn sees(&self, supplier: SupplierId) -> bool {
+        self.supplier.is_none_or(|own| own == supplier)
     }
 
     /// Someone with access to the server's command line, running `what`.
@@ -63,6 +80,7 @@ impl Principal {
             token_id: None,
             name: format!("{what} (command line, {user})"),
             role: None,
+            supplier: None,
         }
     }
 }
@@ -70,6 +88,19 @@ impl Principal {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_bound_token_sees_only_its_own_supplier_and_an_unbound_one_sees_all() {
+        let (own, other) = (SupplierId::new_random(), SupplierId::new_random());
+        let id = TokenId::new_random();
+        let bound = Principal::token(id, "line 3 tablet", Role::Inspector, Some(own));
+        let unbound = Principal::token(id, "QA", Role::Inspector, None);
+
+        assert!(bound.sees(own));
+        assert!(!bound.sees(other));
+        assert!(unbound.sees(other));
+        assert!(Principal::command_line("test").sees(other));
+    }
 
     #[test]
     fn a_secret_is_the_prefix_and_64_hex_digits_and_never_repeats() {

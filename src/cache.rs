@@ -179,7 +179,12 @@ mod tests {
     use crate::domain::{Role, TokenId};
 
     fn someone() -> Principal {
-        Principal::token(TokenId(uuid::Uuid::nil()), "tablet 3", Role::Inspector)
+        Principal::token(
+            TokenId(uuid::Uuid::nil()),
+            "tablet 3",
+            Role::Inspector,
+            None,
+        )
     }
 
     #[test]

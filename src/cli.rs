@@ -88,6 +88,11 @@ enum TokenCommand {
         /// person or device.
         #[arg(long, default_value = "person")]
         holder: String,
+        /// Bind the token to this supplier (an inspector's or reviewer's): it then sees
+        /// and writes only that supplier's lots, inspections, photos and statistics, and
+        /// cannot record in-house inspections. The binding never changes.
+        #[arg(long)]
+        supplier_id: Option<uuid::Uuid>,
     },
     /// List tokens (never their secrets).
     List,
@@ -298,26 +303,47 @@ pub fn ensure_database(cluster: &EmbeddedPostgres, name: &str) -> Result<(), Box
 
 fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
     use crate::auth::Principal;
-    use crate::domain::{Role, TokenHolder, TokenId};
+    use crate::domain::{Role, SupplierId, TokenHolder, TokenId};
     use crate::service::{ServiceError, tokens};
     migrate(url)?;
     let mut conn = PgConnection::establish(url)?;
     match command {
-        TokenCommand::Create { name, role, holder } => {
+        TokenCommand::Create {
+            name,
+            role,
+            holder,
+            supplier_id,
+        } => {
             let new = tokens::NewToken {
                 name,
                 holder: holder.parse::<TokenHolder>()?,
                 role: role.parse::<Role>()?,
+                supplier_id: supplier_id.map(SupplierId),
             };
             let by = Principal::command_line("lotgate token create");
+            // Field names become the options that set them.
+            let option = |field: &str| format!("--{}", field.replace('_', "-"));
             let (token, secret) = match tokens::issue(&mut conn, &by, new) {
-                Err(ServiceError::Invalid(_)) => {
-                    return Err("--name must be 1 to 200 characters".into());
+                Err(ServiceError::Invalid(violations)) => {
+                    let text: Vec<String> = violations
+                        .iter()
+                        .map(|v| match v.field.as_str() {
+                            "name" => "--name must be 1 to 200 characters".to_string(),
+                            field => format!("{}: {}", option(field), v.message),
+                        })
+                        .collect();
+                    return Err(text.join("; ").into());
+                }
+                Err(ServiceError::UnknownReference { field, what, id }) => {
+                    return Err(format!("{}: no {what} with id {id}", option(&field)).into());
                 }
                 other => other?,
             };
+            let bound = token
+                .supplier_id
+                .map_or_else(String::new, |s| format!(", bound to supplier {s}"));
             eprintln!(
-                "created {} token {} for {}; it is shown only now:",
+                "created {} token {} for {}{bound}; it is shown only now:",
                 token.role, token.id, token.name
             );
             println!("{secret}");
@@ -332,8 +358,11 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
                     || "never used".into(),
                     |at| format!("last used {}", at.to_rfc3339()),
                 );
+                let bound = t
+                    .supplier_id
+                    .map_or_else(String::new, |s| format!(", supplier {s}"));
                 println!(
-                    "{}  {:<9} {:<6} {}  ({state}, {used})",
+                    "{}  {:<9} {:<6} {}  ({state}, {used}{bound})",
                     t.id, t.role, t.holder, t.name
                 );
             }

@@ -47,9 +47,10 @@ pub fn load(pool: &PgPool) -> Result<bool, BoxError> {
         name: "demo loader".to_string(),
         holder: TokenHolder::Person,
         role: Role::Admin,
+        supplier_id: None,
     };
     let (token, _secret) = tokens::issue(&mut conn, &loader, new)?;
-    let by = Principal::token(token.id, token.name, token.role);
+    let by = Principal::token(token.id, token.name, token.role, token.supplier_id);
     let loaded = load_all(&mut conn, &by, &demo);
     tokens::revoke(&mut conn, &loader, token.id, Some("demo loaded"))?;
     loaded?;
@@ -67,6 +68,7 @@ fn issue(
         name: name.to_string(),
         holder: TokenHolder::Person,
         role,
+        supplier_id: None,
     };
     let (token, secret) = tokens::issue(&mut *pool.get()?, by, new)?;
     Ok((token.id, secret))

@@ -5,10 +5,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use super::schema::audit_events;
+use super::schema::{api_tokens, audit_events};
 use crate::audit::ChainRow;
 use crate::auth::Principal;
-use crate::domain::TokenId;
+use crate::domain::{SupplierId, TokenId};
 
 /// What happened, to which entity, and why.
 #[derive(Debug, Clone)]
@@ -59,7 +59,8 @@ pub fn append(conn: &mut PgConnection, by: &Principal, change: &Change<'_>) -> Q
         .map(|_| ())
 }
 
-/// A stored row as the API shows it.
+/// A stored row as the API shows it, with the supplier its token is bound to (read from
+/// the token: a binding never changes, and it is not part of the hashed row).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = audit_events, check_for_backend(diesel::pg::Pg))]
 pub struct Event {
@@ -75,6 +76,9 @@ pub struct Event {
     pub new_value: Option<Value>,
     pub reason: Option<String>,
     pub sha256: Vec<u8>,
+    #[diesel(select_expression = api_tokens::supplier_id.nullable())]
+    #[diesel(select_expression_type = diesel::dsl::Nullable<api_tokens::supplier_id>)]
+    pub token_supplier_id: Option<SupplierId>,
 }
 
 /// Filters of the audit list; every one is optional.
@@ -96,6 +100,7 @@ pub fn list(
     limit: i64,
 ) -> QueryResult<Vec<Event>> {
     let mut query = audit_events::table
+        .left_join(api_tokens::table)
         .select(Event::as_select())
         .order(audit_events::seq)
         .limit(limit)

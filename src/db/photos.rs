@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{attribute_result_photos, attribute_results, photos};
-use crate::domain::{CharacteristicId, InspectionId, PhotoId};
+use crate::domain::{CharacteristicId, InspectionId, PhotoId, SupplierId};
 
 /// What is known of a photo without its bytes; also its value in the audit trail.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, serde::Serialize)]
@@ -155,4 +155,31 @@ pub fn of_inspection(
             attribute_result_photos::photo_id,
         ))
         .load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Visible {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    visible: bool,
+}
+
+/// Whether a photo may be shown to a token bound to `supplier`: it shows a golden
+/// sample (the shared catalogue), or a defect found in an inspection of one of the
+/// supplier's lots. False for a photo that does not exist.
+pub fn visible_to_supplier(
+    conn: &mut PgConnection,
+    id: PhotoId,
+    supplier: SupplierId,
+) -> QueryResult<bool> {
+    diesel::sql_query(
+        "SELECT EXISTS (SELECT 1 FROM golden_sample_photos g WHERE g.photo_id = $1) \
+             OR EXISTS (SELECT 1 FROM attribute_result_photos p \
+                        JOIN inspections i ON i.id = p.inspection_id \
+                        JOIN lots l ON l.id = i.lot_id \
+                        WHERE p.photo_id = $1 AND l.supplier_id = $2) AS visible",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(id)
+    .bind::<diesel::sql_types::Uuid, _>(supplier)
+    .get_result::<Visible>(conn)
+    .map(|v| v.visible)
 }

@@ -12,6 +12,7 @@ diesel::table! {
         revoked_at -> Nullable<Timestamptz>,
         revoked_by -> Nullable<Uuid>,
         last_used_at -> Nullable<Timestamptz>,
+        supplier_id -> Nullable<Uuid>,
     }
 }
 
@@ -312,6 +313,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_tokens -> suppliers (supplier_id));
 diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
 diesel::joinable!(audit_events -> api_tokens (token_id));

@@ -22,9 +22,11 @@ pub fn get(conn: &mut PgConnection, id: SupplierId) -> QueryResult<Supplier> {
         .first(conn)
 }
 
-/// Suppliers in the order they were registered, `limit` after the keyset position.
+/// Suppliers in the order they were registered, `limit` after the keyset position;
+/// with `only`, that supplier alone.
 pub fn list(
     conn: &mut PgConnection,
+    only: Option<SupplierId>,
     after: Option<After<DateTime<Utc>>>,
     limit: i64,
 ) -> QueryResult<Vec<Supplier>> {
@@ -33,6 +35,9 @@ pub fn list(
         .order((suppliers::created_at, suppliers::id))
         .limit(limit)
         .into_boxed();
+    if let Some(id) = only {
+        query = query.filter(suppliers::id.eq(id));
+    }
     if let Some(a) = after {
         query = query.filter(
             suppliers::created_at.gt(a.key).or(suppliers::created_at

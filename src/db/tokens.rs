@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::api_tokens;
-use crate::domain::{Role, TokenHolder, TokenId};
+use crate::domain::{Role, SupplierId, TokenHolder, TokenId};
 
 /// A token as stored, without its hash; also its value in the audit trail.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -14,6 +14,8 @@ pub struct Token {
     pub name: String,
     pub holder: TokenHolder,
     pub role: Role,
+    /// The supplier the token is bound to; `None`: not bound. Never changes.
+    pub supplier_id: Option<SupplierId>,
     pub created_at: DateTime<Utc>,
     pub created_by: Option<TokenId>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -28,6 +30,7 @@ pub struct NewToken<'a> {
     pub name: &'a str,
     pub holder: TokenHolder,
     pub role: Role,
+    pub supplier_id: Option<SupplierId>,
     pub token_sha256: &'a [u8],
     pub created_by: Option<TokenId>,
 }

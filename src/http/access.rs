@@ -54,8 +54,59 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
     })
 }
 
+/// Whether a token bound to a supplier may call an operation at all. Those listed either
+/// touch no supplier's data (the shared catalogue of parts, characteristics and golden
+/// samples, the stateless calculators) or are scoped to the token's supplier by their
+/// use case (another supplier's lots, inspections, photos, decisions, switching state
+/// and statistics are answered 404, lists are filtered). Everything else is refused
+/// with a 403 before any work is done: the audit trail (every supplier's changes),
+/// golden-sample changes (the startup's references), switching settings and resumes
+/// (the responsible authority's approval, never the supplier's own), master data and
+/// tokens; and so is any operation added later until it is listed here: bound tokens
+/// fail closed.
+pub fn open_to_bound_tokens(operation_id: &str) -> bool {
+    matches!(
+        operation_id,
+        "list_parts"
+            | "get_part"
+            | "get_characteristic"
+            | "get_golden_sample"
+            | "list_part_golden_samples"
+            | "get_iso2859_plan"
+            | "get_operating_characteristic"
+            | "design_sampling_plan"
+            | "compute_capability"
+            | "list_suppliers"
+            | "list_lots"
+            | "get_lot"
+            | "create_lot"
+            | "record_inspection"
+            | "import_inspection_csv"
+            | "get_inspection"
+            | "list_lot_inspections"
+            | "export_lot_measurements"
+            | "correct_inspection"
+            | "upload_inspection_photo"
+            | "get_photo"
+            | "get_photo_thumbnail"
+            | "compare_photos"
+            | "get_lot_statistics"
+            | "get_characteristic_capability"
+            | "decide_lot"
+            | "get_lot_decision"
+            | "get_switching"
+    )
+}
+
+/// What a route needs: the least role, and whether a supplier-bound token may call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    pub role: Role,
+    pub open_to_bound: bool,
+}
+
 /// The role of every route, keyed by method and path template.
-pub struct RouteRoles(HashMap<(Method, String), Role>);
+pub struct RouteRoles(HashMap<(Method, String), Access>);
 
 impl RouteRoles {
     /// Reads the routes from the OpenAPI document. Panics on an `/api/` operation that
@@ -70,7 +121,11 @@ impl RouteRoles {
                 let id = op.operation_id.as_deref().unwrap_or_default();
                 let role = role_needed(id)
                     .unwrap_or_else(|| panic!("operation `{id}` has no role in role_needed"));
-                roles.insert((method, path.clone()), role);
+                let access = Access {
+                    role,
+                    open_to_bound: open_to_bound_tokens(id),
+                };
+                roles.insert((method, path.clone()), access);
             }
         }
         RouteRoles(roles)
@@ -79,10 +134,19 @@ impl RouteRoles {
     /// The role a matched route needs: its operation's, or admin for a route the
     /// document does not know.
     pub fn needed(&self, method: &Method, pattern: String) -> Role {
+        self.access(method, pattern).role
+    }
+
+    /// What a matched route needs; a route the document does not know needs an admin
+    /// and is closed to bound tokens.
+    pub fn access(&self, method: &Method, pattern: String) -> Access {
         self.0
             .get(&(method.clone(), pattern))
             .copied()
-            .unwrap_or(Role::Admin)
+            .unwrap_or(Access {
+                role: Role::Admin,
+                open_to_bound: false,
+            })
     }
 }
 
@@ -172,12 +236,21 @@ pub async fn authenticate(
     let needed = (role != Role::Admin)
         .then(|| req.match_pattern())
         .flatten()
-        .map(|pattern| roles.needed(req.method(), pattern));
-    if let Some(needed) = needed
+        .map(|pattern| roles.access(req.method(), pattern));
+    if let Some(Access { role: needed, .. }) = needed
         && !role.includes(needed)
     {
         return Ok(req.error_response(ApiError::forbidden(format!(
             "this needs the {needed} role; the token `{}` has the {role} role",
+            principal.name
+        ))));
+    }
+    if let (Some(supplier), Some(access)) = (principal.supplier, needed)
+        && !access.open_to_bound
+    {
+        return Ok(req.error_response(ApiError::forbidden(format!(
+            "the token `{}` is bound to supplier {supplier}, and this operation is open \
+             only to tokens that are not bound to a supplier",
             principal.name
         ))));
     }
@@ -195,7 +268,7 @@ async fn look_up(state: &AppState, hash: [u8; 32]) -> Result<Principal, ApiError
     let found = db(state, move |conn| Ok(tokens::look_up(conn, &hash)?)).await?;
     match found {
         Some(token) if token.revoked_at.is_none() => {
-            let principal = Principal::token(token.id, token.name, token.role);
+            let principal = Principal::token(token.id, token.name, token.role, token.supplier_id);
             state.tokens.put(hash, principal.clone(), epoch);
             Ok(principal)
         }
@@ -237,5 +310,35 @@ mod tests {
         assert_eq!(known, Role::Inspector);
         assert_eq!(unknown, Role::Admin);
         assert_eq!(wrong_method, Role::Admin);
+    }
+
+    #[test]
+    fn bound_tokens_reach_only_listed_operations_and_never_the_audit_trail() {
+        let roles = RouteRoles::from_document(&crate::http::openapi());
+
+        let lots = roles.access(&Method::GET, "/api/v1/lots".into());
+        let audit = roles.access(&Method::GET, "/api/v1/audit".into());
+        let unknown = roles.access(&Method::GET, "/api/v1/not-in-the-document".into());
+
+        assert!(lots.open_to_bound);
+        assert!(!audit.open_to_bound);
+        assert!(!unknown.open_to_bound);
+    }
+
+    #[test]
+    fn every_operation_open_to_bound_tokens_exists_and_needs_no_admin() {
+        let api = crate::http::openapi();
+        let ids: Vec<String> = api
+            .paths
+            .paths
+            .values()
+            .flat_map(|item| operations(item).map(|(_, op)| op.operation_id.clone()))
+            .flatten()
+            .collect();
+        for id in ids.iter().filter(|id| open_to_bound_tokens(id)) {
+            assert_ne!(role_needed(id), Some(Role::Admin), "{id}");
+        }
+        let open = ids.iter().filter(|id| open_to_bound_tokens(id)).count();
+        assert_eq!(open, 28, "an operation listed for bound tokens is missing");
     }
 }

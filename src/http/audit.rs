@@ -12,7 +12,7 @@ use super::pagination::{Page, PageParams};
 use super::{AppState, dates, db};
 use crate::audit::hex;
 use crate::db::audit::{Event, Filter};
-use crate::domain::TokenId;
+use crate::domain::{SupplierId, TokenId};
 use crate::service::audit;
 
 /// One change, as recorded in the same transaction as the change itself.
@@ -28,6 +28,10 @@ pub struct AuditEventView {
     pub actor: String,
     /// The token's role at the time; `null` for the command line.
     pub role: Option<String>,
+    /// The supplier the token is bound to (a binding never changes); `null` for a
+    /// token that is not bound and for the command line. Read from the token, not part
+    /// of the hashed row.
+    pub token_supplier_id: Option<SupplierId>,
     /// What was done: `create`, `update`, `record`, `correct`, `decide`, `approve`,
     /// `retire`, `revoke`, ...
     pub action: String,
@@ -56,6 +60,7 @@ impl From<Event> for AuditEventView {
             token_id: e.token_id,
             actor: e.actor,
             role: e.role,
+            token_supplier_id: e.token_supplier_id,
             action: e.action,
             entity: e.entity,
             entity_id: e.entity_id,

@@ -52,7 +52,8 @@ fn decide_body(req: &HttpRequest, body: &[u8]) -> Result<DecideLot, ApiError> {
 /// The supplier and part's switching state and history are replayed and stored in the
 /// same transaction, in lot order (production date, then lot id). Decisions of one
 /// supplier and part are serialised by a row lock, so simultaneous decisions cannot
-/// corrupt the history.
+/// corrupt the history. A token bound to a supplier decides only that supplier's lots;
+/// another supplier's lot is answered 404.
 #[utoipa::path(
     tag = "decisions",
     params(("lot_id" = LotId, Path, description = "Id of the lot to decide")),
@@ -116,6 +117,9 @@ pub struct DecisionQuery {
 }
 
 /// Read the latest decision of a lot (or one revision of it).
+///
+/// A token bound to a supplier reads only decisions of that supplier's lots; another
+/// supplier's lot is answered 404.
 #[utoipa::path(
     tag = "decisions",
     params(("lot_id" = LotId, Path, description = "Id of the lot"), DecisionQuery),
@@ -129,6 +133,7 @@ pub struct DecisionQuery {
 #[get("/lots/{lot_id}/decision")]
 pub async fn get_lot_decision(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     query: QueryParams<DecisionQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -141,16 +146,21 @@ pub async fn get_lot_decision(
     // sent as PostgreSQL returns it, unparsed, after one query on the hot path; the lot
     // is looked up only to tell a missing lot from an undecided one. Documents are kept
     // in memory while the cache's listener runs (stored decisions never change; a new
-    // one empties the cache).
+    // one empties the cache). The cache knows nothing of suppliers, so a token bound to
+    // one always goes through the use case, which checks the lot's supplier.
     let key = (lot_id, revision);
-    if let Some(document) = state.decisions.get(&key) {
+    let cached = match caller.0.supplier {
+        None => state.decisions.get(&key),
+        Some(_) => None,
+    };
+    if let Some(document) = cached {
         return Ok(HttpResponse::Ok()
             .content_type(ContentType::json())
             .body(document));
     }
     let epoch = state.decisions.epoch();
     let decision = db(&state, move |conn| {
-        Ok(decisions::document(conn, lot_id, revision)?)
+        Ok(decisions::document(conn, &caller.0, lot_id, revision)?)
     })
     .await?;
     let document = web::Bytes::from(decision.0);

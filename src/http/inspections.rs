@@ -129,6 +129,10 @@ pub struct CorrectInspection {
 }
 
 /// Record an inspection of a lot, unit by unit, in one transaction.
+///
+/// A token bound to a supplier records only on that supplier's lots (another
+/// supplier's lot is answered 404) and cannot record `source: in_house`: that is a 422
+/// naming `source`; in-house inspections need a token that is not bound to a supplier.
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the inspected lot")),
@@ -162,6 +166,10 @@ pub async fn record_inspection(
 }
 
 /// Record a correction: a new inspection of the same lot that supersedes a recorded one.
+///
+/// A token bound to a supplier corrects only inspections of that supplier's lots
+/// (another supplier's inspection is answered 404) and cannot record `source: in_house`
+/// (a 422 naming `inspection.source`).
 #[utoipa::path(
     tag = "inspections",
     params(("inspection_id" = InspectionId, Path, description = "Id of the inspection to correct")),
@@ -258,6 +266,9 @@ impl From<RecordInspection> for NewInspection {
 }
 
 /// Read an inspection with every unit, measurement and attribute result.
+///
+/// A token bound to a supplier reads only inspections of that supplier's lots; another
+/// supplier's is answered 404.
 #[utoipa::path(
     tag = "inspections",
     params(("inspection_id" = InspectionId, Path, description = "Id of the inspection")),
@@ -270,14 +281,18 @@ impl From<RecordInspection> for NewInspection {
 #[get("/inspections/{inspection_id}")]
 pub async fn get_inspection(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<InspectionId>,
 ) -> Result<web::Json<InspectionView>, ApiError> {
     let id = path.into_inner();
-    let stored = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    let stored = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
     Ok(web::Json(view::inspection(stored)))
 }
 
 /// List the inspections of a lot in the order they were carried out, corrections included.
+///
+/// A token bound to a supplier lists only inspections of that supplier's lots; another
+/// supplier's lot is answered 404.
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the lot"), PageParams),
@@ -291,6 +306,7 @@ pub async fn get_inspection(
 #[get("/lots/{lot_id}/inspections")]
 pub async fn list_lot_inspections(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     query: QueryParams<PageParams>,
 ) -> Result<web::Json<Page<InspectionSummary>>, ApiError> {
@@ -298,7 +314,7 @@ pub async fn list_lot_inspections(
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     // One row more than the page: it only says that more exist.
     let page = db(&state, move |conn| {
-        Ok(service::list(conn, lot_id, after, limit + 1)?)
+        Ok(service::list(conn, &caller.0, lot_id, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

@@ -102,6 +102,10 @@ pub struct ListLotsQuery {
 }
 
 /// Register a lot.
+///
+/// A token bound to a supplier registers lots of that supplier only: another
+/// supplier's `supplier_id` is answered 404 naming `supplier_id`, as an unknown
+/// supplier is.
 #[utoipa::path(
     tag = "lots",
     request_body = CreateLot,
@@ -154,6 +158,9 @@ pub async fn create_lot(
 }
 
 /// Read a lot.
+///
+/// A token bound to a supplier reads only that supplier's lots: another supplier's lot
+/// is answered 404, like a lot that does not exist.
 #[utoipa::path(
     tag = "lots",
     params(("lot_id" = LotId, Path, description = "Id of the lot")),
@@ -166,14 +173,18 @@ pub async fn create_lot(
 #[get("/lots/{lot_id}")]
 pub async fn get_lot(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
 ) -> Result<web::Json<LotView>, ApiError> {
     let id = path.into_inner();
-    let lot = db(&state, move |conn| Ok(service::get(conn, id)?)).await?;
+    let lot = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
     Ok(web::Json(lot.into()))
 }
 
 /// List lots, newest production date first, filtered by part, supplier and date.
+///
+/// A token bound to a supplier lists only that supplier's lots (with `supplier_id` of
+/// another supplier, none).
 #[utoipa::path(
     tag = "lots",
     params(ListLotsQuery),
@@ -186,6 +197,7 @@ pub async fn get_lot(
 #[get("/lots")]
 pub async fn list_lots(
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<ListLotsQuery>,
 ) -> Result<web::Json<Page<LotView>>, ApiError> {
     let q = query.0;
@@ -210,7 +222,7 @@ pub async fn list_lots(
     };
     // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
-        Ok(service::list(conn, &filter, after, limit + 1)?)
+        Ok(service::list(conn, &caller.0, &filter, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

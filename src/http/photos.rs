@@ -110,6 +110,9 @@ impl PhotoView {
 
 /// Add a defect photo to an attribute result of a recorded inspection. The inspection
 /// itself is not changed; photos are only ever added.
+///
+/// A token bound to a supplier adds photos only to inspections of that supplier's lots;
+/// another supplier's inspection is answered 404.
 #[utoipa::path(
     tag = "inspections",
     params(
@@ -156,6 +159,9 @@ pub async fn upload_inspection_photo(
 }
 
 /// Download a photo exactly as it was uploaded.
+///
+/// A token bound to a supplier gets golden-sample photos and the photos of its own
+/// supplier's inspections; any other photo is answered 404.
 #[utoipa::path(
     tag = "photos",
     params(
@@ -177,13 +183,17 @@ pub async fn upload_inspection_photo(
 #[get("/photos/{photo_id}")]
 pub async fn get_photo(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<PhotoId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&state, path.into_inner(), Rendition::Original, &req).await
+    serve(&state, caller, path.into_inner(), Rendition::Original, &req).await
 }
 
 /// Download the thumbnail of a photo (longest side 512 px, EXIF orientation applied).
+///
+/// A token bound to a supplier gets golden-sample photos and the photos of its own
+/// supplier's inspections; any other photo is answered 404.
 #[utoipa::path(
     tag = "photos",
     params(
@@ -205,14 +215,23 @@ pub async fn get_photo(
 #[get("/photos/{photo_id}/thumbnail")]
 pub async fn get_photo_thumbnail(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<PhotoId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    serve(&state, path.into_inner(), Rendition::Thumbnail, &req).await
+    serve(
+        &state,
+        caller,
+        path.into_inner(),
+        Rendition::Thumbnail,
+        &req,
+    )
+    .await
 }
 
 async fn serve(
     state: &AppState,
+    caller: Caller,
     id: PhotoId,
     rendition: Rendition,
     req: &HttpRequest,
@@ -228,7 +247,7 @@ async fn serve(
     };
     let rendered = db(state, move |conn| {
         let held = |sha256: &str| if_none_match.is_some_and(|h| etag_matches(&h, &etag(sha256)));
-        Ok(service::read(conn, id, rendition, held)?)
+        Ok(service::read(conn, &caller.0, id, rendition, held)?)
     })
     .await?;
     let (etag, content_type, bytes) = (
@@ -259,6 +278,9 @@ fn etag_matches(header: &str, etag: &str) -> bool {
 
 /// Put two photos side by side with a difference score. The score is an aid for the
 /// inspector's eye, never a decision: framing and light move it as much as the part.
+///
+/// A token bound to a supplier gets golden-sample photos and the photos of its own
+/// supplier's inspections; any other photo is answered 404.
 #[utoipa::path(
     tag = "photos",
     params(
@@ -281,6 +303,7 @@ fn etag_matches(header: &str, etag: &str) -> bool {
 #[get("/photos/{photo_id}/compare/{other_id}")]
 pub async fn compare_photos(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(PhotoId, PhotoId)>,
 ) -> Result<HttpResponse, ApiError> {
     let (left, right) = path.into_inner();
@@ -289,7 +312,7 @@ pub async fn compare_photos(
     // Compared on the same blocking thread once the connection is back in the pool.
     let comparison = db_then(
         &state,
-        move |conn| Ok(service::originals(conn, left, right)?),
+        move |conn| Ok(service::originals(conn, &caller.0, left, right)?),
         move |(a, b)| {
             let pixels = lotgate_imaging::declared_pixels(&a, &limits).map_err(refused)?
                 + lotgate_imaging::declared_pixels(&b, &limits).map_err(refused)?;

@@ -10,7 +10,7 @@ use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
 use utoipa_scalar::{Scalar, Servable};
 
-use super::access::{RouteRoles, authenticate, role_needed};
+use super::access::{RouteRoles, authenticate, open_to_bound_tokens, role_needed};
 use super::error::ApiError;
 use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
@@ -251,7 +251,11 @@ fn with_security(mut api: OpenApiDoc) -> OpenApiDoc {
         .description(Some(
             "An API token (`lgt_` and 64 hex digits) from `lotgate token create` or \
              `create_token`. Roles are ordered inspector < reviewer < admin; each operation \
-             names the least role it needs.",
+             names the least role it needs. A token may be bound to one supplier \
+             (`supplier_id` of `create_token`): it then sees and writes only that \
+             supplier's data (another supplier's records are 404, lists are filtered), \
+             never records in-house inspections, and is refused (403) by the operations \
+             that say they are not open to bound tokens.",
         ))
         .build();
     api.components
@@ -279,7 +283,11 @@ fn with_security(mut api: OpenApiDoc) -> OpenApiDoc {
                 continue;
             };
             op.security = Some(vec![SecurityRequirement::new("bearer", [role.as_str()])]);
-            let note = format!("Needs the `{role}` role.");
+            let note = if open_to_bound_tokens(&id) {
+                format!("Needs the `{role}` role.")
+            } else {
+                format!("Needs the `{role}` role and a token that is not bound to a supplier.")
+            };
             op.description = Some(match op.description.take() {
                 Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
                 _ => note,

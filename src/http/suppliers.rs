@@ -99,6 +99,8 @@ pub async fn create_supplier(
 }
 
 /// List suppliers and factories in the order they were registered.
+///
+/// A token bound to a supplier lists only its own supplier.
 #[utoipa::path(
     tag = "suppliers",
     params(PageParams),
@@ -111,12 +113,13 @@ pub async fn create_supplier(
 #[get("/suppliers")]
 pub async fn list_suppliers(
     state: web::Data<AppState>,
+    caller: Caller,
     query: QueryParams<PageParams>,
 ) -> Result<web::Json<Page<SupplierView>>, ApiError> {
     let (limit, after) = (query.0.limit()?, query.0.after()?);
     // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
-        Ok(service::list(conn, after, limit + 1)?)
+        Ok(service::list(conn, &caller.0, after, limit + 1)?)
     })
     .await?;
     Ok(web::Json(Page::from_rows(

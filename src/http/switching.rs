@@ -191,7 +191,8 @@ pub struct SwitchingView {
 /// Read the switching state and history (every switch with its lot and reason) of a supplier and part.
 ///
 /// The history holds the switches caused by lot results and by reviewers' resumes after
-/// discontinuation (`resume_sampling`), with what the supplier corrected.
+/// discontinuation (`resume_sampling`), with what the supplier corrected. A token bound
+/// to a supplier reads only its own supplier's; another supplier is answered 404.
 #[utoipa::path(
     tag = "switching",
     params(("supplier_id" = SupplierId, Path, description = "Id of the supplier"), SwitchingQuery),
@@ -205,12 +206,13 @@ pub struct SwitchingView {
 #[get("/suppliers/{supplier_id}/switching")]
 pub async fn get_switching(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<SupplierId>,
     query: QueryParams<SwitchingQuery>,
 ) -> Result<web::Json<SwitchingView>, ApiError> {
     let (supplier, part) = (path.into_inner(), query.0.part_id);
     let report = db(&state, move |conn| {
-        Ok(switching::get(conn, supplier, part)?)
+        Ok(switching::get(conn, &caller.0, supplier, part)?)
     })
     .await?;
     Ok(web::Json(SwitchingView::of(supplier, part, report)))

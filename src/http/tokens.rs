@@ -12,13 +12,13 @@ use super::extract::JsonBody;
 use super::{AppState, db};
 use crate::cache::Listening;
 use crate::db::tokens::Token;
-use crate::domain::{Role, TokenHolder, TokenId};
+use crate::domain::{Role, SupplierId, TokenHolder, TokenId};
 use crate::service::tokens::{self as service, NewToken};
 
 /// A token to create.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector"}))]
+#[schema(example = json!({"name": "Line 3 tablet", "holder": "device", "role": "inspector", "supplier_id": "0b6f1a52-3c1e-4d7a-9f0e-2a4c8d1e5b70"}))]
 pub struct CreateToken {
     /// Who holds it: a person's name or a device's label (1-200 characters).
     #[schema(
@@ -31,6 +31,15 @@ pub struct CreateToken {
     pub holder: TokenHolder,
     /// What the token may do.
     pub role: Role,
+    /// Binds the token to this supplier: it then sees and writes only that supplier's
+    /// lots, inspections, photos, decisions, switching state and statistics (another
+    /// supplier's are answered 404, lists are filtered), lists only its own supplier,
+    /// and cannot record `source: in_house` inspections. Omit (or `null`) for a token
+    /// that is not bound, which is what recording in-house work needs. Only inspector
+    /// and reviewer tokens can be bound. The binding never changes: to move a device to
+    /// another supplier, revoke its token and create a new one.
+    #[serde(default)]
+    pub supplier_id: Option<SupplierId>,
 }
 
 /// A token, without its secret.
@@ -44,6 +53,9 @@ pub struct TokenView {
     pub holder: TokenHolder,
     /// What the token may do.
     pub role: Role,
+    /// The supplier the token is bound to (it sees and writes only that supplier's
+    /// data); `null`: not bound.
+    pub supplier_id: Option<SupplierId>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// The token that created it; `null` when made on the command line.
@@ -63,6 +75,7 @@ impl From<Token> for TokenView {
             name: t.name,
             holder: t.holder,
             role: t.role,
+            supplier_id: t.supplier_id,
             created_at: t.created_at,
             created_by: t.created_by,
             revoked_at: t.revoked_at,
@@ -94,12 +107,18 @@ pub struct RevokeToken {
 }
 
 /// Create an API token.
+///
+/// With `supplier_id` the token is bound to that supplier, for a factory's tablets and
+/// staff: it sees and writes only that supplier's data and cannot record in-house
+/// inspections. An unknown `supplier_id` is a 404 naming `supplier_id` (as every
+/// unknown reference is); a `supplier_id` for an admin token is a 422 naming it.
 #[utoipa::path(
     tag = "tokens",
     request_body = CreateToken,
     responses(
         (status = 201, description = "The token was created; `token` is shown only now", body = CreatedToken),
         (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::Unprocessable),
@@ -117,6 +136,7 @@ pub async fn create_token(
         name: req.name,
         holder: req.holder,
         role: req.role,
+        supplier_id: req.supplier_id,
     };
     // Refused before a connection is taken: a bad request gets its 422 even while the
     // database is down.

@@ -6,11 +6,11 @@ use chrono::Utc;
 use diesel::PgConnection;
 
 use super::switching::{history_inputs, store_history};
-use super::{Found, ServiceError, audit};
+use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
+use crate::db::characteristics as chars_db;
 use crate::db::decisions::{self as decisions_db, JsonText, NewLotDecision, StoredDocument};
 use crate::db::switching as switching_db;
-use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::decision::outcome::DecidedLot;
 use crate::decision::replay::{Resume, replay};
 use crate::decision::stored::outcome_rows;
@@ -47,7 +47,7 @@ fn decide_locked(
     lot_id: LotId,
     wanted: Option<DecisionId>,
 ) -> Result<Decided, ServiceError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    let lot = scope::lot(conn, by, lot_id)?;
     let (supplier, part) = (lot.supplier_id, lot.part_id);
     let settings = switching_db::lock(conn, supplier, part)?;
     // Under the lock, so a retry racing the original sees its committed revision.
@@ -123,18 +123,24 @@ fn decide_locked(
 }
 
 /// The stored document of one revision of a lot's decision (the latest when `revision`
-/// is `None`), as JSON text, unparsed: it is the answer as first sent.
+/// is `None`), as JSON text, unparsed: it is the answer as first sent. A token bound to
+/// a supplier gets the lot checked first (one more query); another supplier's lot is
+/// not found.
 pub fn document(
     conn: &mut PgConnection,
+    by: &Principal,
     lot_id: LotId,
     revision: Option<i32>,
 ) -> Result<JsonText, ServiceError> {
+    if by.supplier.is_some() {
+        scope::lot(conn, by, lot_id)?;
+    }
     match decisions_db::decision_text(conn, lot_id, revision) {
         Ok(document) => Ok(document),
         // The lot is looked up only now, to tell a missing lot from an undecided one:
         // the hot path makes one query.
         Err(diesel::result::Error::NotFound) => {
-            lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+            scope::lot(conn, by, lot_id)?;
             Err(match revision {
                 Some(r) => {
                     ServiceError::not_found("decision revision", format!("{r} of lot {lot_id}"))

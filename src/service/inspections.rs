@@ -11,13 +11,13 @@ use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 use serde::Serialize;
 
-use super::{Found, ServiceError, audit};
+use super::{Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::After;
+use crate::db::characteristics as chars_db;
 use crate::db::golden_samples as golden_db;
 use crate::db::inspections::{self as inspections_db, InspectionRows};
 use crate::db::models::{self, AttributeResultRow, Inspection, InspectionUnit, MeasurementRow};
-use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{
     CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, RevisionStatus,
     Source,
@@ -114,9 +114,7 @@ pub fn correct(
     input: &CheckedInspection,
 ) -> Result<Recorded, ServiceError> {
     conn.build_transaction().run(|conn| {
-        let lot_id = inspections_db::get(conn, supersedes)
-            .or_not_found("inspection", supersedes)?
-            .lot_id;
+        let lot_id = scope::inspection(conn, by, supersedes)?.lot_id;
         let correction = Correction {
             supersedes,
             reason: reason.trim(),
@@ -126,9 +124,14 @@ pub fn correct(
     })
 }
 
-/// An inspection with its rows and the correction that replaced it, if any.
-pub fn get(conn: &mut PgConnection, id: InspectionId) -> Result<StoredInspection, ServiceError> {
-    let inspection = inspections_db::get(conn, id).or_not_found("inspection", id)?;
+/// An inspection with its rows and the correction that replaced it, if any, if `by` may
+/// see it.
+pub fn get(
+    conn: &mut PgConnection,
+    by: &Principal,
+    id: InspectionId,
+) -> Result<StoredInspection, ServiceError> {
+    let inspection = scope::inspection(conn, by, id)?;
     let rows = inspections_db::rows(conn, id)?;
     let superseded_by = inspections_db::superseded_by(conn, &[id])?
         .get(&id)
@@ -153,11 +156,12 @@ pub struct LotInspections {
 /// The lot's inspections after the cursor `after`, at most `limit`, corrections included.
 pub fn list(
     conn: &mut PgConnection,
+    by: &Principal,
     lot_id: LotId,
     after: Option<After<DateTime<Utc>>>,
     limit: i64,
 ) -> Result<LotInspections, ServiceError> {
-    lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    scope::lot(conn, by, lot_id)?;
     let inspections = inspections_db::list_for_lot(conn, lot_id, after, limit)?;
     let ids: Vec<InspectionId> = inspections.iter().map(|r| r.id).collect();
     Ok(LotInspections {
@@ -169,7 +173,9 @@ pub fn list(
 
 /// Checks the input against the lot and its part, then stores it unless an inspection
 /// with its id exists (a retry: returned as stored, or refused if the content differs).
-/// Runs inside the caller's transaction.
+/// Runs inside the caller's transaction. Every way of recording (record, correct,
+/// import) comes through here, so this is where a supplier-bound token is kept to its
+/// supplier's lots and away from in-house inspections.
 fn store(
     conn: &mut PgConnection,
     by: &Principal,
@@ -178,7 +184,8 @@ fn store(
     correction: Option<&Correction<'_>>,
     fingerprint: &str,
 ) -> Result<Recorded, ServiceError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    let lot = scope::lot(conn, by, lot_id)?;
+    scope::source(by, input.source)?;
     let kinds: HashMap<CharacteristicId, Kind> = chars_db::of_part(conn, lot.part_id)?
         .into_iter()
         .map(|c| (c.id, c.kind))

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 
-use super::{Checks, Found, ServiceError, audit};
+use super::{Checks, Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::After;
 use crate::db::lots as lots_db;
@@ -56,6 +56,9 @@ pub fn create(
     input.check(Utc::now())?;
     conn.build_transaction().run(|conn| {
         parts_db::get(conn, input.part_id).or_unknown("part_id", "part", input.part_id)?;
+        // Another supplier's id, for a bound token, is as unknown as one that does not
+        // exist: the answer does not tell which.
+        scope::supplier_reference(by, "supplier_id", input.supplier_id)?;
         suppliers_db::get(conn, input.supplier_id).or_unknown(
             "supplier_id",
             "supplier",
@@ -88,18 +91,26 @@ pub fn create(
     })
 }
 
-/// The lot.
-pub fn get(conn: &mut PgConnection, id: LotId) -> Result<Lot, ServiceError> {
-    lots_db::get(conn, id).or_not_found("lot", id)
+/// The lot, if `by` may see it.
+pub fn get(conn: &mut PgConnection, by: &Principal, id: LotId) -> Result<Lot, ServiceError> {
+    scope::lot(conn, by, id)
 }
 
 /// Lots newest production date first, filtered: at most `limit` after the keyset
-/// position.
+/// position. A token bound to a supplier sees only that supplier's lots.
 pub fn list(
     conn: &mut PgConnection,
+    by: &Principal,
     filter: &LotFilter,
     after: Option<After<NaiveDate>>,
     limit: i64,
 ) -> Result<Vec<Lot>, ServiceError> {
-    Ok(lots_db::list(conn, filter, after, limit)?)
+    let Some(supplier_id) = scope::supplier_filter(by, filter.supplier_id) else {
+        return Ok(Vec::new());
+    };
+    let filter = LotFilter {
+        supplier_id,
+        ..filter.clone()
+    };
+    Ok(lots_db::list(conn, &filter, after, limit)?)
 }

@@ -7,7 +7,7 @@
 use diesel::PgConnection;
 use lotgate_imaging::ProcessedPhoto;
 
-use super::{Found, ServiceError, audit};
+use super::{Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::photos::{self as photos_db, NewPhoto, PhotoMeta, Rendition};
 use crate::domain::{CharacteristicId, InspectionId, PhotoId};
@@ -63,12 +63,20 @@ pub fn attach_to_attribute_result(
         unit,
         characteristic,
     } = at;
+    let missing = || {
+        ServiceError::not_found(
+            "attribute result",
+            format!("{characteristic} on unit {unit} of inspection {inspection}"),
+        )
+    };
     conn.build_transaction().run(|conn| {
+        // Another supplier's inspection, for a bound token, is answered like a missing one.
+        match scope::inspection(conn, by, inspection) {
+            Err(ServiceError::NotFound { .. }) => return Err(missing()),
+            other => other.map(drop)?,
+        }
         if !photos_db::attribute_result_exists(conn, inspection, unit, characteristic)? {
-            return Err(ServiceError::not_found(
-                "attribute result",
-                format!("{characteristic} on unit {unit} of inspection {inspection}"),
-            ));
+            return Err(missing());
         }
         let meta = store(conn, photo)?;
         let created =
@@ -96,14 +104,17 @@ pub struct Rendered {
     pub bytes: Option<Vec<u8>>,
 }
 
-/// Reads a rendition of a photo. `held` is asked with the photo's SHA-256 first; when it
-/// answers true the bytes are not read at all (a conditional request that matches).
+/// Reads a rendition of a photo, if `by` may see it. `held` is asked with the photo's
+/// SHA-256 first; when it answers true the bytes are not read at all (a conditional
+/// request that matches).
 pub fn read(
     conn: &mut PgConnection,
+    by: &Principal,
     id: PhotoId,
     rendition: Rendition,
     held: impl FnOnce(&str) -> bool,
 ) -> Result<Rendered, ServiceError> {
+    scope::photo(conn, by, id)?;
     let (sha256, content_type) = photos_db::tag(conn, id, rendition).or_not_found("photo", id)?;
     let bytes = if held(&sha256) {
         None
@@ -117,12 +128,15 @@ pub fn read(
     })
 }
 
-/// The original bytes of two photos, to be compared.
+/// The original bytes of two photos, to be compared, if `by` may see both.
 pub fn originals(
     conn: &mut PgConnection,
+    by: &Principal,
     left: PhotoId,
     right: PhotoId,
 ) -> Result<(Vec<u8>, Vec<u8>), ServiceError> {
+    scope::photo(conn, by, left)?;
+    scope::photo(conn, by, right)?;
     let a = photos_db::bytes(conn, left, Rendition::Original).or_not_found("photo", left)?;
     let b = photos_db::bytes(conn, right, Rendition::Original).or_not_found("photo", right)?;
     Ok((a, b))

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use diesel::PgConnection;
 use lotgate_stats::{CapabilityReport, PerValue, Spec, StatsError};
 
-use super::{Found, ServiceError};
+use super::{Found, ServiceError, scope};
+use crate::auth::Principal;
 use crate::db::golden_samples::{self as golden_db, RevisionRef};
 use crate::db::lots::{self as lots_db, LotFilter};
 use crate::db::models::{Characteristic, Inspection, Lot};
@@ -78,9 +79,13 @@ pub struct LotSeries {
 }
 
 /// Reads a lot's current inspections with their values and the golden-sample references
-/// they are compared with.
-pub fn lot_series(conn: &mut PgConnection, lot_id: LotId) -> Result<LotSeries, ServiceError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+/// they are compared with, if `by` may see the lot.
+pub fn lot_series(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+) -> Result<LotSeries, ServiceError> {
+    let lot = scope::lot(conn, by, lot_id)?;
     let characteristics = chars_db::of_part(conn, lot.part_id)?;
     let inspections = stats_db::lot_series(conn, lot_id)?;
     let revisions: Vec<GoldenSampleRevisionId> = inspections
@@ -217,9 +222,10 @@ pub struct CharacteristicSeries {
 }
 
 /// Reads every current measurement of a variable characteristic of the part, in the
-/// lots `range` includes.
+/// lots `range` includes; for a token bound to a supplier, only that supplier's lots.
 pub fn characteristic_series(
     conn: &mut PgConnection,
+    by: &Principal,
     part_id: PartId,
     characteristic_id: CharacteristicId,
     range: LotRange,
@@ -235,6 +241,15 @@ pub fn characteristic_series(
             "an attribute characteristic has no capability; pick a variable one",
         ));
     }
+    // Another supplier asked for by a bound token: answered as a supplier without lots.
+    let Some(supplier) = scope::supplier_filter(by, range.supplier) else {
+        return Ok(CharacteristicSeries {
+            characteristic,
+            values: Vec::new(),
+            lots: Vec::new(),
+        });
+    };
+    let range = LotRange { supplier, ..range };
     let values = stats_db::characteristic_values(conn, part_id, characteristic_id, range)?;
     let filter = LotFilter {
         part_id: Some(part_id),

@@ -38,11 +38,12 @@ pub fn create(
 }
 
 /// Suppliers in the order they were registered: at most `limit` after the keyset
-/// position.
+/// position. A token bound to a supplier sees only its own.
 pub fn list(
     conn: &mut PgConnection,
+    by: &Principal,
     after: Option<After<DateTime<Utc>>>,
     limit: i64,
 ) -> Result<Vec<Supplier>, ServiceError> {
-    Ok(suppliers_db::list(conn, after, limit)?)
+    Ok(suppliers_db::list(conn, by.supplier, after, limit)?)
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use serde::Serialize;
 
-use super::{Checks, Found, ServiceError, audit};
+use super::{Checks, Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::switching::{self as switching_db, EventRow, ResumeRow, Settings, StateRow};
 use crate::db::{
@@ -46,6 +46,7 @@ pub fn set_settings(
     input: SettingsInput,
 ) -> Result<Settings, ServiceError> {
     let part = input.part_id;
+    scope::supplier(by, supplier)?;
     conn.build_transaction().run(|conn| {
         suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
         parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
@@ -107,12 +108,15 @@ fn severity(text: &str) -> Result<SwitchingSeverity, ServiceError> {
         .ok_or_else(|| ServiceError::internal(format!("impossible stored severity '{text}'")))
 }
 
-/// Reads the switching state and history of a supplier and part.
+/// Reads the switching state and history of a supplier and part, if `by` may see the
+/// supplier.
 pub fn get(
     conn: &mut PgConnection,
+    by: &Principal,
     supplier: SupplierId,
     part: PartId,
 ) -> Result<SwitchingReport, ServiceError> {
+    scope::supplier(by, supplier)?;
     suppliers_db::get(conn, supplier).or_not_found("supplier", supplier)?;
     parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
     let settings = switching_db::settings(conn, supplier, part)?;
@@ -189,6 +193,7 @@ pub fn resume(
     supplier: SupplierId,
     input: ResumeInput,
 ) -> Result<Resumed, ServiceError> {
+    scope::supplier(by, supplier)?;
     let mut checks = Checks::new();
     checks.text("reason", &input.reason, REASON_MAX);
     checks.finish()?;

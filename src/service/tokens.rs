@@ -7,8 +7,9 @@ use diesel::PgConnection;
 
 use super::{Checks, Found, ServiceError, audit};
 use crate::auth::{Principal, new_secret};
+use crate::db::suppliers as suppliers_db;
 use crate::db::tokens::{self as tokens_db, Token};
-use crate::domain::{Role, TokenHolder, TokenId};
+use crate::domain::{Role, SupplierId, TokenHolder, TokenId};
 
 /// A token to issue.
 #[derive(Debug, Clone)]
@@ -19,6 +20,11 @@ pub struct NewToken {
     pub holder: TokenHolder,
     /// What the token may do.
     pub role: Role,
+    /// The supplier to bind the token to: it then sees and writes only that supplier's
+    /// data and cannot record in-house inspections. `None`: not bound. A binding is
+    /// fixed for the token's life (there is no way to change it; revoke and issue a
+    /// new token instead), which is what lets a cached token keep its binding.
+    pub supplier_id: Option<SupplierId>,
 }
 
 impl NewToken {
@@ -26,6 +32,13 @@ impl NewToken {
     pub fn check(&self) -> Result<(), ServiceError> {
         let mut checks = Checks::new();
         checks.text("name", &self.name, 200);
+        if self.supplier_id.is_some() && self.role == Role::Admin {
+            checks.add(
+                "supplier_id",
+                "an admin token cannot be bound to a supplier: admins manage every \
+                 supplier's tokens and master data; bind an inspector or reviewer token",
+            );
+        }
         checks.finish()
     }
 }
@@ -41,6 +54,9 @@ pub fn issue(
     new.check()?;
     let secret = new_secret().map_err(ServiceError::internal)?;
     let token = conn.build_transaction().run(|conn| {
+        if let Some(supplier) = new.supplier_id {
+            suppliers_db::get(conn, supplier).or_unknown("supplier_id", "supplier", supplier)?;
+        }
         let token = tokens_db::insert(
             conn,
             &tokens_db::NewToken {
@@ -48,6 +64,7 @@ pub fn issue(
                 name: new.name.trim(),
                 holder: new.holder,
                 role: new.role,
+                supplier_id: new.supplier_id,
                 token_sha256: &secret.sha256,
                 created_by: by.token_id,
             },

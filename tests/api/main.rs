@@ -32,6 +32,7 @@ mod sampling;
 mod shared_cluster;
 mod statistics;
 mod streams;
+mod supplier_tokens;
 mod support;
 mod switching;
 mod wire;

@@ -208,6 +208,7 @@ pub fn issue_token(pool: &PgPool, name: &str, role: Role) -> String {
         name: name.to_string(),
         holder: TokenHolder::Person,
         role,
+        supplier_id: None,
     };
     let by = Principal::command_line("tests");
     let (_, secret) = lotgate::service::tokens::issue(&mut pool.get().unwrap(), &by, new).unwrap();

@@ -25,7 +25,9 @@ pub const CSV_LIMIT: usize = 32 * 1024 * 1024;
 /// named by its name or id; an empty cell is a value not measured. The inspection's
 /// id, source, mode, inspector and time come as query parameters. Errors name the CSV
 /// line and column. Stored in one transaction; importing the same file with the same
-/// id again returns the stored inspection.
+/// id again returns the stored inspection. A token bound to a supplier imports only
+/// into that supplier's lots (another supplier's lot is answered 404) and cannot import
+/// `source=in_house` (a 422 naming `source`).
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the inspected lot"), ImportMeta),
@@ -139,6 +141,9 @@ impl From<ImportMeta> for ImportHeader {
 
 /// Export every measurement of a lot as CSV, one row per measured value, corrections
 /// and superseded inspections included (column `current`).
+///
+/// A token bound to a supplier exports only that supplier's lots; another supplier's
+/// lot is answered 404.
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the lot")),
@@ -152,11 +157,12 @@ impl From<ImportMeta> for ImportHeader {
 #[get("/lots/{lot_id}/measurements.csv")]
 pub async fn export_lot_measurements(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
     let csv_bytes = db(&state, move |conn| {
-        Ok(service::export_measurements_csv(conn, lot_id)?)
+        Ok(service::export_measurements_csv(conn, &caller.0, lot_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok()

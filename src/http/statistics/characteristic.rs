@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::view::{CapabilityView, Detail};
 use super::{SpecView, subgroup_param};
 use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
+use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
 use crate::http::{AppState, dates, db};
@@ -64,6 +65,9 @@ pub struct LotPoint {
 }
 
 /// Capability of a characteristic across lots over time.
+///
+/// A token bound to a supplier sees only that supplier's lots here: the figures are
+/// computed from its lots alone (with `supplier_id` of another supplier, from none).
 #[utoipa::path(
     tag = "statistics",
     params(
@@ -81,6 +85,7 @@ pub struct LotPoint {
 #[get("/parts/{part_id}/characteristics/{characteristic_id}/capability")]
 pub async fn get_characteristic_capability(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<(PartId, CharacteristicId)>,
     query: QueryParams<CapabilityQuery>,
 ) -> Result<web::Json<CharacteristicCapability>, ApiError> {
@@ -100,6 +105,7 @@ pub async fn get_characteristic_capability(
     let series = db(&state, move |conn| {
         Ok(service::characteristic_series(
             conn,
+            &caller.0,
             part_id,
             characteristic_id,
             range,

@@ -13,6 +13,7 @@ use crate::domain::{
     CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, InspectionId, LotId, Mode, PartId,
     Source,
 };
+use crate::http::access::Caller;
 use crate::http::body::Slices;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
@@ -144,6 +145,9 @@ impl From<InspectionReport> for InspectionStatistics {
 }
 
 /// Deviation statistics and capability of every variable characteristic of a lot.
+///
+/// A token bound to a supplier reads only that supplier's lots; another supplier's lot
+/// is answered 404.
 #[utoipa::path(
     tag = "statistics",
     params(("lot_id" = LotId, Path, description = "Id of the lot"), LotStatisticsQuery),
@@ -157,6 +161,7 @@ impl From<InspectionReport> for InspectionStatistics {
 #[get("/lots/{lot_id}/statistics")]
 pub async fn get_lot_statistics(
     state: web::Data<AppState>,
+    caller: Caller,
     path: web::Path<LotId>,
     query: QueryParams<LotStatisticsQuery>,
 ) -> Result<HttpResponse, ApiError> {
@@ -170,7 +175,7 @@ pub async fn get_lot_statistics(
     };
     let body = db_then(
         &state,
-        move |conn| Ok(service::lot_series(conn, lot_id)?),
+        move |conn| Ok(service::lot_series(conn, &caller.0, lot_id)?),
         render,
     )
     .await?;

@@ -19,11 +19,11 @@ use diesel::PgConnection;
 
 use super::{NewInspection, NewMeasurement, NewUnit, Recorded, fingerprint, store};
 use crate::auth::Principal;
+use crate::db::characteristics as chars_db;
 use crate::db::inspections as inspections_db;
 use crate::db::models::Characteristic;
-use crate::db::{characteristics as chars_db, lots as lots_db};
 use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, Source};
-use crate::service::{Found, ServiceError, Violation};
+use crate::service::{ServiceError, Violation, scope};
 
 /// Errors reported at most, so a wrong file does not produce a novel.
 const MAX_ERRORS: usize = 50;
@@ -51,7 +51,8 @@ pub fn import_csv(
     csv_bytes: &[u8],
 ) -> Result<Recorded, ServiceError> {
     conn.build_transaction().run(|conn| {
-        let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+        let lot = scope::lot(conn, by, lot_id)?;
+        scope::source(by, header.source)?;
         let characteristics = chars_db::of_part(conn, lot.part_id)?;
         let input = parse(header, csv_bytes, &characteristics)?
             .check(Utc::now(), max_results)
@@ -233,9 +234,10 @@ fn name_lines(err: ServiceError) -> ServiceError {
 /// `inspection_id,inspected_at,source,mode,current,unit,serial,characteristic_id,characteristic,value`.
 pub fn export_measurements_csv(
     conn: &mut PgConnection,
+    by: &Principal,
     lot_id: LotId,
 ) -> Result<Vec<u8>, ServiceError> {
-    let lot = lots_db::get(conn, lot_id).or_not_found("lot", lot_id)?;
+    let lot = scope::lot(conn, by, lot_id)?;
     let names: HashMap<CharacteristicId, String> = chars_db::of_part(conn, lot.part_id)?
         .into_iter()
         .map(|c| (c.id, c.name))
