@@ -17,6 +17,7 @@ pub mod health;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;
+pub mod metrics;
 mod middleware;
 pub mod pagination;
 pub mod parts;
@@ -57,6 +58,8 @@ pub struct AppState {
     pub decisions: std::sync::Arc<crate::cache::DecisionCache>,
     /// Time a request's body has to arrive in full, from the start of the request.
     pub body_timeout: std::time::Duration,
+    /// Requests by operation and status, for `/metrics`; shared by every worker.
+    pub requests: std::sync::Arc<metrics::Requests>,
 }
 
 impl AppState {
@@ -71,6 +74,7 @@ impl AppState {
             tokens: std::sync::Arc::new(crate::cache::tokens()),
             decisions: std::sync::Arc::new(crate::cache::decisions()),
             body_timeout: std::time::Duration::from_secs(30),
+            requests: std::sync::Arc::new(metrics::Requests::new()),
         }
     }
 }
