@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use crate::auth::Principal;
 use crate::domain::LotId;
+use crate::metrics::Counter;
 
 /// SHA-256 of a token's text, the key it is stored under.
 pub type TokenHash = [u8; 32];
@@ -69,6 +70,21 @@ pub struct Listened<K, V> {
     inner: RwLock<Inner<K, V>>,
     max_age: Option<Duration>,
     max_entries: usize,
+    hits: Counter,
+    misses: Counter,
+    /// Look-ups made while no listener listened: answered by the database.
+    off: Counter,
+}
+
+/// A cache's look-ups so far and what it holds now, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheReport {
+    pub hits: u64,
+    pub misses: u64,
+    /// Look-ups while the cache was off (no live listener).
+    pub off: u64,
+    pub entries: usize,
+    pub live: bool,
 }
 
 struct Inner<K, V> {
@@ -91,6 +107,9 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
             }),
             max_age,
             max_entries,
+            hits: Counter::default(),
+            misses: Counter::default(),
+            off: Counter::default(),
         }
     }
 
@@ -106,13 +125,31 @@ impl<K: Eq + Hash, V: Clone> Listened<K, V> {
     pub fn get(&self, key: &K) -> Option<V> {
         let inner = self.read();
         if !inner.is_live() {
+            self.off.inc();
             return None;
         }
-        inner
+        let found = inner
             .entries
             .get(key)
             .filter(|(_, at)| self.max_age.is_none_or(|max| at.elapsed() < max))
-            .map(|(value, _)| value.clone())
+            .map(|(value, _)| value.clone());
+        match found {
+            Some(_) => self.hits.inc(),
+            None => self.misses.inc(),
+        }
+        found
+    }
+
+    /// Its look-ups so far and what it holds now.
+    pub fn report(&self) -> CacheReport {
+        let inner = self.read();
+        CacheReport {
+            hits: self.hits.get(),
+            misses: self.misses.get(),
+            off: self.off.get(),
+            entries: inner.entries.len(),
+            live: inner.is_live(),
+        }
     }
 
     /// The epoch to pass to [`Listened::put`]; read it before reading the database.
@@ -242,6 +279,23 @@ mod tests {
         assert!(cache.is_live(), "the listener answered again");
         assert_eq!(cache.get(&[2; 32]), None, "nothing was stored while off");
         assert_eq!(cache.get(&[1; 32]), None, "nor kept from before");
+    }
+
+    #[test]
+    fn look_ups_are_counted_as_hits_misses_or_off() {
+        let cache = tokens();
+        cache.get(&[1; 32]);
+        cache.set_live(true);
+        cache.put([1; 32], someone(), cache.epoch());
+
+        cache.get(&[1; 32]);
+        cache.get(&[1; 32]);
+        cache.get(&[2; 32]);
+
+        let report = cache.report();
+        assert_eq!((report.hits, report.misses, report.off), (2, 1, 1));
+        assert_eq!(report.entries, 1);
+        assert!(report.live);
     }
 
     #[test]

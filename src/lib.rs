@@ -4,7 +4,8 @@
 //! computation, stores the result) -> view. `http` holds the handlers and JSON shapes,
 //! `service` the use cases (transactions and audit rows), `domain` the types that cannot
 //! hold invalid values, `decision` the pure decision and switching logic, `db` the pool,
-//! schema and queries.
+//! schema and queries; `metrics` the lock-free counters behind `/metrics`, which every
+//! layer may use.
 
 pub mod allocator;
 pub mod audit;
@@ -17,5 +18,6 @@ pub mod demo;
 pub mod domain;
 pub mod embedded_postgres;
 pub mod http;
+pub mod metrics;
 pub mod operations;
 pub mod service;

@@ -13,6 +13,7 @@ pub mod models;
 pub mod notify;
 pub mod parts;
 pub mod photos;
+pub mod pool_stats;
 pub mod schema;
 pub mod statistics;
 pub mod suppliers;
@@ -28,12 +29,35 @@ use diesel::connection::{Connection, Instrumentation, InstrumentationEvent};
 use diesel::r2d2::{ConnectionManager, ManageConnection, Pool, PooledConnection};
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use pool_stats::{PoolReport, PoolStats};
 
 /// The migrations in `migrations/`, compiled into the binary.
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
-pub type PgPool = Pool<Manager>;
 pub type PgPooled = PooledConnection<Manager>;
+
+/// The connection pool, with the counters it keeps for `/metrics`. Dereferences to the
+/// r2d2 pool (`pool.get()`).
+#[derive(Debug, Clone)]
+pub struct PgPool {
+    pool: Pool<Manager>,
+    stats: Arc<PoolStats>,
+}
+
+impl std::ops::Deref for PgPool {
+    type Target = Pool<Manager>;
+
+    fn deref(&self) -> &Pool<Manager> {
+        &self.pool
+    }
+}
+
+impl PgPool {
+    /// The pool's connections and counters now.
+    pub fn report(&self) -> PoolReport {
+        PoolReport::read(&self.stats, self.pool.state(), self.pool.max_size())
+    }
+}
 
 /// A pool whose checkout gives up after `checkout_timeout`, so a request answers 503
 /// quickly while the database is unreachable instead of hanging.
@@ -53,14 +77,18 @@ pub fn pool_with_statement_timeout(
     checkout_timeout: Duration,
     statement_timeout: Option<Duration>,
 ) -> Result<PgPool, r2d2::Error> {
-    Pool::builder()
+    let stats = Arc::new(PoolStats::default());
+    let pool = Pool::builder()
         .max_size(max_size)
         .min_idle(Some(0))
         // Costs no round trip on the hot path: see `Manager::is_valid`.
         .test_on_check_out(true)
         .connection_timeout(checkout_timeout)
         .connection_customizer(Box::new(SessionSettings { statement_timeout }))
-        .build(Manager::new(database_url))
+        .event_handler(Box::new(pool_stats::Events(stats.clone())))
+        .error_handler(Box::new(pool_stats::Errors(stats.clone())))
+        .build(Manager::new(database_url, stats.clone()))?;
+    Ok(PgPool { pool, stats })
 }
 
 /// A connection idle this long is pinged before it is handed out: the server may have
@@ -80,13 +108,16 @@ pub struct Manager {
     /// How many lost connections this pool has met; a connection last checked under a
     /// smaller count may have been dropped by the same restart.
     losses: Arc<AtomicU64>,
+    /// The pool's counters, which its connections' failed statements add to.
+    stats: Arc<PoolStats>,
 }
 
 impl Manager {
-    fn new(database_url: &str) -> Self {
+    fn new(database_url: &str, stats: Arc<PoolStats>) -> Self {
         Manager {
             inner: ConnectionManager::new(database_url),
             losses: Arc::new(AtomicU64::new(0)),
+            stats,
         }
     }
 }
@@ -102,6 +133,7 @@ impl ManageConnection for Manager {
             checked_at: self.losses.load(Ordering::Acquire),
             lost: false,
             last_used: Instant::now(),
+            stats: self.stats.clone(),
         });
         Ok(conn)
     }
@@ -139,6 +171,7 @@ struct LossWatch {
     /// A statement met a lost connection: never hand this one out again.
     lost: bool,
     last_used: Instant,
+    stats: Arc<PoolStats>,
 }
 
 impl LossWatch {
@@ -152,6 +185,9 @@ impl LossWatch {
     /// A statement (or a transaction's BEGIN or COMMIT) has finished.
     fn finished(&mut self, error: Option<&DieselError>, now: Instant) {
         self.last_used = now;
+        if let Some(error) = error {
+            self.stats.statement_failed(error);
+        }
         let unfit = |e: &DieselError| is_connection_lost(e) || is_read_only_server(e);
         if error.is_some_and(unfit) && !self.lost {
             self.lost = true;
@@ -189,6 +225,20 @@ pub fn is_read_only_server(err: &DieselError) -> bool {
         err,
         DieselError::DatabaseError(DatabaseErrorKind::ReadOnlyTransaction, _)
     )
+}
+
+/// Messages libpq and PostgreSQL give when the server went away or is restarting
+/// (SQLSTATE class 57P and lost sockets); the request can be retried.
+pub fn is_connection_loss(message: &str) -> bool {
+    const SIGNS: [&str; 6] = [
+        "terminating connection",
+        "server closed the connection",
+        "no connection to the server",
+        "could not connect to server",
+        "the database system is shutting down",
+        "the database system is starting up",
+    ];
+    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 /// Settings applied to every new connection of the pool.
@@ -234,6 +284,7 @@ mod tests {
             checked_at: losses.load(Ordering::Acquire),
             lost: false,
             last_used: now,
+            stats: Arc::new(PoolStats::default()),
         }
     }
 

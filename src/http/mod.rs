@@ -18,6 +18,7 @@ pub mod health;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;
+pub mod metrics;
 mod middleware;
 pub mod pagination;
 pub mod parts;
@@ -65,6 +66,8 @@ pub struct AppState {
     pub decode_budget: std::sync::Arc<lotgate_imaging::DecodeBudget>,
     /// How long a photo waits for room in the decode budget (then 503).
     pub decode_wait: std::time::Duration,
+    /// Requests by operation and status, for `/metrics`; shared by every worker.
+    pub requests: std::sync::Arc<metrics::Requests>,
 }
 
 impl AppState {
@@ -84,6 +87,7 @@ impl AppState {
                 photos::DEFAULT_DECODE_PIXELS,
             )),
             decode_wait: photos::DEFAULT_DECODE_WAIT,
+            requests: std::sync::Arc::new(metrics::Requests::new()),
         }
     }
 }

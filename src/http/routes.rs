@@ -16,8 +16,8 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots, parts,
-    photos, sampling, statistics, suppliers, switching, tokens,
+    AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots,
+    metrics, parts, photos, sampling, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -43,7 +43,7 @@ use super::{
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
         (name = "tokens", description = "API tokens of people and devices, with their roles"),
         (name = "audit", description = "The hash-chained audit trail of every change"),
-        (name = "health", description = "Liveness and readiness"),
+        (name = "health", description = "Liveness, readiness and metrics"),
     ),
     components(schemas(super::error::Problem, super::error::FieldError), responses(
         super::error::responses::BadRequest, super::error::responses::Unprocessable,
@@ -72,6 +72,7 @@ fn routed() -> UtoipaApp<
         .openapi(ApiDoc::openapi())
         .service(health::healthz)
         .service(health::readyz)
+        .service(metrics::get_metrics)
         .service(
             scope("/api/v1")
                 .service(parts::create_part)
@@ -186,6 +187,7 @@ pub fn build_app(
         .wrap(from_fn(authenticate))
         .wrap(ErrorHandlers::new().default_handler(problem_for_bare_errors))
         .wrap(from_fn(log_request))
+        .wrap(from_fn(metrics::record_request))
 }
 
 /// Declares the optional `Idempotency-Key` header on every POST operation.

@@ -3,6 +3,8 @@
 
 use diesel::result::{DatabaseErrorKind, Error as DieselError, QueryResult};
 
+pub use crate::db::is_connection_loss;
+
 /// A problem with one named field of the input (a body field, a query parameter, a CSV
 /// column), in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -198,20 +200,6 @@ impl From<DieselError> for ServiceError {
             _ => ServiceError::Internal(err.to_string()),
         }
     }
-}
-
-/// Messages libpq and PostgreSQL give when the server went away or is restarting
-/// (SQLSTATE class 57P and lost sockets); the request can be retried.
-pub fn is_connection_loss(message: &str) -> bool {
-    const SIGNS: [&str; 6] = [
-        "terminating connection",
-        "server closed the connection",
-        "no connection to the server",
-        "could not connect to server",
-        "the database system is shutting down",
-        "the database system is starting up",
-    ];
-    SIGNS.iter().any(|sign| message.contains(sign))
 }
 
 impl From<r2d2::Error> for ServiceError {

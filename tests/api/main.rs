@@ -23,6 +23,7 @@ mod idempotency;
 mod inspections;
 mod limits;
 mod lots;
+mod metrics;
 mod openapi;
 mod outage;
 mod parts;
