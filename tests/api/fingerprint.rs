@@ -233,6 +233,13 @@ async fn the_api_stores_the_frozen_fingerprints() {
             .insert_header((header::CONTENT_TYPE, "application/json"))
             .set_payload(body);
         let reply = app.send(request).await;
+        if input.inspected_at.date_naive() < lotgate::domain::dates::EARLIEST {
+            // The encoder pads a year below 1000 (covered by the fingerprint tests
+            // above); the API no longer records such dates (issue 13).
+            reply.assert_problem(422);
+            assert_eq!(reply.error_fields(), ["inspected_at"], "{}", case.name);
+            continue;
+        }
         // A body written differently but with the same content is a retry of the same
         // inspection: 200, nothing new stored.
         let expected = if seen.insert(input.id) { 201 } else { 200 };
