@@ -104,7 +104,8 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Recompute the audit trail's hash chain; exits non-zero at the first broken row.
+    /// Recompute the audit trail's hash chain and compare every audited record with its
+    /// newest audit row; exits non-zero at a broken row or a record that differs.
     Verify,
 }
 
@@ -207,19 +208,7 @@ pub fn run() -> Result<(), BoxError> {
         Command::Audit(AuditCommand::Verify) => with_database(&cli.database, |url| {
             migrate(url)?;
             let mut conn = PgConnection::establish(url)?;
-            match db::audit::verify(&mut conn)? {
-                Ok(chain) => {
-                    println!(
-                        "audit trail intact: {} row(s), last hash {}",
-                        chain.rows,
-                        crate::audit::hex(&chain.last_hash)
-                    );
-                    Ok(())
-                }
-                Err(broken) => {
-                    Err(format!("audit trail broken at row {}: {}", broken.seq, broken.why).into())
-                }
-            }
+            audit_verify(&mut conn)
         }),
         Command::Restore { from } => with_database(&cli.database, |url| {
             let mut conn = PgConnection::establish(url)?;
@@ -350,6 +339,48 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
         }
     }
     Ok(())
+}
+
+/// Prints what `audit verify` found, one line per record that differs.
+fn audit_verify(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let found = crate::service::audit::verify::verify(conn)?;
+    match &found.chain {
+        Ok(chain) => println!(
+            "audit trail intact: {} row(s), last hash {}",
+            chain.rows,
+            crate::audit::hex(&chain.last_hash)
+        ),
+        Err(broken) => println!("audit trail broken at row {}: {}", broken.seq, broken.why),
+    }
+    let data = &found.data;
+    for mismatch in &data.mismatches {
+        println!("{mismatch}");
+    }
+    if data.mismatch_count > data.mismatches.len() as u64 {
+        println!(
+            "... and {} more",
+            data.mismatch_count - data.mismatches.len() as u64
+        );
+    }
+    let kinds: Vec<String> = data
+        .checked
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    println!(
+        "records compared with the audit trail: {} ({}); {} differ",
+        data.records(),
+        kinds.join(", "),
+        data.mismatch_count
+    );
+    match (&found.chain, data.mismatch_count) {
+        (Ok(_), 0) => Ok(()),
+        (Err(broken), _) => {
+            Err(format!("audit trail broken at row {}: {}", broken.seq, broken.why).into())
+        }
+        (Ok(_), n) => Err(format!("{n} record(s) differ from the audit trail").into()),
+    }
 }
 
 fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {

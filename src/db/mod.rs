@@ -13,6 +13,7 @@ pub mod models;
 pub mod notify;
 pub mod parts;
 pub mod photos;
+pub mod records;
 pub mod schema;
 pub mod statistics;
 pub mod suppliers;
