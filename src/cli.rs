@@ -73,6 +73,13 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print the SQL that gives a service role only what lotgate needs (run it as the
+    /// owner of the tables after `lotgate migrate`).
+    Grants {
+        /// The role `serve` will connect as.
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -179,6 +186,10 @@ struct ServeArgs {
 pub fn run() -> Result<(), BoxError> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Grants { role } => {
+            print!("{}", db::roles::grant_sql(&role));
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", crate::http::openapi().to_pretty_json()?);
             Ok(())
@@ -457,6 +468,24 @@ fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     db::run_migrations(&mut conn)
 }
 
+/// Warns, once, when the role lotgate serves as could disable its append-only triggers.
+fn warn_if_too_powerful(conn: &mut PgConnection) -> Result<(), BoxError> {
+    if let Some(found) = db::roles::too_powerful(conn)? {
+        let what = if found.superuser {
+            "is a superuser"
+        } else {
+            "owns lotgate's tables"
+        };
+        log::warn!(
+            "lotgate serves as role '{}', which {what}: it could disable the triggers that \
+             keep inspections and the audit trail append-only. Serve as a role that owns \
+             nothing: see \"Running lotgate as a role that owns nothing\" in docs/operations.md",
+            found.role
+        );
+    }
+    Ok(())
+}
+
 fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
     // Before anything else: a second serve on the same private cluster is refused, and
     // touches nothing. The claim is kept until this process exits, so it outlasts the
@@ -473,6 +502,7 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
     if !applied.is_empty() {
         log::info!("applied {} migration(s)", applied.len());
     }
+    warn_if_too_powerful(&mut PgConnection::establish(url)?)?;
     let timeout = Duration::from_secs(args.request_timeout.max(1));
     let pool = db::pool_with_statement_timeout(
         url,

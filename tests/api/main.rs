@@ -26,6 +26,7 @@ mod outage;
 mod parts;
 mod photos;
 mod prepared;
+mod roles;
 mod sampling;
 mod shared_cluster;
 mod statistics;
