@@ -73,6 +73,13 @@ enum Command {
     /// Check the audit trail.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Print the SQL that gives a service role only what lotgate needs (run it as the
+    /// owner of the tables after `lotgate migrate`).
+    Grants {
+        /// The role `serve` will connect as.
+        #[arg(long)]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -109,7 +116,8 @@ enum TokenCommand {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Recompute the audit trail's hash chain; exits non-zero at the first broken row.
+    /// Recompute the audit trail's hash chain and compare every audited record with its
+    /// newest audit row; exits non-zero at a broken row or a record that differs.
     Verify,
 }
 
@@ -183,6 +191,10 @@ struct ServeArgs {
 pub fn run() -> Result<(), BoxError> {
     let cli = Cli::parse();
     match cli.command {
+        Command::Grants { role } => {
+            print!("{}", db::roles::grant_sql(&role));
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", crate::http::openapi().to_pretty_json()?);
             Ok(())
@@ -212,19 +224,7 @@ pub fn run() -> Result<(), BoxError> {
         Command::Audit(AuditCommand::Verify) => with_database(&cli.database, |url| {
             migrate(url)?;
             let mut conn = PgConnection::establish(url)?;
-            match db::audit::verify(&mut conn)? {
-                Ok(chain) => {
-                    println!(
-                        "audit trail intact: {} row(s), last hash {}",
-                        chain.rows,
-                        crate::audit::hex(&chain.last_hash)
-                    );
-                    Ok(())
-                }
-                Err(broken) => {
-                    Err(format!("audit trail broken at row {}: {}", broken.seq, broken.why).into())
-                }
-            }
+            audit_verify(&mut conn)
         }),
         Command::Restore { from } => with_database(&cli.database, |url| {
             let mut conn = PgConnection::establish(url)?;
@@ -381,6 +381,48 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// Prints what `audit verify` found, one line per record that differs.
+fn audit_verify(conn: &mut PgConnection) -> Result<(), BoxError> {
+    let found = crate::service::audit::verify::verify(conn)?;
+    match &found.chain {
+        Ok(chain) => println!(
+            "audit trail intact: {} row(s), last hash {}",
+            chain.rows,
+            crate::audit::hex(&chain.last_hash)
+        ),
+        Err(broken) => println!("audit trail broken at row {}: {}", broken.seq, broken.why),
+    }
+    let data = &found.data;
+    for mismatch in &data.mismatches {
+        println!("{mismatch}");
+    }
+    if data.mismatch_count > data.mismatches.len() as u64 {
+        println!(
+            "... and {} more",
+            data.mismatch_count - data.mismatches.len() as u64
+        );
+    }
+    let kinds: Vec<String> = data
+        .checked
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|(kind, n)| format!("{kind} {n}"))
+        .collect();
+    println!(
+        "records compared with the audit trail: {} ({}); {} differ",
+        data.records(),
+        kinds.join(", "),
+        data.mismatch_count
+    );
+    match (&found.chain, data.mismatch_count) {
+        (Ok(_), 0) => Ok(()),
+        (Err(broken), _) => {
+            Err(format!("audit trail broken at row {}: {}", broken.seq, broken.why).into())
+        }
+        (Ok(_), n) => Err(format!("{n} record(s) differ from the audit trail").into()),
+    }
+}
+
 fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
     use crate::domain::{InspectionId, LotId};
     use crate::service::{ServiceError, inspections};
@@ -455,6 +497,24 @@ fn migrate(url: &str) -> Result<Vec<String>, BoxError> {
     db::run_migrations(&mut conn)
 }
 
+/// Warns, once, when the role lotgate serves as could disable its append-only triggers.
+fn warn_if_too_powerful(conn: &mut PgConnection) -> Result<(), BoxError> {
+    if let Some(found) = db::roles::too_powerful(conn)? {
+        let what = if found.superuser {
+            "is a superuser"
+        } else {
+            "owns lotgate's tables"
+        };
+        log::warn!(
+            "lotgate serves as role '{}', which {what}: it could disable the triggers that \
+             keep inspections and the audit trail append-only. Serve as a role that owns \
+             nothing: see \"Running lotgate as a role that owns nothing\" in docs/operations.md",
+            found.role
+        );
+    }
+    Ok(())
+}
+
 fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
     // Before anything else: a second serve on the same private cluster is refused, and
     // touches nothing. The claim is kept until this process exits, so it outlasts the
@@ -471,6 +531,7 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
     if !applied.is_empty() {
         log::info!("applied {} migration(s)", applied.len());
     }
+    warn_if_too_powerful(&mut PgConnection::establish(url)?)?;
     let timeout = Duration::from_secs(args.request_timeout.max(1));
     let pool = db::pool_with_statement_timeout(
         url,

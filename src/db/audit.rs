@@ -211,3 +211,66 @@ pub fn verify(
         }
     }
 }
+
+/// An audit row's value, for comparing it with the record it describes.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct Audited {
+    #[diesel(sql_type = diesel::sql_types::Int8)]
+    pub seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub entity_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub action: String,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Jsonb>)]
+    pub new_value: Option<Value>,
+}
+
+/// For each id of `entity` (at most `limit`, in descending id order, before
+/// `before_id`), its newest row among `actions`. Reads the `(entity, entity_id, seq)`
+/// index backwards, so each page costs the same however long the trail is.
+pub fn newest_values(
+    conn: &mut PgConnection,
+    entity: &str,
+    actions: &[&str],
+    before_id: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<Audited>> {
+    use diesel::sql_types::{Array, Int8, Text};
+    let select = "SELECT DISTINCT ON (entity_id) seq, entity_id, action, new_value \
+                  FROM audit_events WHERE entity = $1 AND action = ANY($2)";
+    let order = "ORDER BY entity_id DESC, seq DESC";
+    match before_id {
+        None => diesel::sql_query(format!("{select} {order} LIMIT $3"))
+            .bind::<Text, _>(entity)
+            .bind::<Array<Text>, _>(actions)
+            .bind::<Int8, _>(limit)
+            .load(conn),
+        Some(id) => diesel::sql_query(format!("{select} AND entity_id < $3 {order} LIMIT $4"))
+            .bind::<Text, _>(entity)
+            .bind::<Array<Text>, _>(actions)
+            .bind::<Text, _>(id)
+            .bind::<Int8, _>(limit)
+            .load(conn),
+    }
+}
+
+/// Every row of `entity` among `actions` after the row `after_seq`, oldest first, at
+/// most `limit`.
+pub fn every_value(
+    conn: &mut PgConnection,
+    entity: &str,
+    actions: &[&str],
+    after_seq: i64,
+    limit: i64,
+) -> QueryResult<Vec<Audited>> {
+    use diesel::sql_types::{Array, Int8, Text};
+    diesel::sql_query(
+        "SELECT seq, entity_id, action, new_value FROM audit_events \
+         WHERE entity = $1 AND action = ANY($2) AND seq > $3 ORDER BY seq LIMIT $4",
+    )
+    .bind::<Text, _>(entity)
+    .bind::<Array<Text>, _>(actions)
+    .bind::<Int8, _>(after_seq)
+    .bind::<Int8, _>(limit)
+    .load(conn)
+}

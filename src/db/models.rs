@@ -147,7 +147,7 @@ pub struct NewInspection<'a> {
     pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = inspection_units, check_for_backend(diesel::pg::Pg))]
 #[diesel(treat_none_as_default_value = false)]
 pub struct InspectionUnit {
@@ -156,7 +156,7 @@ pub struct InspectionUnit {
     pub serial: Option<String>,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = measurements, check_for_backend(diesel::pg::Pg))]
 #[diesel(treat_none_as_default_value = false)]
 pub struct MeasurementRow {
@@ -166,7 +166,7 @@ pub struct MeasurementRow {
     pub value: f64,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = attribute_results, check_for_backend(diesel::pg::Pg))]
 pub struct AttributeResultRow {
     pub inspection_id: InspectionId,

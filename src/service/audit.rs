@@ -8,6 +8,11 @@ use crate::auth::Principal;
 use crate::db::audit::{self as audit_db, Event, Filter};
 use diesel::PgConnection;
 
+mod compare;
+pub mod verify;
+
+pub use compare::{Difference, differs};
+
 /// What an audit row says about a change, besides who made it and the new value.
 pub struct Entry<'a> {
     /// A verb: `create`, `record`, `correct`, `decide`, `approve`, `retire`, `revoke`...

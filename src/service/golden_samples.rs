@@ -257,7 +257,7 @@ fn insert_condition(
 
 /// The revisions given, each with its reference measurements and photos, read in two
 /// queries whatever their number.
-fn revision_details(
+pub(crate) fn revision_details(
     conn: &mut PgConnection,
     revisions: Vec<Revision>,
 ) -> Result<Vec<RevisionDetail>, ServiceError> {

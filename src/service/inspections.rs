@@ -26,6 +26,7 @@ use crate::domain::{
 mod bulk;
 mod check;
 pub mod fingerprint;
+pub mod rows_hash;
 
 pub use bulk::{ImportHeader, export_measurements_csv, import_csv};
 pub use check::{CheckedInspection, DEFAULT_MAX_RESULTS, MAX_UNITS};
@@ -218,7 +219,8 @@ fn store(
                 old: None,
                 reason,
             };
-            audit::write(conn, by, entry, &AuditSummary::of(&inspection, &rows))?;
+            let summary = AuditSummary::of(&inspection, RowCounts::of(&rows));
+            audit::write(conn, by, entry, &summary)?;
             Ok(Recorded {
                 stored: StoredInspection {
                     inspection,
@@ -325,11 +327,13 @@ fn rows_of(input: &NewInspection) -> InspectionRows {
     rows
 }
 
-/// What the audit trail keeps of a recorded inspection: its header, its size and the
-/// fingerprint of what was sent. The values themselves are append-only rows already (the
-/// database refuses to change them), so they are not copied again.
+/// What the audit trail keeps of a recorded inspection: its header, its size, the
+/// fingerprint of what was sent and the SHA-256 of the rows as stored
+/// ([`rows_hash`]). The values themselves are append-only rows already (the database
+/// refuses to change them), so they are not copied again; `lotgate audit verify`
+/// rebuilds this summary from the stored rows and compares.
 #[derive(Debug, Serialize)]
-struct AuditSummary<'a> {
+pub(crate) struct AuditSummary<'a> {
     id: InspectionId,
     lot_id: LotId,
     source: Source,
@@ -342,10 +346,31 @@ struct AuditSummary<'a> {
     measurements: usize,
     attributes: usize,
     body_sha256: &'a str,
+    rows_sha256: String,
+}
+
+/// How many rows of each kind an inspection has, and their hash.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RowCounts {
+    pub units: usize,
+    pub measurements: usize,
+    pub attributes: usize,
+    pub rows_sha256: String,
+}
+
+impl RowCounts {
+    fn of(rows: &InspectionRows) -> Self {
+        RowCounts {
+            units: rows.units.len(),
+            measurements: rows.measurements.len(),
+            attributes: rows.attributes.len(),
+            rows_sha256: rows_hash::rows_sha256(rows),
+        }
+    }
 }
 
 impl<'a> AuditSummary<'a> {
-    fn of(stored: &'a Inspection, rows: &InspectionRows) -> Self {
+    pub(crate) fn of(stored: &'a Inspection, rows: RowCounts) -> Self {
         AuditSummary {
             id: stored.id,
             lot_id: stored.lot_id,
@@ -355,10 +380,11 @@ impl<'a> AuditSummary<'a> {
             inspected_at: stored.inspected_at,
             supersedes: stored.supersedes,
             golden_sample_revision_id: stored.golden_sample_revision_id,
-            units: rows.units.len(),
-            measurements: rows.measurements.len(),
-            attributes: rows.attributes.len(),
+            units: rows.units,
+            measurements: rows.measurements,
+            attributes: rows.attributes,
             body_sha256: &stored.body_sha256,
+            rows_sha256: rows.rows_sha256,
         }
     }
 }

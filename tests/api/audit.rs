@@ -294,3 +294,177 @@ fn the_demo_is_traced_and_verify_finds_an_altered_row() {
     assert!(!ok, "an altered row passed: {text}");
     assert!(text.contains("row 5"), "{text}");
 }
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+fn one_id(conn: &mut PgConnection, sql: &str) -> String {
+    diesel::sql_query(sql).get_result::<Id>(conn).unwrap().id
+}
+
+/// Runs `sql` as a superuser with every trigger off, as someone bypassing lotgate would.
+fn tamper(conn: &mut PgConnection, sql: &str) {
+    diesel::sql_query("SET session_replication_role = replica")
+        .execute(conn)
+        .unwrap();
+    let changed = diesel::sql_query(sql).execute(conn).unwrap();
+    assert!(changed > 0, "{sql} changed nothing");
+    diesel::sql_query("SET session_replication_role = origin")
+        .execute(conn)
+        .unwrap();
+}
+
+#[test]
+fn verify_compares_the_untouched_demo_data_with_the_trail_and_finds_it_intact() {
+    let db = TestDb::new();
+    assert!(lotgate::demo::load(&db.pool).unwrap());
+
+    let (ok, text) = verify(&db);
+
+    assert!(ok, "{text}");
+    assert!(text.contains("; 0 differ"), "{text}");
+    for kind in [
+        "inspection ",
+        "lot ",
+        "lot_decision ",
+        "golden_sample_revision ",
+    ] {
+        assert!(text.contains(kind), "no {kind}in: {text}");
+    }
+}
+
+#[test]
+fn verify_names_the_inspection_whose_measurements_were_changed_in_the_database() {
+    let db = TestDb::new();
+    assert!(lotgate::demo::load(&db.pool).unwrap());
+    let mut conn = db.pool.get().unwrap();
+    let inspection = one_id(
+        &mut conn,
+        "SELECT inspection_id::text AS id FROM measurements ORDER BY inspection_id LIMIT 1",
+    );
+
+    tamper(
+        &mut conn,
+        &format!("UPDATE measurements SET value = value + 5 WHERE inspection_id = '{inspection}'"),
+    );
+    let (ok, text) = verify(&db);
+
+    assert!(!ok, "a changed measurement passed: {text}");
+    assert!(text.contains("audit trail intact"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("inspection {inspection} differs from audit row")))
+        .unwrap_or_else(|| panic!("inspection {inspection} not named: {text}"));
+    assert!(line.contains("measurements"), "{line}");
+    assert!(text.contains("1 record(s) differ"), "{text}");
+}
+
+#[test]
+fn verify_names_every_measurement_changed_by_one_statement() {
+    let db = TestDb::new();
+    assert!(lotgate::demo::load(&db.pool).unwrap());
+    let mut conn = db.pool.get().unwrap();
+    #[derive(QueryableByName)]
+    struct N {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let measured = diesel::sql_query("SELECT count(DISTINCT inspection_id) AS n FROM measurements")
+        .get_result::<N>(&mut conn)
+        .unwrap()
+        .n;
+
+    tamper(&mut conn, "UPDATE measurements SET value = value + 5");
+    let (ok, text) = verify(&db);
+
+    assert!(!ok, "{text}");
+    let named = text
+        .lines()
+        .filter(|l| l.starts_with("inspection ") && l.contains("measurements"))
+        .count();
+    assert_eq!(named as i64, measured, "{text}");
+}
+
+#[test]
+fn verify_names_a_changed_lot_and_records_whose_rows_were_deleted() {
+    let db = TestDb::new();
+    assert!(lotgate::demo::load(&db.pool).unwrap());
+    let mut conn = db.pool.get().unwrap();
+    let lot = one_id(
+        &mut conn,
+        "SELECT id::text AS id FROM lots ORDER BY id LIMIT 1",
+    );
+    let inspection = one_id(
+        &mut conn,
+        "SELECT inspection_id::text AS id FROM attribute_results ORDER BY inspection_id DESC LIMIT 1",
+    );
+    let condition = one_id(
+        &mut conn,
+        "SELECT id::text AS id FROM golden_sample_conditions ORDER BY id LIMIT 1",
+    );
+    let sample = one_id(
+        &mut conn,
+        &format!(
+            "SELECT golden_sample_id::text AS id FROM golden_sample_conditions WHERE id = '{condition}'"
+        ),
+    );
+
+    tamper(
+        &mut conn,
+        &format!("UPDATE lots SET lot_size = lot_size + 1 WHERE id = '{lot}'"),
+    );
+    tamper(
+        &mut conn,
+        &format!(
+            "DELETE FROM attribute_results WHERE ctid = \
+             (SELECT ctid FROM attribute_results WHERE inspection_id = '{inspection}' LIMIT 1)"
+        ),
+    );
+    tamper(
+        &mut conn,
+        &format!("DELETE FROM golden_sample_conditions WHERE id = '{condition}'"),
+    );
+    let (ok, text) = verify(&db);
+
+    assert!(!ok, "{text}");
+    let named = |prefix: String, what: &str| {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&prefix) && l.contains(what)),
+            "no '{prefix}...{what}' in: {text}"
+        );
+    };
+    named(format!("lot {lot} differs"), "lot_size is ");
+    named(format!("inspection {inspection} differs"), "attributes is ");
+    named(
+        format!("golden_sample {sample} differs"),
+        "missing from the database",
+    );
+    assert!(text.contains("3 record(s) differ"), "{text}");
+}
+
+#[actix_web::test]
+async fn verify_allows_the_changes_lotgate_makes_without_an_audit_row() {
+    let app = app().await;
+    let part = app
+        .post(
+            "/api/v1/parts",
+            json!({"number": "CLP-100", "name": "Cable clip", "stage": "part"}),
+        )
+        .await;
+    assert_eq!(part.status, 201, "{}", part.body);
+    let token = app.token(Role::Inspector);
+    // A token's last use is noted without an audit row.
+    let used = app
+        .send_as(&token, TestRequest::get().uri("/api/v1/parts"))
+        .await;
+    assert_eq!(used.status, 200);
+
+    let (ok, text) = verify(&app.db);
+
+    assert!(ok, "{text}");
+    assert!(text.contains("token 2"), "{text}");
+}

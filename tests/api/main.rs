@@ -29,6 +29,7 @@ mod outage;
 mod parts;
 mod photos;
 mod prepared;
+mod roles;
 mod sampling;
 mod shared_cluster;
 mod statistics;

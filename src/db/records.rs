@@ -1,0 +1,194 @@
+//! Audited records as stored now, read by id in batches for `lotgate audit verify`
+//! (which compares them with the audit trail). Missing ids are simply absent from the
+//! answers.
+
+use diesel::prelude::*;
+use diesel::sql_types::{Array, Int4, Uuid as SqlUuid};
+use serde_json::Value;
+
+use super::golden_samples::ConditionEntry;
+use super::models::{AttributeResultRow, Characteristic, Inspection, InspectionUnit};
+use super::models::{Lot, MeasurementRow, Part, Supplier};
+use super::photos::PhotoMeta;
+use super::schema::{
+    api_tokens, attribute_result_photos, characteristics, golden_sample_conditions, golden_samples,
+    inspections, lot_decisions, lots, parts, photos, suppliers,
+};
+use super::switching::ResumeRow;
+use super::tokens::Token;
+use crate::db::golden_samples::GoldenSample;
+use crate::domain::{
+    CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, InspectionId, LotId, PartId,
+    PhotoId, ResumeId, SupplierId, TokenId,
+};
+
+pub fn suppliers(conn: &mut PgConnection, ids: &[SupplierId]) -> QueryResult<Vec<Supplier>> {
+    suppliers::table
+        .filter(suppliers::id.eq_any(ids))
+        .select(Supplier::as_select())
+        .load(conn)
+}
+
+pub fn parts(conn: &mut PgConnection, ids: &[PartId]) -> QueryResult<Vec<Part>> {
+    parts::table
+        .filter(parts::id.eq_any(ids))
+        .select(Part::as_select())
+        .load(conn)
+}
+
+pub fn characteristics(
+    conn: &mut PgConnection,
+    ids: &[CharacteristicId],
+) -> QueryResult<Vec<Characteristic>> {
+    characteristics::table
+        .filter(characteristics::id.eq_any(ids))
+        .select(Characteristic::as_select())
+        .load(conn)
+}
+
+pub fn lots(conn: &mut PgConnection, ids: &[LotId]) -> QueryResult<Vec<Lot>> {
+    lots::table
+        .filter(lots::id.eq_any(ids))
+        .select(Lot::as_select())
+        .load(conn)
+}
+
+pub fn tokens(conn: &mut PgConnection, ids: &[TokenId]) -> QueryResult<Vec<Token>> {
+    api_tokens::table
+        .filter(api_tokens::id.eq_any(ids))
+        .select(Token::as_select())
+        .load(conn)
+}
+
+pub fn golden_samples(
+    conn: &mut PgConnection,
+    ids: &[GoldenSampleId],
+) -> QueryResult<Vec<GoldenSample>> {
+    golden_samples::table
+        .filter(golden_samples::id.eq_any(ids))
+        .select(GoldenSample::as_select())
+        .load(conn)
+}
+
+pub fn conditions(
+    conn: &mut PgConnection,
+    ids: &[ConditionEntryId],
+) -> QueryResult<Vec<ConditionEntry>> {
+    golden_sample_conditions::table
+        .filter(golden_sample_conditions::id.eq_any(ids))
+        .select(ConditionEntry::as_select())
+        .load(conn)
+}
+
+/// The stored documents of these decisions.
+pub fn decision_documents(
+    conn: &mut PgConnection,
+    ids: &[DecisionId],
+) -> QueryResult<Vec<(DecisionId, Value)>> {
+    lot_decisions::table
+        .filter(lot_decisions::id.eq_any(ids))
+        .select((lot_decisions::id, lot_decisions::decision))
+        .load(conn)
+}
+
+pub fn resume(conn: &mut PgConnection, id: ResumeId) -> QueryResult<Option<ResumeRow>> {
+    super::switching::find_resume(conn, id)
+}
+
+/// A defect photo's metadata, if it is still linked to this attribute result.
+pub fn attribute_result_photo(
+    conn: &mut PgConnection,
+    inspection: InspectionId,
+    unit_index: i32,
+    characteristic: CharacteristicId,
+    photo: PhotoId,
+) -> QueryResult<Option<PhotoMeta>> {
+    attribute_result_photos::table
+        .inner_join(photos::table)
+        .filter(attribute_result_photos::inspection_id.eq(inspection))
+        .filter(attribute_result_photos::unit_index.eq(unit_index))
+        .filter(attribute_result_photos::characteristic_id.eq(characteristic))
+        .filter(attribute_result_photos::photo_id.eq(photo))
+        .select(PhotoMeta::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The original bytes of a photo.
+pub fn photo_bytes(conn: &mut PgConnection, id: PhotoId) -> QueryResult<Option<Vec<u8>>> {
+    photos::table
+        .find(id)
+        .select(photos::bytes)
+        .first(conn)
+        .optional()
+}
+
+pub fn inspections(conn: &mut PgConnection, ids: &[InspectionId]) -> QueryResult<Vec<Inspection>> {
+    inspections::table
+        .filter(inspections::id.eq_any(ids))
+        .select(Inspection::as_select())
+        .load(conn)
+}
+
+/// Up to `limit` units of these inspections after `(inspection, unit)`, in that order.
+pub fn units_after(
+    conn: &mut PgConnection,
+    ids: &[InspectionId],
+    after: (InspectionId, i32),
+    limit: i64,
+) -> QueryResult<Vec<InspectionUnit>> {
+    diesel::sql_query(
+        "SELECT inspection_id, unit_index, serial FROM inspection_units \
+         WHERE inspection_id = ANY($1) AND (inspection_id, unit_index) > ($2, $3) \
+         ORDER BY inspection_id, unit_index LIMIT $4",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<SqlUuid, _>(after.0)
+    .bind::<Int4, _>(after.1)
+    .bind::<diesel::sql_types::Int8, _>(limit)
+    .load(conn)
+}
+
+/// Up to `limit` measurements of these inspections after `(inspection, unit,
+/// characteristic)`, in that order.
+pub fn measurements_after(
+    conn: &mut PgConnection,
+    ids: &[InspectionId],
+    after: (InspectionId, i32, CharacteristicId),
+    limit: i64,
+) -> QueryResult<Vec<MeasurementRow>> {
+    diesel::sql_query(
+        "SELECT inspection_id, unit_index, characteristic_id, value FROM measurements \
+         WHERE inspection_id = ANY($1) \
+           AND (inspection_id, unit_index, characteristic_id) > ($2, $3, $4) \
+         ORDER BY inspection_id, unit_index, characteristic_id LIMIT $5",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<SqlUuid, _>(after.0)
+    .bind::<Int4, _>(after.1)
+    .bind::<SqlUuid, _>(after.2)
+    .bind::<diesel::sql_types::Int8, _>(limit)
+    .load(conn)
+}
+
+/// Up to `limit` attribute results of these inspections after `(inspection, unit,
+/// characteristic)`, in that order.
+pub fn attributes_after(
+    conn: &mut PgConnection,
+    ids: &[InspectionId],
+    after: (InspectionId, i32, CharacteristicId),
+    limit: i64,
+) -> QueryResult<Vec<AttributeResultRow>> {
+    diesel::sql_query(
+        "SELECT inspection_id, unit_index, characteristic_id, pass, defects, note \
+         FROM attribute_results WHERE inspection_id = ANY($1) \
+           AND (inspection_id, unit_index, characteristic_id) > ($2, $3, $4) \
+         ORDER BY inspection_id, unit_index, characteristic_id LIMIT $5",
+    )
+    .bind::<Array<SqlUuid>, _>(ids)
+    .bind::<SqlUuid, _>(after.0)
+    .bind::<Int4, _>(after.1)
+    .bind::<SqlUuid, _>(after.2)
+    .bind::<diesel::sql_types::Int8, _>(limit)
+    .load(conn)
+}
