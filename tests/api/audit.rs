@@ -468,3 +468,45 @@ async fn verify_allows_the_changes_lotgate_makes_without_an_audit_row() {
     assert!(ok, "{text}");
     assert!(text.contains("token 2"), "{text}");
 }
+
+/// A token bound to a supplier, and its revocation, are audited with the binding; the
+/// data check rebuilds the token with it and finds the trail intact.
+#[actix_web::test]
+async fn verify_finds_a_supplier_bound_token_and_its_revocation_intact() {
+    let app = app().await;
+    let supplier = app.create_supplier("DPM").await;
+    let created = app
+        .post(
+            "/api/v1/tokens",
+            json!({"name": "DPM tablet 1", "holder": "device", "role": "inspector",
+                   "supplier_id": supplier}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let id = created.body["id"].as_str().unwrap();
+    let revoked = app
+        .post(
+            &format!("/api/v1/tokens/{id}/revoke"),
+            json!({"reason": "tablet replaced"}),
+        )
+        .await;
+    assert_eq!(revoked.status, 200, "{}", revoked.body);
+
+    let (intact, text) = verify(&app.db);
+    // As the tables' owner, with the triggers that refuse it switched off.
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut app.db.pool.get().unwrap(),
+        "ALTER TABLE api_tokens DISABLE TRIGGER USER; \
+         UPDATE api_tokens SET supplier_id = NULL WHERE name = 'DPM tablet 1'; \
+         ALTER TABLE api_tokens ENABLE TRIGGER USER",
+    )
+    .unwrap();
+    let (unbound_ok, unbound) = verify(&app.db);
+
+    assert!(intact, "{text}");
+    assert!(!unbound_ok, "{unbound}");
+    assert!(
+        unbound.contains(id) && unbound.contains("supplier_id"),
+        "{unbound}"
+    );
+}
