@@ -22,62 +22,27 @@ use crate::domain::{
     PhotoId, ResumeId, SupplierId, TokenId,
 };
 
-pub fn suppliers(conn: &mut PgConnection, ids: &[SupplierId]) -> QueryResult<Vec<Supplier>> {
-    suppliers::table
-        .filter(suppliers::id.eq_any(ids))
-        .select(Supplier::as_select())
-        .load(conn)
+/// Loaders of whole stored records by id, one per audited table, all alike.
+macro_rules! by_ids {
+    ($($name:ident: $table:ident, $id:ty => $row:ty;)*) => {$(
+        pub fn $name(conn: &mut PgConnection, ids: &[$id]) -> QueryResult<Vec<$row>> {
+            $table::table
+                .filter($table::id.eq_any(ids))
+                .select(<$row>::as_select())
+                .load(conn)
+        }
+    )*};
 }
 
-pub fn parts(conn: &mut PgConnection, ids: &[PartId]) -> QueryResult<Vec<Part>> {
-    parts::table
-        .filter(parts::id.eq_any(ids))
-        .select(Part::as_select())
-        .load(conn)
-}
-
-pub fn characteristics(
-    conn: &mut PgConnection,
-    ids: &[CharacteristicId],
-) -> QueryResult<Vec<Characteristic>> {
-    characteristics::table
-        .filter(characteristics::id.eq_any(ids))
-        .select(Characteristic::as_select())
-        .load(conn)
-}
-
-pub fn lots(conn: &mut PgConnection, ids: &[LotId]) -> QueryResult<Vec<Lot>> {
-    lots::table
-        .filter(lots::id.eq_any(ids))
-        .select(Lot::as_select())
-        .load(conn)
-}
-
-pub fn tokens(conn: &mut PgConnection, ids: &[TokenId]) -> QueryResult<Vec<Token>> {
-    api_tokens::table
-        .filter(api_tokens::id.eq_any(ids))
-        .select(Token::as_select())
-        .load(conn)
-}
-
-pub fn golden_samples(
-    conn: &mut PgConnection,
-    ids: &[GoldenSampleId],
-) -> QueryResult<Vec<GoldenSample>> {
-    golden_samples::table
-        .filter(golden_samples::id.eq_any(ids))
-        .select(GoldenSample::as_select())
-        .load(conn)
-}
-
-pub fn conditions(
-    conn: &mut PgConnection,
-    ids: &[ConditionEntryId],
-) -> QueryResult<Vec<ConditionEntry>> {
-    golden_sample_conditions::table
-        .filter(golden_sample_conditions::id.eq_any(ids))
-        .select(ConditionEntry::as_select())
-        .load(conn)
+by_ids! {
+    suppliers: suppliers, SupplierId => Supplier;
+    parts: parts, PartId => Part;
+    characteristics: characteristics, CharacteristicId => Characteristic;
+    lots: lots, LotId => Lot;
+    tokens: api_tokens, TokenId => Token;
+    golden_samples: golden_samples, GoldenSampleId => GoldenSample;
+    conditions: golden_sample_conditions, ConditionEntryId => ConditionEntry;
+    inspections: inspections, InspectionId => Inspection;
 }
 
 /// The stored documents of these decisions.
@@ -121,13 +86,6 @@ pub fn photo_bytes(conn: &mut PgConnection, id: PhotoId) -> QueryResult<Option<V
         .select(photos::bytes)
         .first(conn)
         .optional()
-}
-
-pub fn inspections(conn: &mut PgConnection, ids: &[InspectionId]) -> QueryResult<Vec<Inspection>> {
-    inspections::table
-        .filter(inspections::id.eq_any(ids))
-        .select(Inspection::as_select())
-        .load(conn)
 }
 
 /// Up to `limit` units of these inspections after `(inspection, unit)`, in that order.

@@ -2,8 +2,6 @@
 //! altered, the hash chain written by PostgreSQL is recomputed independently by
 //! `lotgate audit verify`, and tampering is found.
 
-use std::process::Command;
-
 use actix_web::test::TestRequest;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -11,7 +9,7 @@ use lotgate::domain::Role;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::support::{TestDb, app};
+use crate::support::{TestDb, app, run_lotgate};
 
 #[derive(QueryableByName)]
 struct Count {
@@ -27,18 +25,7 @@ fn audit_rows(db: &TestDb) -> i64 {
 }
 
 fn verify(db: &TestDb) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lotgate"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", db.url())
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
+    run_lotgate(&db.url(), &["audit", "verify"])
 }
 
 #[actix_web::test]

@@ -13,7 +13,7 @@ use lotgate::domain::Role;
 use lotgate::http::{AppState, build_app};
 use serde_json::json;
 
-use crate::support::{TestDb, issue_token};
+use crate::support::{TestDb, issue_token, run_lotgate};
 use crate::wire::{free_port, signal, wait_until_ready};
 
 /// `url` with another user and password.
@@ -88,21 +88,6 @@ impl Drop for Roles {
     }
 }
 
-fn lotgate(url: &str, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_lotgate"))
-        .args(args)
-        .env("DATABASE_URL", url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
 /// Starts `lotgate serve` on `url`, waits until it is ready, stops it and returns what
 /// it logged.
 fn serve_log(url: &str) -> String {
@@ -137,9 +122,9 @@ async fn a_service_role_with_only_the_printed_grants_serves_lotgate_and_cannot_d
     let roles = Roles::create(&db);
     let owner_url = as_role(&db.url(), &roles.owner);
     let service_url = as_role(&db.url(), &roles.service);
-    let (migrated, text) = lotgate(&owner_url, &["migrate"]);
+    let (migrated, text) = run_lotgate(&owner_url, &["migrate"]);
     assert!(migrated, "{text}");
-    let (printed, grants) = lotgate(&owner_url, &["grants", "--role", &roles.service]);
+    let (printed, grants) = run_lotgate(&owner_url, &["grants", "--role", &roles.service]);
     assert!(printed, "{grants}");
     PgConnection::establish(&owner_url)
         .unwrap()
@@ -177,7 +162,7 @@ async fn a_service_role_with_only_the_printed_grants_serves_lotgate_and_cannot_d
     let disable = conn.batch_execute("ALTER TABLE measurements DISABLE TRIGGER ALL");
     let change = conn.batch_execute("UPDATE measurements SET value = value + 5");
     let replica = conn.batch_execute("SET session_replication_role = replica");
-    let (verified, report) = lotgate(&service_url, &["audit", "verify"]);
+    let (verified, report) = run_lotgate(&service_url, &["audit", "verify"]);
     let service_log = serve_log(&service_url);
     let owner_log = serve_log(&owner_url);
 

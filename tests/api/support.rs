@@ -400,3 +400,20 @@ impl Reply {
         self
     }
 }
+
+/// Runs the lotgate binary with `args` against the database at `url` (warnings only in
+/// its log): whether it succeeded, and what it printed on stdout and stderr.
+pub fn run_lotgate(url: &str, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lotgate"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
