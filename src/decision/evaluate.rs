@@ -6,8 +6,8 @@ use sampling::{CharacteristicContext, LotPlan, OcModel};
 
 use super::DecisionError;
 use super::types::{
-    AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison, PlanSeverity,
-    PlanView, SwitchingOutcome, SwitchingSeverity, table_level,
+    AppliedPlan, CharacteristicDecision, DecisionVerdict, Economics, FullComparison,
+    NonconformingUnit, PlanSeverity, PlanView, SwitchingOutcome, SwitchingSeverity, table_level,
 };
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection};
@@ -45,7 +45,7 @@ fn ppk(values: &[f64], limits: &SpecLimits) -> Option<f64> {
 
 /// The stored limits of a variable characteristic. Limits that break the rules they were
 /// stored under are an error: read as "no limits" they would find nothing defective.
-fn stored_limits(c: &Characteristic) -> Result<SpecLimits, DecisionError> {
+pub(super) fn stored_limits(c: &Characteristic) -> Result<SpecLimits, DecisionError> {
     SpecLimits::parse(c.nominal, c.lsl, c.usl).map_err(|e| {
         let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
         DecisionError::ImpossibleValue(format!(
@@ -127,6 +127,8 @@ pub struct CharacteristicInput<'a> {
     pub history: (u64, u64, usize),
     pub sampling: Option<Evidence>,
     pub full: Option<Evidence>,
+    /// The units found nonconforming by every current inspection of the lot.
+    pub nonconforming_units: Vec<NonconformingUnit>,
 }
 
 fn classification(c: Classification) -> sampling::Classification {
@@ -217,11 +219,16 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         mode = Mode::Full;
         mode_reason = "Full inspection: sampling inspection is discontinued for this supplier and part (ISO 2859-1 9.4) until the supplier has corrected the process.".into();
     }
-    if mode == Mode::Sampling && input.sampling.is_none() && input.full.is_some() {
+    // A full inspection covers the lot: once one records the characteristic, the lot's
+    // nonconforming units are (or will be) all known, and a sample drawn from the same
+    // lot cannot outweigh it.
+    if mode == Mode::Sampling && input.full.is_some() {
         mode = Mode::Full;
-        mode_reason.push_str(
-            " No sampling inspection records it, but the lot was fully inspected: it is judged on that full inspection.",
-        );
+        mode_reason.push_str(if input.sampling.is_none() {
+            " No sampling inspection records it, but the lot was fully inspected: it is judged on that full inspection."
+        } else {
+            " The lot was also fully inspected: a full inspection covers every unit of the lot, so it is judged on that full inspection, and the sampling inspection is only compared with it."
+        });
     }
     let economics = costs.map(|(k1, k2)| Economics {
         inspection_cost: k1,
@@ -283,6 +290,12 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
             };
             let v = sampling::characteristic_verdict(&lot_plan, e.units, e.defectives)?;
             let mut text = v.explanation;
+            if mode == Mode::Full && v.verdict == sampling::Verdict::Pending {
+                text = format!(
+                    "Pending: {} of {big_n} units inspected; a full inspection covers the lot, so it is decided once every unit is ({} nonconforming so far, reject at {}).",
+                    e.units, e.defectives, applied.rejection_number
+                );
+            }
             if e.units > applied.sample_size {
                 text.push_str(&format!(
                     " {} units were inspected, more than the plan's {}; every defective found counts.",
@@ -333,11 +346,14 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         explanation,
         switching_outcome,
         comparison,
+        nonconforming_units: input.nonconforming_units.clone(),
     })
 }
 
 /// The ISO plan's verdict on the sampling inspection against what the full inspection
-/// found. The full inspection "accepts" when its fraction defective is at most the AQL.
+/// found. The full inspection "accepts" when its fraction defective is at most the AQL,
+/// and is pending while it has recorded fewer units than the lot size: a fraction of part
+/// of the lot says nothing of the rest.
 fn compare(
     c: &Characteristic,
     big_n: u64,
@@ -346,7 +362,10 @@ fn compare(
     sample: Option<Evidence>,
 ) -> Result<FullComparison, sampling::SamplingError> {
     let fraction = full.defectives as f64 / full.units.max(1) as f64;
-    let full_verdict = if fraction * 100.0 <= c.aql {
+    let complete = full.units >= big_n;
+    let full_verdict = if !complete {
+        DecisionVerdict::Pending
+    } else if fraction * 100.0 <= c.aql {
         DecisionVerdict::Accept
     } else {
         DecisionVerdict::Reject
@@ -362,7 +381,7 @@ fn compare(
         .transpose()?
         .map(|v| DecisionVerdict::from(v.verdict));
     let agrees = sampling_verdict
-        .filter(|v| *v != DecisionVerdict::Pending)
+        .filter(|v| complete && *v != DecisionVerdict::Pending)
         .map(|v| v == full_verdict);
     let pa = sampling::probability_of_acceptance(
         OcModel::Hypergeometric { lot_size: big_n },
@@ -372,6 +391,10 @@ fn compare(
     )?;
     let percent = fraction * 100.0;
     let explanation = match (sampling_verdict, agrees) {
+        _ if !complete => format!(
+            "The full inspection is pending: {} of {big_n} units inspected, {} nonconforming so far; it is compared with the sampling plan once every unit is.",
+            full.units, full.defectives
+        ),
         (Some(v), Some(true)) => format!(
             "The full inspection found {percent:.2}% defective (AQL {}%), so it would {}; the sampling plan's {} agrees. Pa at that fraction is {pa:.3}.",
             c.aql,

@@ -10,7 +10,13 @@
 //!   is judged on the latest current sampling inspection that records it; under full
 //!   inspection, on the latest current full inspection that records it, or failing that
 //!   on the latest sampling inspection as the first part of the sort. A characteristic
-//!   chosen for sampling that only a full inspection records is judged on that.
+//!   chosen for sampling that a full inspection records is judged on that full
+//!   inspection, which covers the lot (the sample is only compared with it).
+//! * Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a
+//!   critical or fatal characteristic): pending while fewer units than the lot size are
+//!   recorded, unless Re is already reached (the count can only grow).
+//! * Every nonconforming unit any current inspection found is named in the decision,
+//!   whatever the verdict (ISO 2859-1 6.4).
 //! * The lot is rejected when any characteristic is rejected, pending while any is
 //!   pending, otherwise accepted (the sampling crate's `lot_verdict`).
 
@@ -19,6 +25,7 @@ pub mod outcome;
 pub mod replay;
 pub mod stored;
 pub mod types;
+pub mod units;
 
 use std::collections::HashMap;
 
@@ -37,7 +44,7 @@ use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
 pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critical, major or minor) is rejected, pending while any characteristic is pending, and accepted when every characteristic is accepted.";
 
 /// Which inspections a decision counts.
-pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that only a full inspection records is judged on that. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic). A full inspection, when present, is also compared with the sampling verdict.";
+pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that a current full inspection records is judged on that full inspection, since it covers the lot. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic), and the verdict is pending while fewer units than the lot size are recorded, unless the rejection number is already reached. A full inspection, when present, is also compared with the sampling verdict. Every unit found nonconforming by any current inspection is listed and rejected individually, whatever the verdict (ISO 2859-1 6.4).";
 
 /// Why a decision could not be computed. Both are faults of the server, never of the
 /// request: the sampling tables refused a stored AQL or level, or a stored value cannot be.
@@ -87,6 +94,7 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
             history: history.map_or((0, 0, 0), |h| (h.units, h.defectives, h.lots_with_units)),
             sampling: latest_evidence(c, input.current, Mode::Sampling)?,
             full: latest_evidence(c, input.current, Mode::Full)?,
+            nonconforming_units: units::nonconforming_units(c, input.current)?,
         })?;
         characteristics.push(evaluated);
     }

@@ -215,7 +215,10 @@ impl PlanView {
     }
 }
 
-/// Accept, reject or pending.
+/// Accept, reject or pending. `pending`: not decided yet, because the sample is not
+/// completely inspected or, under full inspection, fewer units than the lot size are
+/// recorded (and the rejection number is not reached); a pending lot counts neither as
+/// accepted nor as rejected in the switching rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecisionVerdict {
@@ -223,7 +226,9 @@ pub enum DecisionVerdict {
     Accept,
     /// Not accepted.
     Reject,
-    /// Not decided yet: the sample (or the lot) is not completely inspected.
+    /// Not decided yet: the sample is not completely inspected, or, under full
+    /// inspection, fewer units than the lot size are recorded. A pending lot counts
+    /// neither as accepted nor as rejected in the switching rules.
     Pending,
 }
 
@@ -313,20 +318,36 @@ pub struct FullComparison {
     pub defectives: u64,
     /// Fraction defective the full inspection found (defectives / units inspected).
     pub fraction_defective: f64,
-    /// What the full inspection says: accept when the fraction defective is at most the AQL.
+    /// What the full inspection says: accept when the fraction defective is at most the
+    /// AQL; pending while it has recorded fewer units than the lot size.
     pub full_verdict: DecisionVerdict,
     /// The sampling inspection judged by the ISO plan, when there is one.
     pub sampling_inspection_id: Option<InspectionId>,
     /// Verdict of the ISO sampling plan on that sampling inspection.
     pub sampling_verdict: Option<DecisionVerdict>,
-    /// Whether the sampling verdict agrees with the full inspection (absent while the
-    /// sampling verdict is pending or missing).
+    /// Whether the sampling verdict agrees with the full inspection (absent while either
+    /// is pending, or the sampling verdict is missing).
     pub agrees: Option<bool>,
     /// Pa of the ISO plan at the fraction defective the full inspection found
     /// (hypergeometric OC for this lot size).
     pub probability_of_acceptance: f64,
     /// One sentence summing up the comparison.
     pub explanation: String,
+}
+
+/// A unit found nonconforming for a characteristic. ISO 2859-1:1999 6.4: it is rejected
+/// individually whatever the lot's verdict, found in a sample or not.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"unit": 17, "serial": "B-0017",
+    "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}))]
+pub struct NonconformingUnit {
+    /// Position of the unit in the inspection that found it (from 1).
+    #[schema(minimum = 1)]
+    pub unit: i32,
+    /// Serial number of the unit, when it was recorded with one.
+    pub serial: Option<String>,
+    /// The inspection that found it (the first one, when several found the same serial).
+    pub inspection_id: InspectionId,
 }
 
 /// The decision for one characteristic of the lot.
@@ -365,7 +386,9 @@ pub struct CharacteristicDecision {
     /// Defective units among them: a measurement outside its specification limits, or an
     /// attribute result that failed.
     pub defectives: u64,
-    /// Accept, reject, or pending while the sample is not complete.
+    /// Accept, reject, or pending while the sample is not complete (under full
+    /// inspection: while fewer units than the lot size are recorded and the rejection
+    /// number is not reached).
     pub verdict: DecisionVerdict,
     /// One sentence explaining the verdict.
     pub explanation: String,
@@ -374,6 +397,12 @@ pub struct CharacteristicDecision {
     pub switching_outcome: Option<SwitchingOutcome>,
     /// Sampling against full inspection, when the lot also has a full inspection.
     pub comparison: Option<FullComparison>,
+    /// Every unit found nonconforming for this characteristic by any current inspection of
+    /// the lot, in the order the inspections were carried out; a serial found by several
+    /// is listed once. Each is rejected individually whatever the verdict (ISO 2859-1
+    /// 6.4). Decisions stored before this field was added do not have it.
+    #[serde(default)]
+    pub nonconforming_units: Vec<NonconformingUnit>,
 }
 
 /// The switching settings a decision used.
@@ -408,7 +437,9 @@ pub struct SwitchingSettingsView {
         "verdict": "accept", "explanation": "Accept: 1 nonconforming in the sample of 80 is within the acceptance number 2.",
         "switching_outcome": {"accepted": true, "acceptance_number": 2, "nonconforming": 1,
             "acceptance_number_one_step_tighter": 1},
-        "comparison": null}]}))]
+        "comparison": null,
+        "nonconforming_units": [{"unit": 17, "serial": "B-0017",
+            "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}]}]}))]
 pub struct LotDecisionView {
     /// Id of this revision of the decision.
     pub id: DecisionId,

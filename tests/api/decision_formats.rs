@@ -162,6 +162,12 @@ async fn a_version_1_history_is_converted_by_the_migration_and_replayed() {
     // The stored document is still the answer, unchanged.
     let stored = app.get(&format!("/api/v1/lots/{}/decision", lots[1])).await;
     assert_eq!(stored.body, fixture["lot_decisions"][2]["decision"]);
+    // Stored before decisions named their nonconforming units: not filled in afterwards.
+    assert!(
+        stored.body["characteristics"][0]
+            .get("nonconforming_units")
+            .is_none()
+    );
 
     let lot = app
         .create_lot(&part, &supplier, "L-04", 1000, "2026-10-04")

@@ -284,7 +284,7 @@ async fn demings_rule_chooses_full_inspection_when_the_history_puts_p_above_k1_o
 }
 
 #[actix_web::test]
-async fn compares_the_sampling_verdict_with_a_full_inspection_of_the_same_lot() {
+async fn compares_the_sampling_verdict_with_a_full_inspection_that_decides_the_lot() {
     let app = app().await;
     let s = app.stream(json!({})).await;
     let lot = app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
@@ -298,9 +298,15 @@ async fn compares_the_sampling_verdict_with_a_full_inspection_of_the_same_lot() 
     let d = app.decide(&lot).await.body;
 
     let c = only(&d);
-    assert_eq!(c["verdict"], "accept");
-    assert_eq!(c["inspection_id"], sample.as_str());
+    // The full inspection covers the lot, so it decides (Ac 1 Re 2 applied to the 500
+    // units); the sample, accepted by the plan, is only compared with it.
+    assert_eq!(c["verdict"], "reject");
+    assert_eq!(c["inspection_id"], full.as_str());
+    // Recorded without serials, the sample's unit 1 cannot be told from the full
+    // inspection's: 1 + 15 units are listed.
+    assert_eq!(c["nonconforming_units"].as_array().unwrap().len(), 16);
     let cmp = &c["comparison"];
+    assert_eq!(cmp["sampling_inspection_id"], sample.as_str());
     assert_eq!(cmp["full_inspection_id"], full.as_str());
     assert_eq!(cmp["fraction_defective"], 0.03);
     assert_eq!(cmp["full_verdict"], "reject");
@@ -529,4 +535,8 @@ async fn a_lot_only_fully_inspected_is_judged_on_the_full_inspection() {
     assert_eq!(c["applied"]["sample_size"], 500);
     assert_eq!(c["verdict"], "accept");
     assert_eq!(c["switching_outcome"], Value::Null);
+    // Accepted, yet its one nonconforming unit is rejected individually (ISO 2859-1 6.4).
+    assert_eq!(c["nonconforming_units"][0]["unit"], 1);
+    assert_eq!(c["nonconforming_units"][0]["inspection_id"], full.as_str());
+    assert_eq!(c["nonconforming_units"].as_array().unwrap().len(), 1);
 }

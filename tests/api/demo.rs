@@ -1,5 +1,6 @@
 //! The demo data: every lot is decided through the API, the switching history of the
-//! demo suppliers is there, and the fully inspected lot is compared with its sample.
+//! demo suppliers is there, and the fully inspected lot is judged on its full inspection
+//! and compared with its sample.
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -61,4 +62,16 @@ fn every_demo_lot_is_decided_with_history_and_a_sampling_versus_full_comparison(
          AND c -> 'comparison' ->> 'agrees' <> 'null'",
     );
     assert!(compared >= 3, "{compared} characteristics compared");
+    // DPM-2611-01 was fully inspected in-house: every unit of the lot is known, so it is
+    // judged on that full inspection, not on the factory's accepted sample of 80. Its
+    // Weight, 25 of 500 units out of specification, is far past Re (ISO 2859-1 Table II
+    // plan applied to the whole lot), and every nonconforming unit is listed to be
+    // rejected individually (6.4), the factory's included.
+    let weight: Vec<Row> = diesel::sql_query(
+        "SELECT d.verdict || ' ' || (c ->> 'mode') || ' ' || (c ->> 'verdict') || ' ' ||          (c ->> 'units_inspected') || '/' || (c ->> 'defectives') || ' listed ' ||          jsonb_array_length(c -> 'nonconforming_units') AS text          FROM lot_decisions d JOIN lots l ON l.id = d.lot_id,          jsonb_array_elements(d.decision -> 'characteristics') c          WHERE l.lot_number = 'DPM-2611-01' AND c ->> 'name' = 'Weight'",
+    )
+    .load(&mut conn)
+    .unwrap();
+    assert_eq!(weight.len(), 1);
+    assert_eq!(weight[0].text, "reject full reject 500/25 listed 26");
 }

@@ -24,6 +24,7 @@ mod inspections;
 mod limits;
 mod lots;
 mod metrics;
+mod nonconforming_units;
 mod openapi;
 mod outage;
 mod parts;
