@@ -57,10 +57,11 @@ LOTGATE_SWEEP_TOKEN="$(tail -n 1 "$work/token.out")"
 # Its id, from "created admin token <id> for ...": the hooks never let the sweep revoke it.
 LOTGATE_SWEEP_TOKEN_ID="$(sed -n 's/^created admin token \([0-9a-f-]*\) .*/\1/p' "$work/token.log")"
 
-# The rate limiter stays in the path but never throttles the sweep (one token, thousands
-# of requests): a 429 would only hide what is behind it. Its own tests are in tests/api/.
+# The rate limiters stay in the path but never throttle the sweep (one token, thousands
+# of requests, hundreds of them with a wrong token on purpose): a 429 would only hide
+# what is behind it. Their own tests are in tests/api/access.rs.
 RUST_LOG="${RUST_LOG:-warn}" "$bin" serve --demo --data-dir "$data" --bind "127.0.0.1:$port" \
-  --rate-limit 10000 --rate-burst 10000 >"$work/serve.out" 2>"$work/serve.log" &
+  --rate-limit 10000 --rate-burst 10000 --auth-failures 0 >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
 for _ in $(seq 120); do
   curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break

@@ -93,6 +93,10 @@ RELATIONAL = {
          "from 2000 on: JSON Schema has no bound for a date"),
         ("produced_on", "lies more than a day in the future", "depends on the clock"),
     ],
+    "create_token": [
+        ("supplier_id", "an admin token cannot be bound to a supplier",
+         "depends on `role`: two fields"),
+    ],
     "list_lots": [
         ("produced_from", "must not be after produced_to", "from <= to: two parameters"),
     ],

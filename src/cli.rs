@@ -182,6 +182,10 @@ struct ServeArgs {
     /// Requests a token may send at once before the rate applies.
     #[arg(long, env = "LOTGATE_RATE_BURST", default_value_t = 100)]
     rate_burst: u32,
+    /// Unknown or revoked tokens one client address may send per minute (0: no limit);
+    /// beyond it, tokens not seen valid lately get 429 without a database lookup.
+    #[arg(long, env = "LOTGATE_AUTH_FAILURES", default_value_t = crate::http::rate_limit::DEFAULT_AUTH_FAILURES_PER_MINUTE)]
+    auth_failures: u32,
     /// Start even when PostgreSQL runs with fsync, synchronous_commit or
     /// full_page_writes off (only for a database whose loss does not matter).
     #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
@@ -563,6 +567,9 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
         rate_limit: std::sync::Arc::new(crate::http::rate_limit::RateLimiter::new(
             args.rate_limit,
             args.rate_burst,
+        )),
+        auth_failures: std::sync::Arc::new(crate::http::rate_limit::AuthFailures::new(
+            args.auth_failures,
         )),
         photo_limit: args.photo_limit,
         max_results: args.max_results,

@@ -2,7 +2,8 @@
 //! token's role must include the role its operation needs (the table below, which the
 //! OpenAPI document also states per operation). Unknown or revoked tokens are a 401, too
 //! weak a role a 403, both problem+json, before any work is done. An address that sends
-//! more than 10 unknown or revoked tokens gets 429 for a while, without a lookup.
+//! more unknown or revoked tokens than its budget gets 429 for a while, without a lookup
+//! (see [`AuthFailures`](super::rate_limit::AuthFailures)).
 
 use std::collections::HashMap;
 
@@ -211,16 +212,19 @@ pub async fn authenticate(
             // A token not in the cache costs a database lookup: an address that keeps
             // sending unknown tokens waits before it may try another.
             let client = req.peer_addr().map(|a| a.ip());
-            if let Err(wait) = state.auth_failures.peek(client) {
+            if let Err(wait) = state.auth_failures.may_look_up(client, &hash) {
                 return Ok(req.error_response(ApiError::too_many_failures(wait)));
             }
             match look_up(&state, hash).await {
-                Ok(principal) => principal,
+                Ok(principal) => {
+                    state.auth_failures.succeeded(hash);
+                    principal
+                }
                 Err(err) => {
                     if actix_web::ResponseError::status_code(&err)
                         == actix_web::http::StatusCode::UNAUTHORIZED
                     {
-                        let _ = state.auth_failures.check(client);
+                        state.auth_failures.failed(client, &hash);
                     }
                     return Ok(req.error_response(err));
                 }

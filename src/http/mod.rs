@@ -51,7 +51,7 @@ pub struct AppState {
     /// Requests per token, shared by every worker.
     pub rate_limit: std::sync::Arc<rate_limit::RateLimiter>,
     /// Unknown or revoked tokens per client address, shared by every worker.
-    pub auth_failures: std::sync::Arc<rate_limit::RateLimiter<Option<std::net::IpAddr>>>,
+    pub auth_failures: std::sync::Arc<rate_limit::AuthFailures>,
     /// Largest photo upload, in bytes.
     pub photo_limit: usize,
     /// Measurements and attribute results per recorded inspection, all units together.
@@ -77,7 +77,9 @@ impl AppState {
             pool,
             json_limit,
             rate_limit: std::sync::Arc::new(rate_limit::RateLimiter::unlimited()),
-            auth_failures: std::sync::Arc::new(rate_limit::auth_failures()),
+            auth_failures: std::sync::Arc::new(rate_limit::AuthFailures::new(
+                rate_limit::DEFAULT_AUTH_FAILURES_PER_MINUTE,
+            )),
             photo_limit: photos::DEFAULT_PHOTO_LIMIT,
             max_results: inspections::DEFAULT_MAX_RESULTS,
             tokens: std::sync::Arc::new(crate::cache::tokens()),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::domain::TokenId;
 
@@ -22,9 +22,67 @@ pub struct RateLimiter<K = TokenId> {
     buckets: Mutex<HashMap<K, Bucket>>,
 }
 
-/// Failed authentications per client address: a burst of 10, then one every 6 s.
-pub fn auth_failures() -> RateLimiter<Option<IpAddr>> {
-    RateLimiter::new(1.0 / 6.0, 10)
+/// Unknown or revoked tokens an address may send per minute by default (all at once,
+/// then one every 6 s).
+pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 10;
+
+/// How long a token seen valid passes without counting against its address.
+const KNOWN_VALID_FOR: Duration = Duration::from_secs(15 * 60);
+
+/// Failed authentications per client address, and the tokens seen valid lately. A token
+/// not in the token cache costs a database lookup; an address that keeps sending unknown
+/// or revoked ones waits before it may try another, while a token seen valid in the last
+/// 15 minutes is still looked up, so that a tablet sharing an address (a factory's NAT,
+/// a proxy) with one holding a revoked token keeps working.
+#[derive(Debug)]
+pub struct AuthFailures {
+    per_address: RateLimiter<Option<IpAddr>>,
+    valid: Mutex<HashMap<[u8; 32], Instant>>,
+}
+
+impl AuthFailures {
+    /// `per_minute` failures per address, all at once, then spread over the minute; 0
+    /// turns the limit off.
+    pub fn new(per_minute: u32) -> Self {
+        AuthFailures {
+            per_address: RateLimiter::new(f64::from(per_minute) / 60.0, per_minute),
+            valid: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether the token may be looked up for this address; else the seconds to wait.
+    pub fn may_look_up(&self, client: Option<IpAddr>, token_sha256: &[u8; 32]) -> Result<(), u32> {
+        let known = self
+            .valid
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(token_sha256)
+            .is_some_and(|at| at.elapsed() < KNOWN_VALID_FOR);
+        if known {
+            return Ok(());
+        }
+        self.per_address.peek(client)
+    }
+
+    /// The token was unknown or revoked: one failure for the address.
+    pub fn failed(&self, client: Option<IpAddr>, token_sha256: &[u8; 32]) {
+        self.valid
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(token_sha256);
+        let _ = self.per_address.check(client);
+    }
+
+    /// The token was valid: it passes for a while whatever its address did.
+    pub fn succeeded(&self, token_sha256: [u8; 32]) {
+        let mut valid = self.valid.lock().unwrap_or_else(|e| e.into_inner());
+        if valid.len() >= MAX_BUCKETS {
+            valid.retain(|_, at| at.elapsed() < KNOWN_VALID_FOR);
+        }
+        if valid.len() < MAX_BUCKETS {
+            valid.insert(token_sha256, Instant::now());
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -91,8 +149,6 @@ impl<K: Eq + Hash + Copy> RateLimiter<K> {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
     use super::*;
 
     #[test]
@@ -158,5 +214,34 @@ mod tests {
         let limiter = RateLimiter::<TokenId>::unlimited();
         let token = TokenId::new_random();
         assert!((0..10_000).all(|_| limiter.check(token).is_ok()));
+    }
+
+    #[test]
+    fn an_address_over_its_failures_still_passes_a_token_seen_valid() {
+        let failures = AuthFailures::new(2);
+        let (client, valid, guess) = (Some(IpAddr::from([192, 0, 2, 7])), [1; 32], [2; 32]);
+        failures.succeeded(valid);
+        failures.failed(client, &guess);
+        failures.failed(client, &guess);
+
+        assert!(failures.may_look_up(client, &guess).is_err());
+        assert_eq!(failures.may_look_up(client, &valid), Ok(()));
+        assert_eq!(
+            failures.may_look_up(Some(IpAddr::from([198, 51, 100, 9])), &guess),
+            Ok(())
+        );
+        // A token that fails (revoked since) is no longer known valid.
+        failures.failed(client, &valid);
+        assert!(failures.may_look_up(client, &valid).is_err());
+    }
+
+    #[test]
+    fn no_failure_budget_turns_the_limit_off() {
+        let failures = AuthFailures::new(0);
+        let client = Some(IpAddr::from([192, 0, 2, 7]));
+        for _ in 0..1000 {
+            failures.failed(client, &[2; 32]);
+        }
+        assert_eq!(failures.may_look_up(client, &[2; 32]), Ok(()));
     }
 }
