@@ -12,6 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest, HttpResponse, get, web};
+use utoipa::openapi::OpenApi as OpenApiDoc;
 
 use super::AppState;
 use super::access::operations;
@@ -79,38 +80,34 @@ struct Operations {
 }
 
 impl Operations {
-    fn get() -> &'static Operations {
-        static OPERATIONS: OnceLock<Operations> = OnceLock::new();
-        OPERATIONS.get_or_init(|| {
-            let api = super::routes::openapi();
-            let mut found: Vec<(String, Method, String)> = vec![
-                (
-                    "get_openapi_document".into(),
-                    Method::GET,
-                    "/api-docs/openapi.json".into(),
-                ),
-                ("get_api_docs".into(), Method::GET, "/docs".into()),
-            ];
-            for (path, item) in api.paths.paths.iter() {
-                for (method, op) in operations(item) {
-                    let name = op.operation_id.clone().unwrap_or_else(|| path.clone());
-                    found.push((name, method, path.clone()));
-                }
+    fn from_document(api: &OpenApiDoc) -> Operations {
+        let mut found: Vec<(String, Method, String)> = vec![
+            (
+                "get_openapi_document".into(),
+                Method::GET,
+                "/api-docs/openapi.json".into(),
+            ),
+            ("get_api_docs".into(), Method::GET, "/docs".into()),
+        ];
+        for (path, item) in api.paths.paths.iter() {
+            for (method, op) in operations(item) {
+                let name = op.operation_id.clone().unwrap_or_else(|| path.clone());
+                found.push((name, method, path.clone()));
             }
-            found.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut ops = Operations {
-                names: Vec::new(),
-                by_name: HashMap::new(),
-                by_pattern: HashMap::new(),
-            };
-            for (i, (name, method, path)) in found.into_iter().enumerate() {
-                ops.by_name.insert(name.clone(), (method.clone(), i));
-                ops.by_pattern.entry(path).or_default().push((method, i));
-                ops.names.push(name);
-            }
-            ops.names.push(UNMATCHED.into());
-            ops
-        })
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut ops = Operations {
+            names: Vec::new(),
+            by_name: HashMap::new(),
+            by_pattern: HashMap::new(),
+        };
+        for (i, (name, method, path)) in found.into_iter().enumerate() {
+            ops.by_name.insert(name.clone(), (method.clone(), i));
+            ops.by_pattern.entry(path).or_default().push((method, i));
+            ops.names.push(name);
+        }
+        ops.names.push(UNMATCHED.into());
+        ops
     }
 
     fn unmatched(&self) -> usize {
@@ -141,10 +138,10 @@ struct OperationStats {
     latency: Histogram,
 }
 
-/// Requests by operation and status, shared by every worker.
+/// Requests by operation and status, shared by every worker. It counts once it knows
+/// the operations, from the API document the app is built with ([`Requests::describe`]).
 pub struct Requests {
-    operations: &'static Operations,
-    stats: Box<[OperationStats]>,
+    table: OnceLock<(Operations, Box<[OperationStats]>)>,
 }
 
 impl Default for Requests {
@@ -155,31 +152,48 @@ impl Default for Requests {
 
 impl Requests {
     pub fn new() -> Self {
-        let operations = Operations::get();
-        let stats = operations
-            .names
-            .iter()
-            .map(|_| OperationStats {
-                statuses: Default::default(),
-                rare_statuses: Mutex::new(BTreeMap::new()),
-                latency: Histogram::new(REQUEST_SECONDS),
-            })
-            .collect();
-        Requests { operations, stats }
+        Requests {
+            table: OnceLock::new(),
+        }
+    }
+
+    /// Names the operations to count under. Every worker builds its app from the same
+    /// document, so the first call decides and the others change nothing.
+    pub fn describe(&self, api: &OpenApiDoc) {
+        self.table.get_or_init(|| {
+            let operations = Operations::from_document(api);
+            let stats = operations
+                .names
+                .iter()
+                .map(|_| OperationStats {
+                    statuses: Default::default(),
+                    rare_statuses: Mutex::new(BTreeMap::new()),
+                    latency: Histogram::new(REQUEST_SECONDS),
+                })
+                .collect();
+            (operations, stats)
+        });
     }
 
     /// Counts a request answered with `status` after `elapsed`.
     pub fn record(&self, req: &HttpRequest, status: StatusCode, elapsed: Duration) {
-        self.count(self.operations.of(req), status, elapsed);
+        if let Some((operations, _)) = self.table.get() {
+            self.count(operations.of(req), status, elapsed);
+        }
     }
 
     /// Counts a request that failed in a way that left no request to look at.
     pub fn record_unmatched(&self, status: StatusCode, elapsed: Duration) {
-        self.count(self.operations.unmatched(), status, elapsed);
+        if let Some((operations, _)) = self.table.get() {
+            self.count(operations.unmatched(), status, elapsed);
+        }
     }
 
     fn count(&self, operation: usize, status: StatusCode, elapsed: Duration) {
-        let stats = &self.stats[operation];
+        let Some((_, stats)) = self.table.get() else {
+            return;
+        };
+        let stats = &stats[operation];
         let code = status.as_u16();
         match STATUSES.binary_search(&code) {
             Ok(i) => stats.statuses[i].inc(),
@@ -197,9 +211,13 @@ impl Requests {
     /// Each operation that has been called: its name, its counts by status and its
     /// latency histogram.
     fn report(&self) -> Vec<OperationReport<'_>> {
-        let names = self.operations.names.iter();
-        names
-            .zip(self.stats.iter())
+        let Some((operations, stats)) = self.table.get() else {
+            return Vec::new();
+        };
+        operations
+            .names
+            .iter()
+            .zip(stats.iter())
             .filter_map(|(name, stats)| {
                 let latency = stats.latency.snapshot();
                 if latency.count() == 0 {

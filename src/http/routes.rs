@@ -150,6 +150,7 @@ pub fn build_app(
 > {
     let (app, api) = routed().split_for_parts();
     let api = documented(api);
+    state.requests.describe(&api);
     let roles = RouteRoles::from_document(&api);
     let query_names = QueryNames::from_document(&api);
     let document = api.to_pretty_json().unwrap_or_default();
