@@ -111,6 +111,26 @@ pub fn decision_text(
     }
 }
 
+/// How many changes to the lot's inputs one revision (the latest when `revision` is
+/// `None`) was computed from, and how many the lot has had since it was registered.
+/// One row read through the lot's primary key and `(lot_id, revision)`.
+pub fn seen_changes(
+    conn: &mut PgConnection,
+    lot: LotId,
+    revision: Option<i32>,
+) -> QueryResult<(i32, i32)> {
+    let of_lot = lot_decisions::table
+        .inner_join(lots::table)
+        .filter(lot_decisions::lot_id.eq(lot))
+        .select((lot_decisions::input_changes, lots::input_changes));
+    match revision {
+        Some(r) => of_lot
+            .filter(lot_decisions::revision.eq(r))
+            .get_result(conn),
+        None => of_lot.order(lot_decisions::revision.desc()).first(conn),
+    }
+}
+
 /// The lot-level outcome of a decision: the switching settings it was made under.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = decision_outcomes, check_for_backend(diesel::pg::Pg))]

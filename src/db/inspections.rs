@@ -148,3 +148,37 @@ pub fn superseded_by(
         .filter_map(|(old, new)| Some((old?, new)))
         .collect())
 }
+
+/// One change to a lot's inputs: the inspection (or correction) that made it, and when
+/// it was recorded (the server's time).
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct InputChange {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub lot_id: LotId,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub lot_change: i32,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub inspection_id: InspectionId,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Uuid>)]
+    pub supersedes: Option<InspectionId>,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The changes numbered `change` of these lots (pairs of lot and change number), in one
+/// query on the index `inspections_lot_change`.
+pub fn changes(conn: &mut PgConnection, wanted: &[(LotId, i32)]) -> QueryResult<Vec<InputChange>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (lots, numbers): (Vec<uuid::Uuid>, Vec<i32>) =
+        wanted.iter().map(|(l, n)| (l.0, *n)).unzip();
+    diesel::sql_query(
+        "SELECT i.lot_id, i.lot_change, i.id AS inspection_id, i.supersedes, i.recorded_at \
+         FROM unnest($1::uuid[], $2::int4[]) AS w(lot_id, lot_change) \
+         JOIN inspections i ON i.lot_id = w.lot_id AND i.lot_change = w.lot_change",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(lots)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(numbers)
+    .load(conn)
+}

@@ -192,6 +192,7 @@ diesel::table! {
         body_sha256 -> Text,
         recorded_at -> Timestamptz,
         golden_sample_revision_id -> Nullable<Uuid>,
+        lot_change -> Int4,
     }
 }
 
@@ -204,6 +205,7 @@ diesel::table! {
         inputs -> Jsonb,
         decision -> Jsonb,
         decided_at -> Timestamptz,
+        input_changes -> Int4,
     }
 }
 
@@ -216,6 +218,8 @@ diesel::table! {
         lot_size -> Int4,
         produced_on -> Date,
         created_at -> Timestamptz,
+        input_changes -> Int4,
+        decided_input_changes -> Nullable<Int4>,
     }
 }
 

@@ -13,6 +13,7 @@ use crate::cache::Listening;
 use crate::decision::types::LotDecisionView;
 use crate::domain::{DecisionId, LotId};
 use crate::service::decisions::{self as decisions, Decided};
+use crate::service::staleness::DecisionStaleness;
 
 /// The optional body of `decide_lot`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -118,13 +119,22 @@ pub struct DecisionQuery {
 
 /// Read the latest decision of a lot (or one revision of it).
 ///
+/// The body is the decision exactly as stored when it was made; it never changes. Whether
+/// it is stale (an inspection or correction of the lot was recorded after it, so it did
+/// not take it into account) is worked out at each read and sent in the headers
+/// `Decision-Stale` and, when stale, `Decision-Stale-Because`.
+///
 /// A token bound to a supplier reads only decisions of that supplier's lots; another
 /// supplier's lot is answered 404.
 #[utoipa::path(
     tag = "decisions",
     params(("lot_id" = LotId, Path, description = "Id of the lot"), DecisionQuery),
     responses(
-        (status = 200, description = "The decision, exactly as stored", body = LotDecisionView),
+        (status = 200, description = "The decision, exactly as stored", body = LotDecisionView,
+            headers(
+                ("Decision-Stale" = bool, description = "`true` when an inspection or correction of the lot was recorded after this decision, `false` otherwise"),
+                ("Decision-Stale-Because" = String, description = "Only when stale: the first change the decision did not see, e.g. `inspection <id> recorded at <time>, after this decision`, and how many followed"),
+            )),
         (status = 404, response = responses::NotFound),
         (status = 422, response = responses::Unprocessable),
         (status = 503, response = responses::Unavailable),
@@ -143,29 +153,46 @@ pub async fn get_lot_decision(
         return Err(ApiError::invalid_field("revision", "revisions start at 1"));
     }
     // The stored document is the response (a serialised `LotDecisionView`): its text is
-    // sent as PostgreSQL returns it, unparsed, after one query on the hot path; the lot
-    // is looked up only to tell a missing lot from an undecided one. Documents are kept
-    // in memory while the cache's listener runs (stored decisions never change; a new
-    // one empties the cache). The cache knows nothing of suppliers, so a token bound to
-    // one always goes through the use case, which checks the lot's supplier.
+    // sent as PostgreSQL returns it, unparsed; the lot is looked up only to tell a
+    // missing lot from an undecided one. Documents are kept in memory while the cache's
+    // listener runs (stored decisions never change; a new one empties the cache).
+    // Staleness changes without a new decision, so it is never cached: one small query
+    // on the lot's and the revision's rows answers it at every read. The cache knows
+    // nothing of suppliers, so a token bound to one always goes through the use case,
+    // which checks the lot's supplier.
     let key = (lot_id, revision);
     let cached = match caller.0.supplier {
         None => state.decisions.get(&key),
         Some(_) => None,
     };
     if let Some(document) = cached {
-        return Ok(HttpResponse::Ok()
-            .content_type(ContentType::json())
-            .body(document));
+        let stale = db(&state, move |conn| {
+            Ok(decisions::staleness_of_read(conn, lot_id, revision)?)
+        })
+        .await?;
+        return Ok(stored(document, &stale));
     }
     let epoch = state.decisions.epoch();
-    let decision = db(&state, move |conn| {
-        Ok(decisions::document(conn, &caller.0, lot_id, revision)?)
+    let (decision, stale) = db(&state, move |conn| {
+        Ok(decisions::document_with_staleness(
+            conn, &caller.0, lot_id, revision,
+        )?)
     })
     .await?;
     let document = web::Bytes::from(decision.0);
     state.decisions.put(key, document.clone(), epoch);
-    Ok(HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .body(document))
+    Ok(stored(document, &stale))
+}
+
+/// A stored decision document as the answer, with its staleness in headers.
+fn stored(document: web::Bytes, stale: &DecisionStaleness) -> HttpResponse {
+    let mut response = HttpResponse::Ok();
+    response.content_type(ContentType::json());
+    match &stale.stale_because {
+        Some(why) => response
+            .insert_header(("Decision-Stale", "true"))
+            .insert_header(("Decision-Stale-Because", why.as_str())),
+        None => response.insert_header(("Decision-Stale", "false")),
+    };
+    response.body(document)
 }

@@ -15,6 +15,7 @@ use crate::db::models;
 use crate::domain::{LotId, LotSize, PartId, SupplierId};
 use crate::service::Checks;
 use crate::service::lots::{self as service, LotFilter, LotInput};
+use crate::service::staleness::LotDecisionState;
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -63,10 +64,22 @@ pub struct LotView {
     pub produced_on: NaiveDate,
     /// When the lot was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// The lot has an inspection and either no decision or a stale one: what
+    /// `list_lots?needs_decision=true` lists.
+    pub needs_decision: bool,
+    /// An inspection or correction was recorded (server time) after the lot's latest
+    /// decision, which did not take it into account. Worked out when the lot is read.
+    pub decision_stale: bool,
+    /// Why the latest decision is stale: the first change it did not see, when it was
+    /// recorded, and how many followed; `null` when it is not stale.
+    #[schema(
+        example = "inspection 6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b recorded at 2026-12-03T09:41:07.512Z, after the lot's latest decision"
+    )]
+    pub stale_because: Option<String>,
 }
 
-impl From<models::Lot> for LotView {
-    fn from(l: models::Lot) -> Self {
+impl LotView {
+    fn new(l: models::Lot, decision: LotDecisionState) -> Self {
         LotView {
             id: l.id,
             part_id: l.part_id,
@@ -75,6 +88,9 @@ impl From<models::Lot> for LotView {
             lot_size: l.lot_size,
             produced_on: l.produced_on,
             created_at: l.created_at,
+            needs_decision: decision.needs_decision,
+            decision_stale: decision.stale_because.is_some(),
+            stale_because: decision.stale_because,
         }
     }
 }
@@ -94,6 +110,9 @@ pub struct ListLotsQuery {
     /// Only lots produced on or before this date.
     #[serde(default, deserialize_with = "dates::optional_date")]
     pub produced_to: Option<NaiveDate>,
+    /// `true`: only lots needing a decision, those with an inspection and either no
+    /// decision or a stale one (an inspection or correction recorded after it).
+    pub needs_decision: Option<bool>,
     /// How many lots to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -153,11 +172,13 @@ pub async fn create_lot(
     Ok(created_or_ok(
         registered.created,
         location,
-        &LotView::from(registered.lot),
+        &LotView::new(registered.lot, registered.decision),
     ))
 }
 
 /// Read a lot.
+///
+/// `needs_decision`, `decision_stale` and `stale_because` are worked out at read time.
 ///
 /// A token bound to a supplier reads only that supplier's lots: another supplier's lot
 /// is answered 404, like a lot that does not exist.
@@ -177,11 +198,16 @@ pub async fn get_lot(
     path: web::Path<LotId>,
 ) -> Result<web::Json<LotView>, ApiError> {
     let id = path.into_inner();
-    let lot = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
-    Ok(web::Json(lot.into()))
+    let (lot, decision) = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
+    Ok(web::Json(LotView::new(lot, decision)))
 }
 
 /// List lots, newest production date first, filtered by part, supplier and date.
+///
+/// With `needs_decision=true`, only the lots that need a decision: inspected, and never
+/// decided or decided before their latest inspection or correction (`decision_stale`).
+/// A partial index holds just those lots, so the list costs the same after years of
+/// decided lots.
 ///
 /// A token bound to a supplier lists only that supplier's lots (with `supplier_id` of
 /// another supplier, none).
@@ -219,6 +245,7 @@ pub async fn list_lots(
         supplier_id: q.supplier_id,
         produced_from: q.produced_from,
         produced_to: q.produced_to,
+        needs_decision: q.needs_decision.unwrap_or(false),
     };
     // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
@@ -228,7 +255,7 @@ pub async fn list_lots(
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
-        |l| (l.produced_on, l.id.0),
-        LotView::from,
+        |(l, _)| (l.produced_on, l.id.0),
+        |(l, decision)| LotView::new(l, decision),
     )))
 }

@@ -5,11 +5,13 @@
 use chrono::Utc;
 use diesel::PgConnection;
 
+use super::staleness::{self, DecisionStaleness};
 use super::switching::{history_inputs, store_history};
 use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::decisions::{self as decisions_db, JsonText, NewLotDecision, StoredDocument};
+use crate::db::lots as lots_db;
 use crate::db::switching as switching_db;
 use crate::decision::outcome::DecidedLot;
 use crate::decision::replay::{Resume, replay};
@@ -50,6 +52,9 @@ fn decide_locked(
     let lot = scope::lot(conn, by, lot_id)?;
     let (supplier, part) = (lot.supplier_id, lot.part_id);
     let settings = switching_db::lock(conn, supplier, part)?;
+    // The lot's inputs stay as read until this decision commits: a change recorded
+    // meanwhile is counted after it and makes it stale (service::staleness).
+    lots_db::lock_inputs(conn, lot_id)?;
     // Under the lock, so a retry racing the original sees its committed revision.
     if let Some(id) = wanted
         && let Some(existing) = decisions_db::find(conn, id)?
@@ -150,4 +155,26 @@ pub fn document(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// [`document`], and whether that revision is stale (one more query, two when it is).
+pub fn document_with_staleness(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+    revision: Option<i32>,
+) -> Result<(JsonText, DecisionStaleness), ServiceError> {
+    let document = document(conn, by, lot_id, revision)?;
+    let stale = staleness::of_decision(conn, lot_id, revision)?;
+    Ok((document, stale))
+}
+
+/// Whether a revision that exists (its document was read before, by a caller that may
+/// read it) is stale: for a document served from memory.
+pub fn staleness_of_read(
+    conn: &mut PgConnection,
+    lot_id: LotId,
+    revision: Option<i32>,
+) -> Result<DecisionStaleness, ServiceError> {
+    staleness::of_decision(conn, lot_id, revision)
 }

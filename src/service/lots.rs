@@ -3,6 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 
+use super::staleness::{self, LotDecisionState};
 use super::{Checks, Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::After;
@@ -11,7 +12,8 @@ use crate::db::models::{Lot, NewLot};
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
 use crate::domain::{LotId, LotSize, PartId, SupplierId, dates};
 
-/// What a list of lots is filtered on: part, supplier, production dates.
+/// What a list of lots is filtered on: part, supplier, production dates, need of a
+/// decision.
 pub use crate::db::lots::LotFilter;
 
 /// A lot to register: a quantity of one part number from one supplier.
@@ -44,6 +46,8 @@ impl LotInput {
 pub struct Registered {
     pub lot: Lot,
     pub created: bool,
+    /// Where the lot stands with its decision (a retry may find it inspected).
+    pub decision: LotDecisionState,
 }
 
 /// Registers a lot of a known part and supplier. The same id with the same content
@@ -86,25 +90,49 @@ pub fn create(
         }
         if created {
             audit::created(conn, by, "lot", lot.id, &lot)?;
+            return Ok(Registered {
+                lot,
+                created,
+                decision: LotDecisionState::default(),
+            });
         }
-        Ok(Registered { lot, created })
+        let (lot, decision) = with_state(conn, lot)?;
+        Ok(Registered {
+            lot,
+            created,
+            decision,
+        })
     })
 }
 
-/// The lot, if `by` may see it.
-pub fn get(conn: &mut PgConnection, by: &Principal, id: LotId) -> Result<Lot, ServiceError> {
-    scope::lot(conn, by, id)
+/// The lot, if `by` may see it, with where it stands with its decision.
+pub fn get(
+    conn: &mut PgConnection,
+    by: &Principal,
+    id: LotId,
+) -> Result<(Lot, LotDecisionState), ServiceError> {
+    let lot = scope::lot(conn, by, id)?;
+    with_state(conn, lot)
 }
 
-/// Lots newest production date first, filtered: at most `limit` after the keyset
-/// position. A token bound to a supplier sees only that supplier's lots.
+fn with_state(conn: &mut PgConnection, lot: Lot) -> Result<(Lot, LotDecisionState), ServiceError> {
+    let counts = lots_db::input_counts(conn, lot.id)?;
+    staleness::of_lots(conn, vec![(lot, counts)])?
+        .pop()
+        .ok_or_else(|| ServiceError::internal("a lot read went missing"))
+}
+
+/// Lots newest production date first, filtered (`needs_decision`: only those never
+/// decided or decided before their latest inspection or correction), each with where it
+/// stands with its decision: at most `limit` after the keyset position. A token bound to
+/// a supplier sees only that supplier's lots.
 pub fn list(
     conn: &mut PgConnection,
     by: &Principal,
     filter: &LotFilter,
     after: Option<After<NaiveDate>>,
     limit: i64,
-) -> Result<Vec<Lot>, ServiceError> {
+) -> Result<Vec<(Lot, LotDecisionState)>, ServiceError> {
     let Some(supplier_id) = scope::supplier_filter(by, filter.supplier_id) else {
         return Ok(Vec::new());
     };
@@ -112,5 +140,6 @@ pub fn list(
         supplier_id,
         ..filter.clone()
     };
-    Ok(lots_db::list(conn, &filter, after, limit)?)
+    let lots = lots_db::list_with_counts(conn, &filter, after, limit)?;
+    staleness::of_lots(conn, lots)
 }

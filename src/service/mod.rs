@@ -13,6 +13,7 @@ pub mod lots;
 pub mod parts;
 pub mod photos;
 pub mod scope;
+pub mod staleness;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

@@ -256,6 +256,7 @@ pub fn characteristic_series(
         supplier_id: range.supplier,
         produced_from: range.from,
         produced_to: range.to,
+        ..LotFilter::default()
     };
     let lots = lots_db::list(conn, &filter, None, i64::MAX)?;
     Ok(CharacteristicSeries {

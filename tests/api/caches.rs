@@ -187,9 +187,10 @@ fn add_revision_silently(db: &TestDb, lot: &str) {
     conn.transaction(|conn| {
         diesel::sql_query("SET LOCAL session_replication_role = replica").execute(conn)?;
         diesel::sql_query(
-            "INSERT INTO lot_decisions (id, lot_id, revision, verdict, inputs, decision) \
+            "INSERT INTO lot_decisions (id, lot_id, revision, verdict, inputs, decision, \
+                                        input_changes) \
              SELECT gen_random_uuid(), lot_id, 2, verdict, inputs, \
-                    jsonb_set(decision, '{revision}', '2') \
+                    jsonb_set(decision, '{revision}', '2'), input_changes \
              FROM lot_decisions WHERE lot_id = $1 AND revision = 1",
         )
         .bind::<diesel::sql_types::Uuid, _>(lot.parse::<uuid::Uuid>().unwrap())

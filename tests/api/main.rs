@@ -33,6 +33,7 @@ mod prepared;
 mod roles;
 mod sampling;
 mod shared_cluster;
+mod stale_decisions;
 mod statistics;
 mod streams;
 mod supplier_tokens;

@@ -1,0 +1,11 @@
+DROP INDEX lots_needing_decision_by_supplier;
+DROP INDEX lots_needing_decision;
+DROP TRIGGER lot_decisions_record_changes ON lot_decisions;
+DROP FUNCTION lot_decision_records_changes();
+DROP TRIGGER inspections_number_lot_change ON inspections;
+DROP FUNCTION inspection_numbers_lot_change();
+DROP FUNCTION lot_input_changed(uuid);
+DROP INDEX inspections_lot_change;
+ALTER TABLE lot_decisions DROP COLUMN input_changes;
+ALTER TABLE inspections DROP COLUMN lot_change;
+ALTER TABLE lots DROP COLUMN decided_input_changes, DROP COLUMN input_changes;

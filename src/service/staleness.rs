@@ -1,0 +1,150 @@
+//! Stale decisions. A decision is stale when a change to the lot's inputs was recorded
+//! after it: today an inspection or a correction; a resubmission or a lot correction
+//! will count the same way, by calling the database's `lot_input_changed` in the
+//! transaction that records them. Changes are numbered per lot by the database, and a
+//! decision keeps the number it was computed from, so "after" means "not seen by the
+//! decision", whatever the clocks say.
+//!
+//! Staleness is worked out when a lot or a decision is read: the stored decision
+//! document never changes, and does not say whether it is stale.
+
+use chrono::SecondsFormat;
+use diesel::PgConnection;
+
+use super::ServiceError;
+use crate::db::decisions as decisions_db;
+use crate::db::inspections::{self as inspections_db, InputChange};
+use crate::db::lots::InputCounts;
+use crate::db::models::Lot;
+use crate::domain::LotId;
+
+/// Where a lot stands with its decision.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LotDecisionState {
+    /// Inspected, and never decided or decided before its latest change.
+    pub needs_decision: bool,
+    /// Why its latest decision is stale; `None` when it is not (or there is none).
+    pub stale_because: Option<String>,
+}
+
+/// Whether one revision of a decision is stale, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecisionStaleness {
+    pub stale_because: Option<String>,
+}
+
+/// The first change a decision did not see, in words: which record, when it was
+/// recorded, and how many more followed it.
+fn because(change: Option<&InputChange>, number: i32, changes: i32, decision: &str) -> String {
+    let first = match change {
+        Some(c) => {
+            let record = match c.supersedes {
+                Some(old) => format!("correction {} of inspection {old}", c.inspection_id),
+                None => format!("inspection {}", c.inspection_id),
+            };
+            format!(
+                "{record} recorded at {}, after {decision}",
+                c.recorded_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+            )
+        }
+        // Every numbered change is an inspection today; a kind of change without one
+        // is still named by its number.
+        None => format!("change {number} to the lot's inputs was recorded after {decision}"),
+    };
+    match changes - number {
+        0 => first,
+        1 => format!("{first}; 1 more change since"),
+        more => format!("{first}; {more} more changes since"),
+    }
+}
+
+/// The decision state of each lot, with one query for all the stale ones.
+pub fn of_lots(
+    conn: &mut PgConnection,
+    lots: Vec<(Lot, InputCounts)>,
+) -> Result<Vec<(Lot, LotDecisionState)>, ServiceError> {
+    let wanted: Vec<(LotId, i32)> = lots
+        .iter()
+        .filter(|(_, counts)| counts.stale())
+        .filter_map(|(lot, counts)| Some((lot.id, counts.decided? + 1)))
+        .collect();
+    let changes = inspections_db::changes(conn, &wanted)?;
+    Ok(lots
+        .into_iter()
+        .map(|(lot, counts)| {
+            let stale_because = counts.decided.filter(|_| counts.stale()).map(|seen| {
+                let first = changes.iter().find(|c| c.lot_id == lot.id);
+                because(first, seen + 1, counts.changes, "the lot's latest decision")
+            });
+            let state = LotDecisionState {
+                needs_decision: counts.needs_decision(),
+                stale_because,
+            };
+            (lot, state)
+        })
+        .collect())
+}
+
+/// Whether a revision of the lot's decision (the latest when `revision` is `None`) is
+/// stale. The caller has found the revision (and checked who may read it).
+pub fn of_decision(
+    conn: &mut PgConnection,
+    lot: LotId,
+    revision: Option<i32>,
+) -> Result<DecisionStaleness, ServiceError> {
+    let (seen, changes) = decisions_db::seen_changes(conn, lot, revision)?;
+    if changes <= seen {
+        return Ok(DecisionStaleness {
+            stale_because: None,
+        });
+    }
+    let first = inspections_db::changes(conn, &[(lot, seen + 1)])?;
+    Ok(DecisionStaleness {
+        stale_because: Some(because(first.first(), seen + 1, changes, "this decision")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::InspectionId;
+
+    fn change(supersedes: Option<InspectionId>) -> InputChange {
+        InputChange {
+            lot_id: LotId(uuid::Uuid::nil()),
+            lot_change: 3,
+            inspection_id: InspectionId(uuid::Uuid::from_u128(7)),
+            supersedes,
+            recorded_at: Utc.with_ymd_and_hms(2026, 12, 3, 10, 0, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn names_the_first_unseen_inspection_and_its_time() {
+        assert_eq!(
+            because(Some(&change(None)), 3, 3, "this decision"),
+            "inspection 00000000-0000-0000-0000-000000000007 recorded at \
+             2026-12-03T10:00:00Z, after this decision"
+        );
+    }
+
+    #[test]
+    fn names_a_correction_with_the_inspection_it_corrects_and_counts_the_rest() {
+        let text = because(
+            Some(&change(Some(InspectionId(uuid::Uuid::from_u128(5))))),
+            3,
+            5,
+            "this decision",
+        );
+        assert!(
+            text.starts_with(
+                "correction 00000000-0000-0000-0000-000000000007 of inspection \
+                 00000000-0000-0000-0000-000000000005 recorded at"
+            ),
+            "{text}"
+        );
+        assert!(text.ends_with("; 2 more changes since"), "{text}");
+    }
+}
