@@ -108,9 +108,19 @@ RELATIONAL = {
          "must be a variable characteristic of the sample's part"),
         (r"measurements\[\d+\]\.characteristic_id", "more than once", "unique within the array"),
     ],
-    "record_inspection": RECORDED_UNITS,
+    # A second sampling inspection of a characteristic the lot's original inspection
+    # recorded is refused with 409 (correct it, or resubmit the lot): 409 is not among the
+    # statuses ST202 concerns, so it needs no rule here; the 422s of a resubmission do.
+    "record_inspection": RECORDED_UNITS + [
+        ("resubmission_id", "the resubmission is of another lot",
+         "depends on the stored resubmission"),
+        ("mode", "the inspection of a resubmission is a sampling inspection",
+         "mode=sampling when resubmission_id is given: two fields"),
+    ],
     "correct_inspection": RECORDED_UNITS + [
         ("inspection.id", "a correction needs an id of its own", "differs from the path id"),
+        ("resubmission_id", "a correction stays with the resubmission",
+         "the inspection schema is shared with record_inspection, where it is allowed"),
     ],
     "update_part": [
         ("id", "differs from the part in the URL", "the body id equals the path id"),

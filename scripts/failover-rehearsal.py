@@ -241,7 +241,9 @@ def client(port, token, lot, width, n, stop_at, tally):
         ident = str(uuid.uuid4())
         units = [{"unit": u, "measurements": [{"characteristic_id": width, "value": 12.0 + u / 100}]}
                  for u in range(1, UNITS + 1)]
-        body = {"id": ident, "source": "factory", "mode": "sampling", "inspector": f"tablet-{n}",
+        # Full inspections: a lot takes any number of them, while a second sampling
+        # inspection of it is refused (the lot is judged on its original inspection).
+        body = {"id": ident, "source": "factory", "mode": "full", "inspector": f"tablet-{n}",
                 "inspected_at": "2026-11-20T09:15:00Z", "units": units}
         # An id once sent is retried until acknowledged, even past the end of the run:
         # otherwise it may be stored without anyone having been told.

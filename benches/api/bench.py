@@ -180,7 +180,8 @@ def lot_with_measurements(part, supplier, chars, units):
         last = min(units, first + 9_999)
         header = "unit,serial," + ",".join(f"Dimension {i}" for i in range(1, 11))
         rows = [f"{u},," + ",".join(f"{12 + ((u * 7 + i) % 13 - 6) / 100:.2f}" for i in range(10)) for u in range(first, last + 1)]
-        query = f"id={uuid.uuid4()}&source=factory&mode=sampling&inspector=bench&inspected_at=2026-11-20T09:15:00Z"
+        # Full: a lot takes several full inspections, but only one original sampling one.
+        query = f"id={uuid.uuid4()}&source=factory&mode=full&inspector=bench&inspected_at=2026-11-20T09:15:00Z"
         api("POST", f"/api/v1/lots/{lot}/inspections/import?{query}", ("\n".join([header, *rows]) + "\n").encode(),
             content_type="text/csv")
     return lot

@@ -40,8 +40,10 @@ function request()
   for i, id in ipairs(chars) do
     m[i] = string.format('{"characteristic_id":"%s","value":%.3f}', id, 12 + math.random() / 10)
   end
+  -- Full inspections: every request goes to the same lot, which takes one original
+  -- sampling inspection per characteristic and source but any number of full ones.
   local body = string.format(
-    '{"id":"%s","source":"factory","mode":"sampling","inspector":"bench","inspected_at":"2026-11-20T09:15:00Z","units":[{"unit":1,"serial":"B-1","measurements":[%s]}]}',
+    '{"id":"%s","source":"factory","mode":"full","inspector":"bench","inspected_at":"2026-11-20T09:15:00Z","units":[{"unit":1,"serial":"B-1","measurements":[%s]}]}',
     uuid4(), table.concat(m, ","))
   return wrk.format(nil, nil, nil, body)
 end

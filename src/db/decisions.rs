@@ -15,7 +15,9 @@ use diesel::sql_types::Jsonb;
 use super::inspections::{self, InspectionRows};
 use super::models::Inspection;
 use super::schema::{decision_characteristic_outcomes, decision_outcomes, lot_decisions, lots};
-use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, SupplierId};
+use std::collections::HashMap;
+
+use crate::domain::{CharacteristicId, DecisionId, InspectionId, LotId, PartId, SupplierId};
 
 /// The channel a new stored decision is announced on (trigger `lot_decisions_added`).
 pub const CHANGES_CHANNEL: &str = "lotgate_decisions";
@@ -239,6 +241,37 @@ pub fn current_inspections(
     lot: LotId,
 ) -> QueryResult<Vec<(Inspection, InspectionRows)>> {
     let all = inspections::list_for_lot(conn, lot, None, i64::MAX)?;
+    current_of(conn, all)
+}
+
+/// Where each inspection of the lot stands in the order of original inspection: when
+/// the first inspection of its chain of corrections was carried out, and that one's id.
+pub fn original_order(
+    conn: &mut PgConnection,
+    lot: LotId,
+) -> QueryResult<HashMap<InspectionId, (DateTime<Utc>, InspectionId)>> {
+    let all = inspections::list_for_lot(conn, lot, None, i64::MAX)?;
+    let by_id: HashMap<InspectionId, &Inspection> = all.iter().map(|i| (i.id, i)).collect();
+    Ok(all
+        .iter()
+        .map(|i| {
+            let mut root = i;
+            // A chain is at most as long as the lot's inspections; the bound guards a cycle.
+            for _ in 0..all.len() {
+                match root.supersedes.and_then(|s| by_id.get(&s)) {
+                    Some(earlier) => root = earlier,
+                    None => break,
+                }
+            }
+            (i.id, (root.inspected_at, root.id))
+        })
+        .collect())
+}
+
+fn current_of(
+    conn: &mut PgConnection,
+    all: Vec<Inspection>,
+) -> QueryResult<Vec<(Inspection, InspectionRows)>> {
     let superseded: std::collections::HashSet<_> =
         all.iter().filter_map(|i| i.supersedes).collect();
     all.into_iter()

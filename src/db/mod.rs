@@ -15,6 +15,7 @@ pub mod parts;
 pub mod photos;
 pub mod pool_stats;
 pub mod records;
+pub mod resubmissions;
 pub mod roles;
 pub mod schema;
 pub mod statistics;

@@ -10,16 +10,17 @@ use super::golden_samples::ConditionEntry;
 use super::models::{AttributeResultRow, Characteristic, Inspection, InspectionUnit};
 use super::models::{Lot, MeasurementRow, Part, Supplier};
 use super::photos::PhotoMeta;
+use super::resubmissions::Resubmission;
 use super::schema::{
     api_tokens, attribute_result_photos, characteristics, golden_sample_conditions, golden_samples,
-    inspections, lot_decisions, lots, parts, photos, suppliers,
+    inspections, lot_decisions, lots, parts, photos, resubmissions, suppliers,
 };
 use super::switching::ResumeRow;
 use super::tokens::Token;
 use crate::db::golden_samples::GoldenSample;
 use crate::domain::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, InspectionId, LotId, PartId,
-    PhotoId, ResumeId, SupplierId, TokenId,
+    PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
 };
 
 /// Loaders of whole stored records by id, one per audited table, all alike.
@@ -43,6 +44,7 @@ by_ids! {
     golden_samples: golden_samples, GoldenSampleId => GoldenSample;
     conditions: golden_sample_conditions, ConditionEntryId => ConditionEntry;
     inspections: inspections, InspectionId => Inspection;
+    resubmissions: resubmissions, ResubmissionId => Resubmission;
 }
 
 /// The stored documents of these decisions.

@@ -33,6 +33,8 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("measurements", "SELECT, INSERT"),
     ("parts", "SELECT, INSERT, UPDATE"),
     ("photos", "SELECT, INSERT"),
+    ("resubmission_inspections", "SELECT, INSERT"),
+    ("resubmissions", "SELECT, INSERT"),
     ("suppliers", "SELECT, INSERT"),
     ("switching_events", "SELECT, INSERT, DELETE"),
     ("switching_resumes", "SELECT, INSERT"),

@@ -261,6 +261,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    resubmission_inspections (inspection_id) {
+        inspection_id -> Uuid,
+        resubmission_id -> Uuid,
+    }
+}
+
+diesel::table! {
+    resubmissions (id) {
+        id -> Uuid,
+        lot_id -> Uuid,
+        reason -> Text,
+        action -> Text,
+        severity -> Text,
+        recorded_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     suppliers (id) {
         id -> Uuid,
         name -> Text,
@@ -339,6 +357,9 @@ diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
+diesel::joinable!(resubmission_inspections -> inspections (inspection_id));
+diesel::joinable!(resubmission_inspections -> resubmissions (resubmission_id));
+diesel::joinable!(resubmissions -> lots (lot_id));
 diesel::joinable!(switching_events -> characteristics (characteristic_id));
 diesel::joinable!(switching_events -> lot_decisions (decision_id));
 diesel::joinable!(switching_events -> lots (lot_id));
@@ -376,6 +397,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     measurements,
     parts,
     photos,
+    resubmission_inspections,
+    resubmissions,
     suppliers,
     switching_events,
     switching_resumes,

@@ -104,16 +104,44 @@ pub fn count(
 /// `mode` that records `c` at all.
 pub fn latest_evidence(
     c: &Characteristic,
-    current: &[(Inspection, InspectionRows)],
+    current: &[&(Inspection, InspectionRows)],
     mode: Mode,
 ) -> Result<Option<Evidence>, DecisionError> {
-    for (i, rows) in current.iter().rev().filter(|(i, _)| i.mode == mode) {
+    for (i, rows) in current
+        .iter()
+        .copied()
+        .rev()
+        .filter(|(i, _)| i.mode == mode)
+    {
         let evidence = count(c, i.id, rows)?;
         if evidence.units > 0 {
             return Ok(Some(evidence));
         }
     }
     Ok(None)
+}
+
+/// The original inspection of `c` (ISO 2859-1): of the current sampling inspections
+/// `originals` (resubmissions excluded), the one that records `c` and comes first in
+/// `order` (a correction takes the place of the inspection it superseded).
+pub fn original_evidence<K: Ord>(
+    c: &Characteristic,
+    originals: &[&(Inspection, InspectionRows)],
+    order: impl Fn(&Inspection) -> K,
+) -> Result<Option<Evidence>, DecisionError> {
+    let mut best: Option<(K, Evidence)> = None;
+    for (i, rows) in originals
+        .iter()
+        .copied()
+        .filter(|(i, _)| i.mode == Mode::Sampling)
+    {
+        let evidence = count(c, i.id, rows)?;
+        let key = order(i);
+        if evidence.units > 0 && best.as_ref().is_none_or(|(k, _)| key < *k) {
+            best = Some((key, evidence));
+        }
+    }
+    Ok(best.map(|(_, e)| e))
 }
 
 /// What the decision of one characteristic needs.
@@ -129,6 +157,10 @@ pub struct CharacteristicInput<'a> {
     pub full: Option<Evidence>,
     /// The units found nonconforming by every current inspection of the lot.
     pub nonconforming_units: Vec<NonconformingUnit>,
+    /// What every current inspection of the lot (resubmissions aside) that records the
+    /// characteristic found, with its mode; those other than the deciding one whose own
+    /// verdict differs are listed in `later_disagreeing`.
+    pub others: Vec<(Mode, Evidence)>,
 }
 
 fn classification(c: Classification) -> sampling::Classification {
@@ -306,6 +338,7 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         }
     };
 
+    let later_disagreeing = disagreeing(input, evidence, verdict, (n, ac, re), plan)?;
     let switching_outcome = match (mode, verdict, plan) {
         (Mode::Sampling, DecisionVerdict::Accept | DecisionVerdict::Reject, Some(p)) => {
             let aql = sampling::Aql::from_percent(c.aql)?;
@@ -347,7 +380,52 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         switching_outcome,
         comparison,
         nonconforming_units: input.nonconforming_units.clone(),
+        decided_by: evidence.map(|e| e.inspection_id),
+        later_disagreeing,
     })
+}
+
+/// The other inspections whose own verdict (accept or reject) differs from `verdict`: a
+/// sampling inspection judged by the sampling plan `(n, ac, re)`, a full inspection by
+/// the plan applied to the whole lot.
+fn disagreeing(
+    input: &CharacteristicInput<'_>,
+    decided_by: Option<Evidence>,
+    verdict: DecisionVerdict,
+    (n, ac, re): (u64, u32, u32),
+    plan: Option<sampling::SamplingPlan>,
+) -> Result<Vec<InspectionId>, DecisionError> {
+    let zero_defects = input.characteristic.classification == Classification::Critical
+        || input.characteristic.one_defect_fatal;
+    let sample_plan = LotPlan {
+        sample_size: n,
+        acceptance_number: ac,
+        rejection_number: re,
+        full_inspection: plan.is_none_or(|p| p.full_inspection),
+    };
+    let full_plan = LotPlan {
+        sample_size: input.lot_size,
+        acceptance_number: if zero_defects { 0 } else { ac },
+        rejection_number: if zero_defects { 1 } else { re },
+        full_inspection: true,
+    };
+    let mut found = Vec::new();
+    for (mode, e) in &input.others {
+        if Some(e.inspection_id) == decided_by.map(|d| d.inspection_id) {
+            continue;
+        }
+        let own = match mode {
+            Mode::Sampling => &sample_plan,
+            Mode::Full => &full_plan,
+        };
+        let own: DecisionVerdict = sampling::characteristic_verdict(own, e.units, e.defectives)?
+            .verdict
+            .into();
+        if own != DecisionVerdict::Pending && own != verdict {
+            found.push(e.inspection_id);
+        }
+    }
+    Ok(found)
 }
 
 /// The ISO plan's verdict on the sampling inspection against what the full inspection

@@ -7,9 +7,14 @@
 //! * Lot order is `produced_on`, then lot id. The switching state for a lot is the replay
 //!   of the latest decision of every *earlier* lot of the same supplier and part.
 //! * Only current (not superseded) inspections count. Under sampling, a characteristic
-//!   is judged on the latest current sampling inspection that records it; under full
+//!   is judged on its original inspection (ISO 2859-1): the first current sampling
+//!   inspection that records it, a correction taking the place of the inspection it
+//!   superseded, and never a resubmission's; the in-house (incoming) original comes
+//!   before the supplier's own (factory) one; later inspections whose own verdict differs
+//!   are listed, not counted. Resubmissions (7.6) are judged apart, at the severity the
+//!   reviewer chose, and never reach the switching rules. Under full
 //!   inspection, on the latest current full inspection that records it, or failing that
-//!   on the latest sampling inspection as the first part of the sort. A characteristic
+//!   on the original sampling inspection as the first part of the sort. A characteristic
 //!   chosen for sampling that a full inspection records is judged on that full
 //!   inspection, which covers the lot (the sample is only compared with it).
 //! * Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a
@@ -23,6 +28,7 @@
 pub mod evaluate;
 pub mod outcome;
 pub mod replay;
+pub mod resubmission;
 pub mod stored;
 pub mod types;
 pub mod units;
@@ -35,8 +41,11 @@ use serde_json::{Value, json};
 
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection, Lot};
-use crate::domain::{CharacteristicId, DecisionId, LotSize, Mode};
-use evaluate::{CharacteristicInput, evaluate, latest_evidence};
+use crate::db::resubmissions::Resubmission;
+use crate::domain::{
+    CharacteristicId, DecisionId, InspectionId, LotSize, Mode, ResubmissionId, Source,
+};
+use evaluate::{CharacteristicInput, evaluate, latest_evidence, original_evidence};
 use replay::CharacteristicHistory;
 use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
 
@@ -44,7 +53,7 @@ use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
 pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critical, major or minor) is rejected, pending while any characteristic is pending, and accepted when every characteristic is accepted.";
 
 /// Which inspections a decision counts.
-pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on the latest current sampling inspection that records it; a characteristic on full inspection on the latest current full inspection that records it, or else on the latest sampling inspection as the first part of the sort; a characteristic chosen for sampling that a current full inspection records is judged on that full inspection, since it covers the lot. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic), and the verdict is pending while fewer units than the lot size are recorded, unless the rejection number is already reached. A full inspection, when present, is also compared with the sampling verdict. Every unit found nonconforming by any current inspection is listed and rejected individually, whatever the verdict (ISO 2859-1 6.4).";
+pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on its original inspection (ISO 2859-1): the first current sampling inspection that records it, a correction taking the place of the inspection it superseded, the first in-house (incoming) one before the supplier's own (factory) one; a resubmission's inspection never counts here (resubmissions are judged apart, ISO 2859-1 7.6, and never count in the switching rules), and other inspections whose own verdict differs are listed in later_disagreeing; a characteristic on full inspection on the latest current full inspection that records it, or else on its original sampling inspection as the first part of the sort; a characteristic chosen for sampling that a current full inspection records is judged on that full inspection, since it covers the lot. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic), and the verdict is pending while fewer units than the lot size are recorded, unless the rejection number is already reached. A full inspection, when present, is also compared with the sampling verdict. Every unit found nonconforming by any current inspection is listed and rejected individually, whatever the verdict (ISO 2859-1 6.4).";
 
 /// Why a decision could not be computed. Both are faults of the server, never of the
 /// request: the sampling tables refused a stored AQL or level, or a stored value cannot be.
@@ -72,6 +81,14 @@ pub struct DecideInput<'a> {
     pub earlier: &'a HashMap<CharacteristicId, CharacteristicHistory>,
     /// The lot's current inspections with their rows, in the order carried out.
     pub current: &'a [(Inspection, InspectionRows)],
+    /// The place of each current inspection in the order of original inspection: when
+    /// the inspection it replaces (following corrections back) was carried out, and its
+    /// id. An inspection missing here takes its own.
+    pub original_order: &'a HashMap<InspectionId, (DateTime<Utc>, InspectionId)>,
+    /// The lot's resubmissions, in the order recorded.
+    pub resubmissions: &'a [Resubmission],
+    /// The current inspections recorded against a resubmission, with it.
+    pub resubmitted: &'a HashMap<InspectionId, ResubmissionId>,
 }
 
 /// Computes the decision of a lot.
@@ -84,20 +101,52 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         ))
     })?;
     let lot_size = u64::from(lot_size.get().unsigned_abs());
+    let originals: Vec<&(Inspection, InspectionRows)> = input
+        .current
+        .iter()
+        .filter(|(i, _)| !input.resubmitted.contains_key(&i.id))
+        .collect();
+    let order = |i: &Inspection| original_place(i, input.original_order);
     let mut characteristics = Vec::with_capacity(input.characteristics.len());
     for c in input.characteristics {
         let history = input.earlier.get(&c.id);
+        let mut others = Vec::new();
+        for (i, rows) in originals.iter().copied() {
+            let e = evaluate::count(c, i.id, rows)?;
+            if e.units > 0 {
+                others.push((i.mode, e));
+            }
+        }
         let evaluated = evaluate(&CharacteristicInput {
             characteristic: c,
             lot_size,
             severity: history.map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity),
             history: history.map_or((0, 0, 0), |h| (h.units, h.defectives, h.lots_with_units)),
-            sampling: latest_evidence(c, input.current, Mode::Sampling)?,
-            full: latest_evidence(c, input.current, Mode::Full)?,
+            sampling: original_evidence(c, &originals, order)?,
+            full: latest_evidence(c, &originals, Mode::Full)?,
             nonconforming_units: units::nonconforming_units(c, input.current)?,
+            others,
         })?;
         characteristics.push(evaluated);
     }
+    let resubmissions = input
+        .resubmissions
+        .iter()
+        .map(|r| {
+            let inspection = input
+                .current
+                .iter()
+                .find(|(i, _)| input.resubmitted.get(&i.id) == Some(&r.id));
+            resubmission::judge(
+                lot_size,
+                input.characteristics,
+                &resubmission::ResubmissionInput {
+                    resubmission: r,
+                    inspection,
+                },
+            )
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let verdicts: Vec<(sampling::Classification, sampling::Verdict)> = characteristics
         .iter()
         .map(|c| {
@@ -131,7 +180,22 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         inspections_rule: INSPECTIONS_RULE.into(),
         settings: input.settings,
         characteristics,
+        resubmissions,
     })
+}
+
+/// Where an inspection stands among a lot's candidates for original inspection: the
+/// in-house (incoming) ones before the supplier's own (factory) ones, then by when the
+/// inspection it replaces (following corrections back) was carried out.
+pub fn original_place(
+    i: &Inspection,
+    original_order: &HashMap<InspectionId, (DateTime<Utc>, InspectionId)>,
+) -> (bool, (DateTime<Utc>, InspectionId)) {
+    let place = original_order
+        .get(&i.id)
+        .copied()
+        .unwrap_or((i.inspected_at, i.id));
+    (i.source != Source::InHouse, place)
 }
 
 /// What a decision was computed from, stored beside it: the lot, the settings, every
@@ -156,6 +220,10 @@ pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
         "current_inspections": input.current.iter().map(|(i, rows)| json!({
             "id": i.id, "mode": i.mode, "source": i.source, "inspected_at": i.inspected_at,
             "units": rows.units.len(),
+            "resubmission_id": input.resubmitted.get(&i.id),
+        })).collect::<Vec<_>>(),
+        "resubmissions": input.resubmissions.iter().map(|r| json!({
+            "id": r.id, "action": r.action, "severity": r.severity,
         })).collect::<Vec<_>>(),
     })
 }
@@ -190,7 +258,90 @@ mod tests {
             characteristics: &[],
             earlier: &HashMap::new(),
             current: &[],
+            original_order: &HashMap::new(),
+            resubmissions: &[],
+            resubmitted: &HashMap::new(),
         })
+    }
+
+    /// A sampling inspection of `c` from `source` carried out at `at`, of these values.
+    fn sampled(
+        c: &Characteristic,
+        source: crate::domain::Source,
+        at: &str,
+        values: &[f64],
+    ) -> (Inspection, InspectionRows) {
+        let id = InspectionId::new_random();
+        let inspection = Inspection {
+            id,
+            lot_id: LotId::new_random(),
+            source,
+            mode: Mode::Sampling,
+            inspector: "kim".into(),
+            inspected_at: at.parse().unwrap(),
+            supersedes: None,
+            reason: None,
+            body_sha256: String::new(),
+            recorded_at: Utc::now(),
+            golden_sample_revision_id: None,
+        };
+        let rows = InspectionRows {
+            measurements: values
+                .iter()
+                .zip(1..)
+                .map(|(v, unit_index)| crate::db::models::MeasurementRow {
+                    inspection_id: id,
+                    unit_index,
+                    characteristic_id: c.id,
+                    value: *v,
+                })
+                .collect(),
+            ..InspectionRows::default()
+        };
+        (inspection, rows)
+    }
+
+    fn width() -> Characteristic {
+        Characteristic {
+            id: CharacteristicId::new_random(),
+            part_id: PartId::new_random(),
+            name: "Width".into(),
+            kind: crate::domain::Kind::Variable,
+            unit: Some("mm".into()),
+            nominal: Some(12.0),
+            lsl: Some(11.8),
+            usl: Some(12.2),
+            classification: crate::domain::Classification::Major,
+            aql: 1.0,
+            inspection_level: crate::domain::InspectionLevel::II,
+            destructive: false,
+            created_at: Utc::now(),
+            inspection_cost: None,
+            escape_cost: None,
+            one_defect_fatal: false,
+        }
+    }
+
+    // ISO 2859-1: the lot is judged on its original inspection. A correction made after
+    // a (legacy) second sample takes the place of the record it corrects, and the
+    // incoming in-house inspection comes before the supplier's own, earlier, sample.
+    #[test]
+    fn the_original_is_the_first_in_house_sample_a_correction_standing_in_its_place() {
+        let c = width();
+        let factory = sampled(&c, Source::Factory, "2026-11-01T08:00:00Z", &[12.0]);
+        let first = sampled(&c, Source::InHouse, "2026-11-02T08:00:00Z", &[12.3]);
+        let second = sampled(&c, Source::InHouse, "2026-11-03T08:00:00Z", &[12.0]);
+        let correction = sampled(&c, Source::InHouse, "2026-11-04T08:00:00Z", &[12.4, 12.0]);
+        let order = HashMap::from([(correction.0.id, (first.0.inspected_at, first.0.id))]);
+
+        // `first` is superseded by `correction`: not current.
+        let current = [&factory, &second, &correction];
+        let e = original_evidence(&c, &current, |i| original_place(i, &order))
+            .unwrap()
+            .unwrap();
+
+        assert_eq!(e.inspection_id, correction.0.id);
+        assert_eq!((e.units, e.defectives), (2, 1));
     }
 
     #[test]

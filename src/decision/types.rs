@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{
     CharacteristicId, Classification, DecisionId, InspectionId, InspectionLevel, Kind, LotId, Mode,
-    PartId, SupplierId,
+    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, SupplierId,
 };
 
 /// Severity of inspection: which ISO 2859-1 master table a plan is read from.
@@ -403,6 +403,21 @@ pub struct CharacteristicDecision {
     /// 6.4). Decisions stored before this field was added do not have it.
     #[serde(default)]
     pub nonconforming_units: Vec<NonconformingUnit>,
+    /// The inspection that decided this characteristic (the same as `inspection_id`): on
+    /// sampling, the lot's original inspection of it (ISO 2859-1: the first sampling
+    /// inspection that recorded it, a superseded record replaced by its correction, an
+    /// in-house one before the supplier's own factory one); on
+    /// full inspection, the latest full inspection. Decisions stored before this field was
+    /// added do not have it.
+    #[serde(default)]
+    pub decided_by: Option<InspectionId>,
+    /// The other current inspections of the lot (resubmissions aside, they are judged in
+    /// `resubmissions`) that record this characteristic and whose own verdict, accept or
+    /// reject, differs from this one: a sampling inspection judged by the plan above, a
+    /// full inspection by the plan applied to the whole lot. They do not change the
+    /// verdict.
+    #[serde(default)]
+    pub later_disagreeing: Vec<InspectionId>,
 }
 
 /// The switching settings a decision used.
@@ -471,4 +486,53 @@ pub struct LotDecisionView {
     pub settings: SwitchingSettingsView,
     /// One entry per characteristic of the part, in the order they were defined.
     pub characteristics: Vec<CharacteristicDecision>,
+    /// The lot's resubmissions (ISO 2859-1 7.6), in the order recorded, each judged on
+    /// its own inspection at the severity the reviewer chose. They never change the
+    /// verdict above, which is the original inspection's, and never count in the
+    /// switching rules. Decisions stored before this field was added do not have it.
+    #[serde(default)]
+    pub resubmissions: Vec<ResubmissionDecision>,
+}
+
+/// A resubmission of the lot as judged in a decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ResubmissionDecision {
+    /// The resubmission.
+    pub resubmission_id: ResubmissionId,
+    /// Why the lot was resubmitted, as the reviewer recorded it.
+    pub reason: String,
+    /// What the supplier did: `sorted` or `reworked`.
+    pub action: ResubmissionAction,
+    /// The severity the reviewer chose for it: `tightened` unless `normal` was chosen.
+    pub severity: ResubmissionSeverity,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Its sampling inspection (the current one, after corrections); absent until recorded.
+    pub inspection_id: Option<InspectionId>,
+    /// Its verdict over the characteristics its inspection records (rejected when any
+    /// is, pending until the inspection is recorded or while a sample is incomplete).
+    pub verdict: DecisionVerdict,
+    /// One sentence explaining the verdict.
+    pub explanation: String,
+    /// One entry per characteristic the inspection records, in the part's order.
+    pub characteristics: Vec<ResubmittedCharacteristic>,
+}
+
+/// One characteristic of a resubmission's inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ResubmittedCharacteristic {
+    /// The characteristic.
+    pub characteristic_id: CharacteristicId,
+    /// Its name.
+    pub name: String,
+    /// The ISO 2859-1 plan at the resubmission's severity (absent for a lot of one unit).
+    pub plan: Option<PlanView>,
+    /// Units of the inspection with a result for it.
+    pub units_inspected: u64,
+    /// Defective units among them.
+    pub defectives: u64,
+    /// Accept, reject, or pending while the sample is incomplete.
+    pub verdict: DecisionVerdict,
+    /// One sentence explaining the verdict.
+    pub explanation: String,
 }

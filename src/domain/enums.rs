@@ -185,6 +185,27 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What the supplier did to a lot not accepted before resubmitting it (ISO 2859-1 7.6).
+    ResubmissionAction {
+        /// Every unit re-examined or retested and the nonconforming ones removed.
+        Sorted = "sorted",
+        /// Every unit re-examined or retested and the nonconforming ones corrected.
+        Reworked = "reworked",
+    }
+);
+
+text_enum!(
+    /// The severity a resubmitted lot is inspected at, chosen by the responsible
+    /// authority (ISO 2859-1 7.6): tightened unless normal is chosen.
+    ResubmissionSeverity {
+        /// Table II-B.
+        Tightened = "tightened",
+        /// Table II-A.
+        Normal = "normal",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

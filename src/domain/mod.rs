@@ -7,10 +7,11 @@ mod ids;
 mod values;
 
 pub use enums::{
-    Classification, InspectionLevel, Kind, Mode, RevisionStatus, Role, Source, Stage, TokenHolder,
+    Classification, InspectionLevel, Kind, Mode, ResubmissionAction, ResubmissionSeverity,
+    RevisionStatus, Role, Source, Stage, TokenHolder,
 };
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
-    InspectionId, LotId, PartId, PhotoId, ResumeId, SupplierId, TokenId,
+    InspectionId, LotId, PartId, PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

@@ -13,7 +13,9 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::{AppState, dates, db};
-use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
+use crate::domain::{
+    CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, ResubmissionId, Source,
+};
 use crate::service::inspections::{
     self as service, NewAttribute, NewInspection, NewMeasurement, NewUnit,
 };
@@ -60,6 +62,15 @@ pub struct RecordInspection {
     /// the lot's part. When omitted, the revision of the part's golden sample that was
     /// approved at `inspected_at`, if any.
     pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
+    /// The resubmission (ISO 2859-1 7.6, `resubmit_lot`) this sampling inspection
+    /// inspects: one inspection per resubmission, judged apart from the lot's original
+    /// inspection and never counted in the switching rules. Without it, a sampling
+    /// inspection that records a characteristic the lot's original sampling inspection
+    /// already recorded is refused with 409: correct that inspection, or resubmit the lot.
+    /// Not allowed in a correction, which stays with the resubmission (if any) of the
+    /// inspection it corrects.
+    #[serde(default)]
+    pub resubmission_id: Option<ResubmissionId>,
     /// The inspected units, each with its measurements and attribute results (1 to
     /// 10,000 units; at most `--max-results` results in all, 200,000 by default).
     #[schema(min_items = 1, max_items = 10_000)]
@@ -133,6 +144,14 @@ pub struct CorrectInspection {
 /// A token bound to a supplier records only on that supplier's lots (another
 /// supplier's lot is answered 404) and cannot record `source: in_house`: that is a 422
 /// naming `source`; in-house inspections need a token that is not bound to a supplier.
+///
+/// The lot is judged on its original inspection (ISO 2859-1): for each characteristic,
+/// the first in-house sampling inspection that recorded it, or else the factory's first.
+/// A later sampling inspection of the same source recording a characteristic already
+/// recorded is refused with 409 naming `units`, unless it is
+/// the inspection of a resubmission (`resubmission_id`, after `resubmit_lot`); an
+/// erroneous record is corrected instead (`correct_inspection`). A full inspection
+/// covers the lot and is always recorded.
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the inspected lot")),
@@ -157,9 +176,13 @@ pub async fn record_inspection(
     body: JsonBody<RecordInspection>,
 ) -> Result<HttpResponse, ApiError> {
     let lot_id = path.into_inner();
+    let resubmission = body.0.resubmission_id;
     let input = NewInspection::from(body.0).check(Utc::now(), state.max_results)?;
     let recorded = db(&state, move |conn| {
-        Ok(service::record(conn, &caller.0, lot_id, &input)?)
+        Ok(match resubmission {
+            Some(r) => service::record_resubmitted(conn, &caller.0, lot_id, r, &input)?,
+            None => service::record(conn, &caller.0, lot_id, &input)?,
+        })
     })
     .await?;
     Ok(recorded_response(recorded))
@@ -198,6 +221,12 @@ pub async fn correct_inspection(
     checks.text("reason", &body.reason, 1000);
     if body.inspection.id == old {
         checks.add("inspection.id", "a correction needs an id of its own");
+    }
+    if body.inspection.resubmission_id.is_some() {
+        checks.add(
+            "inspection.resubmission_id",
+            "a correction stays with the resubmission of the inspection it corrects; leave it out",
+        );
     }
     checks.finish()?;
     let input = NewInspection::from(body.inspection)

@@ -26,6 +26,7 @@ pub mod photos;
 mod query_names;
 pub mod rate_limit;
 pub mod respond;
+pub mod resubmissions;
 mod routes;
 pub mod sampling;
 mod schemas;

@@ -17,7 +17,7 @@ use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots,
-    metrics, parts, photos, sampling, statistics, suppliers, switching, tokens,
+    metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -98,6 +98,7 @@ fn routed() -> UtoipaApp<
                 .service(statistics::get_characteristic_capability)
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
+                .service(resubmissions::resubmit_lot)
                 .service(switching::get_switching)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)

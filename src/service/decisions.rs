@@ -2,6 +2,8 @@
 //! switching outcome, replay the supplier and part's switching history with it, and read
 //! a stored one.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use diesel::PgConnection;
 
@@ -12,13 +14,14 @@ use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::decisions::{self as decisions_db, JsonText, NewLotDecision, StoredDocument};
 use crate::db::lots as lots_db;
+use crate::db::resubmissions as resubmissions_db;
 use crate::db::switching as switching_db;
 use crate::decision::outcome::DecidedLot;
 use crate::decision::replay::{Resume, replay};
 use crate::decision::stored::outcome_rows;
 use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide as compute, inputs_snapshot};
-use crate::domain::{DecisionId, LotId};
+use crate::domain::{DecisionId, InspectionId, LotId, ResubmissionId};
 
 /// What `decide` did.
 #[derive(Debug)]
@@ -78,6 +81,12 @@ fn decide_locked(
     let resumed_earlier: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
     let earlier = replay(&earlier, &resumed_earlier);
     let current = decisions_db::current_inspections(conn, lot_id)?;
+    let original_order = decisions_db::original_order(conn, lot_id)?;
+    let resubmissions = resubmissions_db::of_lot(conn, lot_id)?;
+    let resubmitted: HashMap<InspectionId, ResubmissionId> =
+        resubmissions_db::linked_of_lot(conn, lot_id)?
+            .into_iter()
+            .collect();
     let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
     let input = DecideInput {
         id: wanted.unwrap_or_else(DecisionId::new_random),
@@ -88,6 +97,9 @@ fn decide_locked(
         characteristics: &characteristics,
         earlier: &earlier,
         current: &current,
+        original_order: &original_order,
+        resubmissions: &resubmissions,
+        resubmitted: &resubmitted,
     };
     let view = compute(&input).map_err(ServiceError::internal)?;
     let inputs = inputs_snapshot(&input);

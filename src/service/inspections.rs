@@ -18,14 +18,16 @@ use crate::db::characteristics as chars_db;
 use crate::db::golden_samples as golden_db;
 use crate::db::inspections::{self as inspections_db, InspectionRows};
 use crate::db::models::{self, AttributeResultRow, Inspection, InspectionUnit, MeasurementRow};
+use crate::db::resubmissions as resubmissions_db;
 use crate::domain::{
-    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, RevisionStatus,
-    Source,
+    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, ResubmissionId,
+    RevisionStatus, Source,
 };
 
 mod bulk;
 mod check;
 pub mod fingerprint;
+mod original;
 pub mod rows_hash;
 
 pub use bulk::{ImportHeader, export_measurements_csv, import_csv};
@@ -102,7 +104,38 @@ pub fn record(
 ) -> Result<Recorded, ServiceError> {
     let fingerprint = fingerprint::v1(lot_id, input, None);
     conn.build_transaction()
-        .run(|conn| store(conn, by, lot_id, input, None, &fingerprint))
+        .run(|conn| store(conn, by, lot_id, input, Origin::Original, &fingerprint))
+}
+
+/// Records the sampling inspection of a resubmission of the lot (ISO 2859-1 7.6): one per
+/// resubmission, judged separately from the lot's original inspection.
+pub fn record_resubmitted(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+    resubmission: ResubmissionId,
+    input: &CheckedInspection,
+) -> Result<Recorded, ServiceError> {
+    let fingerprint = fingerprint::v1(lot_id, input, None);
+    conn.build_transaction().run(|conn| {
+        store(
+            conn,
+            by,
+            lot_id,
+            input,
+            Origin::Resubmission(resubmission),
+            &fingerprint,
+        )
+    })
+}
+
+/// What an inspection being stored is: the lot's own (original) inspection, a
+/// correction of a recorded one, or the inspection of a resubmission.
+#[derive(Debug, Clone, Copy)]
+enum Origin<'a> {
+    Original,
+    Correction(&'a Correction<'a>),
+    Resubmission(ResubmissionId),
 }
 
 /// Records a correction: a new inspection of the lot of `supersedes` that replaces it,
@@ -121,7 +154,14 @@ pub fn correct(
             reason: reason.trim(),
         };
         let fingerprint = fingerprint::v1(lot_id, input, Some(&correction));
-        store(conn, by, lot_id, input, Some(&correction), &fingerprint)
+        store(
+            conn,
+            by,
+            lot_id,
+            input,
+            Origin::Correction(&correction),
+            &fingerprint,
+        )
     })
 }
 
@@ -182,17 +222,31 @@ fn store(
     by: &Principal,
     lot_id: LotId,
     input: &NewInspection,
-    correction: Option<&Correction<'_>>,
+    origin: Origin<'_>,
     fingerprint: &str,
 ) -> Result<Recorded, ServiceError> {
     let lot = scope::lot(conn, by, lot_id)?;
     scope::source(by, input.source)?;
-    let kinds: HashMap<CharacteristicId, Kind> = chars_db::of_part(conn, lot.part_id)?
-        .into_iter()
-        .map(|c| (c.id, c.kind))
-        .collect();
+    let characteristics = chars_db::of_part(conn, lot.part_id)?;
+    let kinds: HashMap<CharacteristicId, Kind> =
+        characteristics.iter().map(|c| (c.id, c.kind)).collect();
     check::against_lot(conn, input, &lot, &kinds)?;
     let golden_sample_revision_id = judged_against(conn, input, &lot)?;
+    // After every check of the request itself: a refusal for what is stored comes last.
+    let correction = match origin {
+        Origin::Correction(c) => Some(c),
+        _ => None,
+    };
+    // The resubmission the stored inspection belongs to: the one named, or, for a
+    // correction, that of the inspection it supersedes.
+    let resubmission = match origin {
+        Origin::Original => {
+            original::check(conn, &lot, input, &characteristics)?;
+            None
+        }
+        Origin::Correction(c) => resubmissions_db::of_inspection(conn, c.supersedes)?,
+        Origin::Resubmission(r) => Some(original::check_resubmission(conn, &lot, input, r)?),
+    };
     let rows = rows_of(input);
     let new = models::NewInspection {
         id: input.id,
@@ -208,6 +262,9 @@ fn store(
     };
     match inspections_db::insert_new(conn, &new, &rows)? {
         Some(inspection) => {
+            if let Some(r) = resubmission {
+                resubmissions_db::link(conn, inspection.id, r)?;
+            }
             let (action, reason) = match correction {
                 Some(c) => ("correct", Some(c.reason)),
                 None => ("record", None),
@@ -234,6 +291,13 @@ fn store(
         // INSERT ... ON CONFLICT (id) DO NOTHING wrote nothing, so answer with it.
         None => {
             let existing = inspections_db::get(conn, input.id)?;
+            if resubmissions_db::of_inspection(conn, existing.id)? != resubmission {
+                return Err(ServiceError::conflict(
+                    Some("id"),
+                    "an inspection with this id is already recorded for another resubmission \
+                     (or for none); use a new id",
+                ));
+            }
             replay(conn, existing, fingerprint)
         }
     }

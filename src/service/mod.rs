@@ -12,6 +12,7 @@ pub mod inspections;
 pub mod lots;
 pub mod parts;
 pub mod photos;
+pub mod resubmissions;
 pub mod scope;
 pub mod staleness;
 pub mod statistics;

@@ -40,7 +40,9 @@ fn tablet(
         let units: Vec<Value> = (1..=UNITS)
             .map(|u| json!({"unit": u, "measurements": [{"characteristic_id": width, "value": 12.0 + u as f64 / 100.0}]}))
             .collect();
-        let body = json!({"id": id, "source": "factory", "mode": "sampling", "inspector": format!("tablet-{client}"),
+        // Full inspections: a lot takes any number of them, while a second sampling
+        // inspection of it is refused (the lot is judged on its original inspection).
+        let body = json!({"id": id, "source": "factory", "mode": "full", "inspector": format!("tablet-{client}"),
             "inspected_at": "2026-11-20T09:15:00Z", "units": units});
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {

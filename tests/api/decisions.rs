@@ -231,8 +231,10 @@ async fn a_critical_characteristic_is_fully_inspected_and_one_defective_rejects(
     assert_eq!(c["applied"]["acceptance_number"], 0);
     assert_eq!(c["verdict"], "pending");
 
+    // The sort goes on as a full inspection: a second sampling inspection of the lot
+    // would be refused (the lot is judged on its original inspection, ISO 2859-1).
     let second = app
-        .attribute_inspection(&lot, &s.char_id, 32, 1, "sampling", None)
+        .attribute_inspection(&lot, &s.char_id, 32, 1, "full", None)
         .await;
     let found = app.decide(&lot).await.body;
     assert_eq!(only(&found)["inspection_id"], second.as_str());

@@ -252,6 +252,8 @@ async fn an_inspection_records_the_revision_approved_when_it_was_carried_out() {
     earlier["inspected_at"] = json!(at(before));
     let mut now = inspection(&f, "00000000-0000-4000-8000-000000000002", 2);
     now["inspected_at"] = json!(at(Utc::now()));
+    // A second sampling inspection of the lot would be refused (original inspection).
+    now["mode"] = json!("full");
 
     let judged_before = app.post(&uri, earlier).await;
     let judged_now = app.post(&uri, now).await;

@@ -30,6 +30,7 @@ mod outage;
 mod parts;
 mod photos;
 mod prepared;
+mod resubmissions;
 mod roles;
 mod sampling;
 mod shared_cluster;

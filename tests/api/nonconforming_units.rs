@@ -105,9 +105,10 @@ async fn units_found_by_two_inspections_are_listed_once_and_a_corrected_record_a
         .await;
     assert_eq!(corrected.status, 201, "{}", corrected.body);
     let correction_id = correction["id"].as_str().unwrap().to_string();
-    // A second sample (serials S-0100.. for its units 1..) draws S-0005 again as its
-    // unit 1; its units 1 (S-0005) and 2 (S-0101) fail.
+    // The supplier's own sample (factory; serials S-0100.. for its units 1..) draws
+    // S-0005 again as its unit 1; its units 1 (S-0005) and 2 (S-0101) fail.
     let mut second = inspection(&s, "sampling", "2026-11-03T08:00:00Z", 80, 100, &[1, 2]);
+    second["source"] = json!("factory");
     second["units"][0]["serial"] = json!("S-0005");
     let second_id = record!(app, lot, second);
 
@@ -117,13 +118,14 @@ async fn units_found_by_two_inspections_are_listed_once_and_a_corrected_record_a
     assert_eq!(
         listed(c),
         [
-            (5, "S-0005".to_string(), correction_id),
-            (2, "S-0101".to_string(), second_id.clone()),
+            (5, "S-0005".to_string(), correction_id.clone()),
+            (2, "S-0101".to_string(), second_id),
         ],
         "{c}"
     );
-    // The verdict is still the latest sample's: 2 nonconforming in 80, within Ac 2.
-    assert_eq!(c["inspection_id"], second_id.as_str());
+    // The verdict is the in-house original's, as corrected: 1 nonconforming in 80,
+    // within Ac 2 (ISO 2859-1: the lot is judged on its original inspection).
+    assert_eq!(c["inspection_id"], correction_id.as_str());
     assert_eq!(c["verdict"], "accept");
 }
 

@@ -425,7 +425,10 @@ async fn an_inspection_of_attributes_only_is_listed_and_adds_no_values() {
     for unit in attributes_only["units"].as_array_mut().unwrap() {
         unit["measurements"] = json!([]);
     }
-    let measured = inspection(&f, "00000000-0000-4000-8000-00000000000b", 4);
+    let mut measured = inspection(&f, "00000000-0000-4000-8000-00000000000b", 4);
+    // Both sample Scratches: a second factory sample of the lot would be refused
+    // (original inspection), so this one is the incoming inspection's.
+    measured["source"] = json!("in_house");
     for body in [attributes_only, measured] {
         let reply = app
             .post(&format!("/api/v1/lots/{}/inspections", f.lot_id), body)

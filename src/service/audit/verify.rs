@@ -209,6 +209,13 @@ const KINDS: &[Kind] = &[
         check: switching_settings,
     },
     Kind {
+        name: "resubmission",
+        entity: "resubmission",
+        actions: &["resubmit"],
+        every_row: false,
+        check: resubmissions,
+    },
+    Kind {
         name: "switching_resume",
         entity: "switching",
         actions: &["resume"],
@@ -323,6 +330,11 @@ fn characteristics(
 
 fn lots(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = records::lots(conn, &ids(batch, crate::domain::LotId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+fn resubmissions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::resubmissions(conn, &ids(batch, crate::domain::ResubmissionId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 

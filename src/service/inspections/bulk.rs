@@ -58,7 +58,15 @@ pub fn import_csv(
             .check(Utc::now(), max_results)
             .map_err(name_lines)?;
         let fingerprint = fingerprint::v1(lot_id, &input, None);
-        store(conn, by, lot_id, &input, None, &fingerprint).map_err(name_lines)
+        store(
+            conn,
+            by,
+            lot_id,
+            &input,
+            super::Origin::Original,
+            &fingerprint,
+        )
+        .map_err(name_lines)
     })
 }
 

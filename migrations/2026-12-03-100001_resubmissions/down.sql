@@ -1,0 +1,3 @@
+DROP TABLE resubmission_inspections;
+DROP TABLE resubmissions;
+DROP FUNCTION refuse_change_of_resubmission();

@@ -1,0 +1,151 @@
+//! Resubmissions of lots (ISO 2859-1 7.6) and the inspections recorded against them.
+//! Both tables are append-only.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use super::schema::{
+    attribute_results, lot_decisions, measurements, resubmission_inspections, resubmissions,
+};
+use crate::domain::{
+    CharacteristicId, InspectionId, LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity,
+};
+
+/// A resubmission as stored; serialised as is in the audit trail.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
+#[diesel(table_name = resubmissions, check_for_backend(diesel::pg::Pg))]
+pub struct Resubmission {
+    pub id: ResubmissionId,
+    pub lot_id: LotId,
+    pub reason: String,
+    pub action: ResubmissionAction,
+    pub severity: ResubmissionSeverity,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub fn insert(conn: &mut PgConnection, row: &Resubmission) -> QueryResult<Resubmission> {
+    diesel::insert_into(resubmissions::table)
+        .values(row)
+        .returning(Resubmission::as_returning())
+        .get_result(conn)
+}
+
+pub fn find(conn: &mut PgConnection, id: ResubmissionId) -> QueryResult<Option<Resubmission>> {
+    resubmissions::table
+        .find(id)
+        .select(Resubmission::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The lot's resubmissions in the order recorded.
+pub fn of_lot(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<Resubmission>> {
+    resubmissions::table
+        .filter(resubmissions::lot_id.eq(lot))
+        .select(Resubmission::as_select())
+        .order((resubmissions::recorded_at, resubmissions::id))
+        .load(conn)
+}
+
+/// Links an inspection (or a correction of one) to its resubmission.
+pub fn link(
+    conn: &mut PgConnection,
+    inspection: InspectionId,
+    resubmission: ResubmissionId,
+) -> QueryResult<()> {
+    diesel::insert_into(resubmission_inspections::table)
+        .values((
+            resubmission_inspections::inspection_id.eq(inspection),
+            resubmission_inspections::resubmission_id.eq(resubmission),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The resubmission an inspection was recorded against, if any.
+pub fn of_inspection(
+    conn: &mut PgConnection,
+    inspection: InspectionId,
+) -> QueryResult<Option<ResubmissionId>> {
+    resubmission_inspections::table
+        .find(inspection)
+        .select(resubmission_inspections::resubmission_id)
+        .first(conn)
+        .optional()
+}
+
+/// The inspections recorded against a resubmission (its inspection and any corrections).
+pub fn inspections_of(
+    conn: &mut PgConnection,
+    resubmission: ResubmissionId,
+) -> QueryResult<Vec<InspectionId>> {
+    resubmission_inspections::table
+        .filter(resubmission_inspections::resubmission_id.eq(resubmission))
+        .select(resubmission_inspections::inspection_id)
+        .load(conn)
+}
+
+/// Every inspection of the lot recorded against a resubmission, with it.
+pub fn linked_of_lot(
+    conn: &mut PgConnection,
+    lot: LotId,
+) -> QueryResult<Vec<(InspectionId, ResubmissionId)>> {
+    resubmission_inspections::table
+        .inner_join(resubmissions::table)
+        .filter(resubmissions::lot_id.eq(lot))
+        .select((
+            resubmission_inspections::inspection_id,
+            resubmission_inspections::resubmission_id,
+        ))
+        .load(conn)
+}
+
+/// Which of `chars` the inspections `among` record: (inspection, characteristic)
+/// pairs, each once.
+pub fn sampling_records(
+    conn: &mut PgConnection,
+    among: &[InspectionId],
+    chars: &[CharacteristicId],
+) -> QueryResult<Vec<(InspectionId, CharacteristicId)>> {
+    let mut found: Vec<(InspectionId, CharacteristicId)> = measurements::table
+        .filter(measurements::inspection_id.eq_any(among))
+        .filter(measurements::characteristic_id.eq_any(chars))
+        .select((measurements::inspection_id, measurements::characteristic_id))
+        .distinct()
+        .load(conn)?;
+    found.extend(
+        attribute_results::table
+            .filter(attribute_results::inspection_id.eq_any(among))
+            .filter(attribute_results::characteristic_id.eq_any(chars))
+            .select((
+                attribute_results::inspection_id,
+                attribute_results::characteristic_id,
+            ))
+            .distinct()
+            .load::<(InspectionId, CharacteristicId)>(conn)?,
+    );
+    found.sort_unstable();
+    found.dedup();
+    Ok(found)
+}
+
+/// Holds the lot's recording lock until the transaction ends, so two inspections of one
+/// lot cannot both be taken for its original inspection. An advisory lock: the service
+/// role has no UPDATE on lots.
+pub fn lock_lot(conn: &mut PgConnection, lot: LotId) -> QueryResult<()> {
+    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
+        .bind::<diesel::sql_types::Text, _>(lot.to_string())
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The verdict of the lot's latest decision, if it was decided.
+pub fn latest_verdict(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option<String>> {
+    lot_decisions::table
+        .filter(lot_decisions::lot_id.eq(lot))
+        .order(lot_decisions::revision.desc())
+        .select(lot_decisions::verdict)
+        .first(conn)
+        .optional()
+}
