@@ -2,6 +2,8 @@
 //! correction recorded after a lot's latest decision makes it stale, which the lot and
 //! the decision say, with the record that did it; `list_lots?needs_decision=true` lists
 //! the lots inspected and never decided or decided before their latest change.
+//! Inspections after a decision are full inspections here: a second sample of the same
+//! source is refused (tests/api/resubmissions.rs).
 
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
@@ -55,7 +57,7 @@ async fn an_inspection_recorded_after_the_decision_makes_the_lot_and_the_decisio
     assert_eq!(header(&before, "decision-stale"), Some("false"));
 
     let later = app
-        .attribute_inspection(&lot, &s.char_id, 80, 4, "sampling", None)
+        .attribute_inspection(&lot, &s.char_id, 80, 4, "full", None)
         .await;
     let read = app.get(&format!("/api/v1/lots/{lot}")).await;
     let decision = app.get(&format!("/api/v1/lots/{lot}/decision")).await;
@@ -92,11 +94,11 @@ async fn a_stale_decision_counts_the_changes_after_the_first_one() {
     app.decide(&lot).await;
 
     let second = app
-        .attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .attribute_inspection(&lot, &s.char_id, 80, 0, "full", None)
         .await;
-    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "full", None)
         .await;
-    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "full", None)
         .await;
     let read = app.get(&format!("/api/v1/lots/{lot}")).await;
 
@@ -116,7 +118,7 @@ async fn deciding_again_makes_the_lot_and_its_decision_current() {
     app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
         .await;
     app.decide(&lot).await;
-    app.attribute_inspection(&lot, &s.char_id, 80, 4, "sampling", None)
+    app.attribute_inspection(&lot, &s.char_id, 80, 4, "full", None)
         .await;
 
     let again = app.decide(&lot).await;
@@ -185,7 +187,7 @@ async fn needs_decision_lists_the_undecided_and_the_stale_lots_only_and_pages() 
     app.attribute_inspection(&stale, &s.char_id, 80, 0, "sampling", None)
         .await;
     app.decide(&stale).await;
-    app.attribute_inspection(&stale, &s.char_id, 80, 0, "sampling", None)
+    app.attribute_inspection(&stale, &s.char_id, 80, 0, "full", None)
         .await;
     // Inspected, never decided, the oldest.
     let oldest = app.stream_lot(&s, "L-OLD", 1000, "2026-11-01").await;
