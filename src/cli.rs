@@ -171,6 +171,10 @@ struct ServeArgs {
     /// Largest photo upload in bytes (larger uploads get 413).
     #[arg(long, env = "LOTGATE_PHOTO_LIMIT", default_value_t = crate::http::photos::DEFAULT_PHOTO_LIMIT)]
     photo_limit: usize,
+    /// Megapixels of photos decoded at once, all requests together (at least 50, the
+    /// largest photo); photos beyond it wait their turn, up to 20 s, then get 503.
+    #[arg(long, env = "LOTGATE_DECODE_MEGAPIXELS", default_value_t = crate::http::photos::DEFAULT_DECODE_PIXELS / 1_000_000, value_parser = clap::value_parser!(u64).range(50..))]
+    decode_megapixels: u64,
     /// Measurements and attribute results per recorded inspection, all units together
     /// (more is a 422; larger lots go through the CSV import).
     #[arg(long, env = "LOTGATE_MAX_RESULTS", default_value_t = crate::http::inspections::DEFAULT_MAX_RESULTS)]
@@ -572,6 +576,9 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
             args.auth_failures,
         )),
         photo_limit: args.photo_limit,
+        decode_budget: std::sync::Arc::new(lotgate_imaging::DecodeBudget::new(
+            args.decode_megapixels * 1_000_000,
+        )),
         max_results: args.max_results,
         body_timeout: timeout,
         ..AppState::new(pool, args.json_limit)

@@ -152,3 +152,18 @@ async fn a_photo_waits_for_room_in_the_decode_budget_and_is_a_503_when_none_come
     assert_eq!(accepted.status, 201, "{}", accepted.body);
     assert_eq!(budget.in_use(), 0, "every decode gave its pixels back");
 }
+
+/// The decode budget is a setting; one below the largest photo could never decode it, so
+/// `serve` refuses it before starting, naming the option.
+#[test]
+fn a_decode_budget_below_the_largest_photo_is_refused_naming_the_option() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lotgate"))
+        .args(["serve", "--decode-megapixels", "10"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+
+    assert!(!out.status.success());
+    assert!(stderr.contains("--decode-megapixels"), "{stderr}");
+    assert!(stderr.contains("50.."), "{stderr}");
+}
