@@ -8,19 +8,10 @@
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
 
-use crate::support::{Reply, app};
+use crate::support::{Reply, app, ids};
 
 fn header<'a>(reply: &'a Reply, name: &str) -> Option<&'a str> {
     reply.headers.get(name).map(|v| v.to_str().unwrap())
-}
-
-fn ids(page: &Value) -> Vec<&str> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect()
 }
 
 #[actix_web::test]

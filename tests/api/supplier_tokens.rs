@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::builders::{Fixture, inspection};
 use crate::golden_builders::{BOUNDARY, clip_jpeg, count, photo_form};
-use crate::support::{Reply, TestApp, app};
+use crate::support::{Reply, TestApp, app, ids};
 
 /// Supplier A's fixture (part, lot) and supplier B with a lot of the same part.
 struct TwoSuppliers {
@@ -81,15 +81,6 @@ fn b_inspection(s: &TwoSuppliers, id: &str, source: &str) -> Value {
     let mut body = inspection(&s.a, id, 4);
     body["source"] = json!(source);
     body
-}
-
-fn ids(page: &Value) -> Vec<&str> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["id"].as_str().unwrap())
-        .collect()
 }
 
 #[actix_web::test]
