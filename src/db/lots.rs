@@ -64,7 +64,10 @@ pub fn input_counts(conn: &mut PgConnection, id: LotId) -> QueryResult<InputCoun
 /// Locks the lot's row until the end of the transaction, so that no change to its
 /// inputs is counted while a decision reads them: a change recorded meanwhile is
 /// counted after the decision, and makes it stale. `FOR NO KEY UPDATE` leaves the
-/// foreign-key checks of new inspections free to proceed.
+/// foreign-key checks of new inspections free to proceed. Recording a sampling
+/// inspection and a resubmission take it too, before they read the lot's inspections,
+/// so two of them cannot both be taken for the lot's original; the row is locked by the
+/// inspection's own count a moment later anyway.
 pub fn lock_inputs(conn: &mut PgConnection, id: LotId) -> QueryResult<InputCounts> {
     lots::table
         .find(id)

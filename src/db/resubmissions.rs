@@ -130,16 +130,6 @@ pub fn sampling_records(
     Ok(found)
 }
 
-/// Holds the lot's recording lock until the transaction ends, so two inspections of one
-/// lot cannot both be taken for its original inspection. An advisory lock: the service
-/// role has no UPDATE on lots.
-pub fn lock_lot(conn: &mut PgConnection, lot: LotId) -> QueryResult<()> {
-    diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))")
-        .bind::<diesel::sql_types::Text, _>(lot.to_string())
-        .execute(conn)
-        .map(|_| ())
-}
-
 /// The verdict of the lot's latest decision, if it was decided.
 pub fn latest_verdict(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option<String>> {
     lot_decisions::table

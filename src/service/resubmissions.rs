@@ -10,6 +10,7 @@ use diesel::PgConnection;
 
 use super::{Checks, ServiceError, audit, scope};
 use crate::auth::Principal;
+use crate::db::lots as lots_db;
 use crate::db::resubmissions::{self as resubmissions_db, Resubmission};
 use crate::domain::{LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity};
 
@@ -51,7 +52,7 @@ pub fn resubmit(
     checks.finish()?;
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
-        resubmissions_db::lock_lot(conn, lot_id)?;
+        lots_db::lock_inputs(conn, lot_id)?;
         let reason = input.reason.trim();
         if let Some(id) = input.id
             && let Some(stored) = resubmissions_db::find(conn, id)?

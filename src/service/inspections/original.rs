@@ -18,6 +18,7 @@ use diesel::PgConnection;
 
 use super::NewInspection;
 use crate::db::inspections as inspections_db;
+use crate::db::lots as lots_db;
 use crate::db::models::{Characteristic, Lot};
 use crate::db::resubmissions as resubmissions_db;
 use crate::domain::{CharacteristicId, InspectionId, Mode, ResubmissionId};
@@ -40,7 +41,7 @@ fn recorded(input: &NewInspection) -> Vec<CharacteristicId> {
 }
 
 /// Refuses a sampling inspection that records a characteristic the lot's original
-/// inspection already recorded. Takes the lot's recording lock first.
+/// inspection already recorded. Takes the lot's recording lock (its row) first.
 pub(super) fn check(
     conn: &mut PgConnection,
     lot: &Lot,
@@ -50,7 +51,7 @@ pub(super) fn check(
     if input.mode != Mode::Sampling {
         return Ok(());
     }
-    resubmissions_db::lock_lot(conn, lot.id)?;
+    lots_db::lock_inputs(conn, lot.id)?;
     let chars = recorded(input);
     let all = inspections_db::list_for_lot(conn, lot.id, None, i64::MAX)?;
     let superseded: HashSet<InspectionId> = all.iter().filter_map(|i| i.supersedes).collect();
@@ -98,7 +99,7 @@ pub(super) fn check(
 
 /// Checks that the inspection may be the one of resubmission `id`: a sampling
 /// inspection of the same lot, and the resubmission's first. Takes the lot's recording
-/// lock first.
+/// lock (its row) first.
 pub(super) fn check_resubmission(
     conn: &mut PgConnection,
     lot: &Lot,
@@ -106,7 +107,7 @@ pub(super) fn check_resubmission(
     id: ResubmissionId,
 ) -> Result<ResubmissionId, ServiceError> {
     const FIELD: &str = "resubmission_id";
-    resubmissions_db::lock_lot(conn, lot.id)?;
+    lots_db::lock_inputs(conn, lot.id)?;
     let resubmission = resubmissions_db::find(conn, id)
         .and_then(|r| r.ok_or(diesel::result::Error::NotFound))
         .or_unknown(FIELD, "resubmission", id)?;
