@@ -220,6 +220,13 @@ diesel::table! {
         created_at -> Timestamptz,
         input_changes -> Int4,
         decided_input_changes -> Nullable<Int4>,
+        verdict -> Nullable<Text>,
+        accepted_on_resubmission -> Bool,
+        disposition -> Nullable<Text>,
+        released_at -> Nullable<Timestamptz>,
+        cancelled_at -> Nullable<Timestamptz>,
+        cancel_reason -> Nullable<Text>,
+        status -> Text,
     }
 }
 

@@ -206,6 +206,47 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Where a lot stands, worked out by the database from the facts it rests on
+    /// (migration `2026-12-03-200001_lot_status`): registered, under inspection, accepted
+    /// or not accepted by its latest decision, then dispositioned or released; or
+    /// cancelled.
+    LotStatus {
+        /// Registered, nothing recorded against it yet.
+        Registered = "registered",
+        /// Inspections recorded, no accepting or rejecting decision yet.
+        UnderInspection = "under_inspection",
+        /// Accepted by its latest decision, on its original inspection or on its latest
+        /// resubmission.
+        Accepted = "accepted",
+        /// Not accepted by its latest decision: awaiting disposition (ISO 2859-1 7.5).
+        NotAccepted = "not_accepted",
+        /// A disposition of the lot not accepted is recorded.
+        Dispositioned = "dispositioned",
+        /// Released for use.
+        Released = "released",
+        /// Cancelled, with a reason, before it was decided.
+        Cancelled = "cancelled",
+    }
+);
+
+text_enum!(
+    /// What the responsible authority decided for a lot not accepted, or for units
+    /// rejected individually (ISO 2859-1 7.5, 6.4).
+    Disposition {
+        /// Destroyed.
+        Scrap = "scrap",
+        /// Screened 100 %, the nonconforming units removed or replaced.
+        Sort = "sort",
+        /// Reworked to conform.
+        Rework = "rework",
+        /// Sent back to the supplier.
+        ReturnToSupplier = "return_to_supplier",
+        /// Used as it is, under a concession with a justification and an approver.
+        UseAsIs = "use_as_is",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +258,15 @@ mod tests {
         }
         for stage in Stage::ALL {
             assert_eq!(stage.as_str().parse::<Stage>(), Ok(*stage));
+        }
+        for status in LotStatus::ALL {
+            assert_eq!(status.as_str().parse::<LotStatus>(), Ok(*status));
+        }
+        for disposition in Disposition::ALL {
+            assert_eq!(
+                disposition.as_str().parse::<Disposition>(),
+                Ok(*disposition)
+            );
         }
     }
 

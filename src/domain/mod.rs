@@ -7,8 +7,8 @@ mod ids;
 mod values;
 
 pub use enums::{
-    Classification, InspectionLevel, Kind, Mode, ResubmissionAction, ResubmissionSeverity,
-    RevisionStatus, Role, Source, Stage, TokenHolder,
+    Classification, Disposition, InspectionLevel, Kind, LotStatus, Mode, ResubmissionAction,
+    ResubmissionSeverity, RevisionStatus, Role, Source, Stage, TokenHolder,
 };
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
