@@ -533,3 +533,38 @@ async fn only_unbound_reviewers_dispose_and_bound_tokens_read_only_their_lots() 
     foreign.assert_problem(404);
     assert_eq!(status(&app.db, &lot), "not_accepted");
 }
+
+/// A release undone behind lotgate's back, and a disposition changed behind it, are
+/// found by `lotgate audit verify`.
+#[actix_web::test]
+async fn audit_verify_finds_a_release_or_a_disposition_changed_behind_lotgates_back() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, _) = app.sampled_lot(&s, 3, "reject").await;
+    let d = app.dispose(&lot, concession()).await;
+    let disposition = d.body["disposition"]["id"].as_str().unwrap().to_string();
+    assert_eq!(app.release(&lot).await.status, 200);
+    assert!(run_lotgate(&app.db.url(), &["audit", "verify"]).0);
+
+    // As the tables' owner, with the trigger that refuses it switched off.
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut app.db.pool.get().unwrap(),
+        &format!(
+            "UPDATE lots SET released_at = NULL WHERE id = '{lot}'; \
+             ALTER TABLE lot_dispositions DISABLE TRIGGER USER; \
+             UPDATE lot_dispositions SET approver = 'nobody' WHERE id = '{disposition}'; \
+             ALTER TABLE lot_dispositions ENABLE TRIGGER USER"
+        ),
+    )
+    .unwrap();
+    let (intact, report) = run_lotgate(&app.db.url(), &["audit", "verify"]);
+
+    assert!(!intact, "{report}");
+    let found = |prefix: String| report.lines().any(|l| l.starts_with(&prefix));
+    assert!(found(format!("lot_release {lot} differs")), "{report}");
+    assert!(
+        found(format!("lot_disposition {disposition} differs")),
+        "{report}"
+    );
+    assert_eq!(status(&app.db, &lot), "dispositioned");
+}
