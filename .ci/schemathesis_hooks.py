@@ -122,6 +122,18 @@ RELATIONAL = {
         ("resubmission_id", "a correction stays with the resubmission",
          "the inspection schema is shared with record_inspection, where it is allowed"),
     ],
+    # The 409s of a disposition or a release (no decision, stale, already dispositioned,
+    # units without disposition...) are not among the statuses ST202 concerns.
+    "dispose_lot": [
+        (r"justification|approver", "a use_as_is concession needs",
+         "required when disposition=use_as_is: two fields"),
+        (r"quantity|expires_on", "only a use_as_is concession is limited by",
+         "allowed only when disposition=use_as_is: two fields"),
+        ("quantity", "must be at most the lot size", "depends on the stored lot"),
+        ("expires_on", "is in the past", "depends on the clock"),
+        ("disposition", "so sort does not apply",
+         "depends on the stored lot: an accepted lot's rejected units are not sorted"),
+    ],
     "update_part": [
         ("id", "differs from the part in the URL", "the body id equals the path id"),
     ],

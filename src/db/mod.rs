@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+pub mod dispositions;
 mod fixed;
 pub mod golden_samples;
 pub mod idempotency;

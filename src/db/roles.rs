@@ -29,6 +29,7 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("inspection_units", "SELECT, INSERT"),
     ("inspections", "SELECT, INSERT"),
     ("lot_decisions", "SELECT, INSERT"),
+    ("lot_dispositions", "SELECT, INSERT"),
     ("lots", "SELECT, INSERT, UPDATE"),
     ("measurements", "SELECT, INSERT"),
     ("parts", "SELECT, INSERT, UPDATE"),

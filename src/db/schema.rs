@@ -210,6 +210,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_dispositions (id) {
+        id -> Uuid,
+        lot_id -> Uuid,
+        scope -> Text,
+        disposition -> Text,
+        reason -> Text,
+        justification -> Nullable<Text>,
+        approver -> Nullable<Text>,
+        quantity -> Nullable<Int4>,
+        expires_on -> Nullable<Date>,
+        units -> Jsonb,
+        decision_id -> Uuid,
+        recorded_at -> Timestamptz,
+        recorded_by -> Text,
+        token_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     lots (id) {
         id -> Uuid,
         part_id -> Uuid,
@@ -361,6 +380,9 @@ diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
 diesel::joinable!(lot_decisions -> lots (lot_id));
+diesel::joinable!(lot_dispositions -> api_tokens (token_id));
+diesel::joinable!(lot_dispositions -> lot_decisions (decision_id));
+diesel::joinable!(lot_dispositions -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
@@ -400,6 +422,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspection_units,
     inspections,
     lot_decisions,
+    lot_dispositions,
     lots,
     measurements,
     parts,

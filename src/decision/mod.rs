@@ -27,6 +27,7 @@
 
 pub mod evaluate;
 pub mod outcome;
+pub mod rejected_units;
 pub mod replay;
 pub mod resubmission;
 pub mod stored;

@@ -247,6 +247,17 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// What a disposition covers.
+    DispositionScope {
+        /// The whole lot, not accepted by its latest decision (ISO 2859-1 7.5).
+        Lot = "lot",
+        /// The units an accepted lot's latest decision found nonconforming, each rejected
+        /// individually (ISO 2859-1 6.4).
+        RejectedUnits = "rejected_units",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

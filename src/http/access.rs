@@ -35,7 +35,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
             Inspector
         }
         "compute_capability" | "get_lot_statistics" | "get_characteristic_capability" => Inspector,
-        "get_lot_decision" | "get_switching" => Inspector,
+        "get_lot_decision" | "get_switching" | "list_lot_dispositions" => Inspector,
         "get_iso2859_plan" | "get_operating_characteristic" | "design_sampling_plan" => Inspector,
         "get_golden_sample" | "list_part_golden_samples" | "record_golden_sample_condition" => {
             Inspector
@@ -43,7 +43,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         "correct_inspection" | "decide_lot" | "set_switching_settings" | "resume_sampling" => {
             Reviewer
         }
-        "resubmit_lot" => Reviewer,
+        "resubmit_lot" | "dispose_lot" | "release_lot" => Reviewer,
         "create_golden_sample" | "update_golden_sample" | "create_golden_sample_revision" => {
             Reviewer
         }
@@ -62,8 +62,9 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
 /// use case (another supplier's lots, inspections, photos, decisions, switching state
 /// and statistics are answered 404, lists are filtered). Everything else is refused
 /// with a 403 before any work is done: the audit trail (every supplier's changes),
-/// golden-sample changes (the startup's references), switching settings and resumes
-/// (the responsible authority's approval, never the supplier's own), master data and
+/// golden-sample changes (the startup's references), switching settings and resumes,
+/// resubmissions, dispositions and releases of lots (the responsible authority's
+/// decisions, never the supplier's own), master data and
 /// tokens; and so is any operation added later until it is listed here: bound tokens
 /// fail closed.
 pub fn open_to_bound_tokens(operation_id: &str) -> bool {
@@ -97,6 +98,7 @@ pub fn open_to_bound_tokens(operation_id: &str) -> bool {
             | "decide_lot"
             | "get_lot_decision"
             | "get_switching"
+            | "list_lot_dispositions"
     )
 }
 

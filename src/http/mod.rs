@@ -10,6 +10,7 @@ pub mod characteristics;
 mod dates;
 mod deadline;
 pub mod decisions;
+pub mod dispositions;
 pub mod error;
 pub mod etag;
 pub mod extract;

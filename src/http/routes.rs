@@ -16,8 +16,9 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots,
-    metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching, tokens,
+    AppState, audit, characteristics, decisions, dispositions, golden_samples, health, inspections,
+    lots, metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching,
+    tokens,
 };
 
 #[derive(OpenApi)]
@@ -99,6 +100,9 @@ fn routed() -> UtoipaApp<
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
                 .service(resubmissions::resubmit_lot)
+                .service(dispositions::dispose_lot)
+                .service(dispositions::list_lot_dispositions)
+                .service(dispositions::release_lot)
                 .service(switching::get_switching)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+pub mod dispositions;
 mod error;
 pub mod golden_samples;
 pub mod inspections;

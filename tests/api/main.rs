@@ -12,6 +12,7 @@ mod crash;
 mod decision_formats;
 mod decisions;
 mod demo;
+mod dispositions;
 mod embedded;
 mod errors;
 mod etag;

@@ -216,6 +216,20 @@ const KINDS: &[Kind] = &[
         check: resubmissions,
     },
     Kind {
+        name: "lot_disposition",
+        entity: "lot_disposition",
+        actions: &["dispose"],
+        every_row: false,
+        check: dispositions,
+    },
+    Kind {
+        name: "lot_release",
+        entity: "lot_release",
+        actions: &["release"],
+        every_row: false,
+        check: releases,
+    },
+    Kind {
         name: "switching_resume",
         entity: "switching",
         actions: &["resume"],
@@ -335,6 +349,18 @@ fn lots(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, Serv
 
 fn resubmissions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = records::resubmissions(conn, &ids(batch, crate::domain::ResubmissionId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+fn dispositions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::dispositions(conn, &ids(batch, crate::domain::DispositionId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+/// A release is the lot's `released_at`; a lot released and then unreleased behind
+/// lotgate's back differs in it.
+fn releases(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = crate::db::dispositions::releases(conn, &ids(batch, crate::domain::LotId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 
