@@ -99,6 +99,7 @@ fn routed() -> UtoipaApp<
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
                 .service(resubmissions::resubmit_lot)
+                .service(resubmissions::list_lot_resubmissions)
                 .service(switching::get_switching)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
