@@ -146,6 +146,9 @@ RELATIONAL = {
         ("mode", "the inspection of a resubmission is a sampling inspection",
          "mode=sampling when resubmission_id is given: two parameters"),
     ],
+    "get_supplier_scorecard": [
+        ("to", "must not be before from", "from <= to: two parameters"),
+    ],
 }
 # Every list: a cursor is only valid when this server handed it out.
 CURSOR = ("cursor", "not a cursor returned by this list", "handed out by the server")

@@ -18,6 +18,7 @@ pub mod records;
 pub mod resubmissions;
 pub mod roles;
 pub mod schema;
+pub mod scorecard;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

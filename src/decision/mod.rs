@@ -29,6 +29,7 @@ pub mod evaluate;
 pub mod outcome;
 pub mod replay;
 pub mod resubmission;
+pub mod scorecard;
 pub mod stored;
 pub mod types;
 pub mod units;

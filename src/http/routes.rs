@@ -17,7 +17,8 @@ use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, golden_samples, health, inspections, lots,
-    metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching, tokens,
+    metrics, parts, photos, resubmissions, sampling, scorecard, statistics, suppliers, switching,
+    tokens,
 };
 
 #[derive(OpenApi)]
@@ -101,6 +102,7 @@ fn routed() -> UtoipaApp<
                 .service(resubmissions::resubmit_lot)
                 .service(resubmissions::list_lot_resubmissions)
                 .service(switching::get_switching)
+                .service(scorecard::get_supplier_scorecard)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)
