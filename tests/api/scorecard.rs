@@ -319,3 +319,28 @@ async fn a_bound_token_reads_only_its_own_suppliers_scorecard() {
         foreign.body
     );
 }
+
+/// A cancelled lot is not counted, decided or not. Cancelling has no use case on this
+/// branch yet, so the test sets the lot's facts (`cancelled_at`, `cancel_reason`) the
+/// way that use case will.
+#[actix_web::test]
+async fn a_cancelled_lot_is_not_counted() {
+    use diesel::RunQueryDsl;
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let kept = app.scored_lot(&s, "L-1", "2026-11-01", 50, 0).await;
+    let cancelled = app.scored_lot(&s, "L-2", "2026-11-02", 50, 3).await;
+    diesel::sql_query(
+        "UPDATE lots SET cancelled_at = now(), cancel_reason = 'wrong part delivered' \
+         WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(cancelled.parse::<uuid::Uuid>().unwrap())
+    .execute(&mut app.db.pool.get().unwrap())
+    .unwrap();
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(card.body["figures"]["lots_decided"], 1, "{}", card.body);
+    assert_eq!(card.body["figures"]["units_nonconforming"], 0);
+    assert_eq!(card.body["by_month"][0]["lot_ids"], json!([kept]));
+}
