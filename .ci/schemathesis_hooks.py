@@ -153,6 +153,13 @@ RELATIONAL = {
     ],
     "import_inspection_csv": RECORDED_UNITS + [
         (r"line \d+.*", "", "the CSV's header and rows: text/csv, no JSON Schema"),
+        ("resubmission_id", "the resubmission is of another lot",
+         "depends on the stored resubmission"),
+        ("mode", "the inspection of a resubmission is a sampling inspection",
+         "mode=sampling when resubmission_id is given: two parameters"),
+    ],
+    "get_supplier_scorecard": [
+        ("to", "must not be before from", "from <= to: two parameters"),
     ],
 }
 # Every list: a cursor is only valid when this server handed it out.

@@ -19,6 +19,7 @@ pub mod records;
 pub mod resubmissions;
 pub mod roles;
 pub mod schema;
+pub mod scorecard;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

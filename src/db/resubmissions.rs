@@ -1,6 +1,8 @@
 //! Resubmissions of lots (ISO 2859-1 7.6) and the inspections recorded against them.
 //! Both tables are append-only.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -73,6 +75,22 @@ pub fn of_inspection(
         .select(resubmission_inspections::resubmission_id)
         .first(conn)
         .optional()
+}
+
+/// The resubmission of each of `inspections` recorded against one.
+pub fn of_inspections(
+    conn: &mut PgConnection,
+    inspections: &[InspectionId],
+) -> QueryResult<HashMap<InspectionId, ResubmissionId>> {
+    Ok(resubmission_inspections::table
+        .filter(resubmission_inspections::inspection_id.eq_any(inspections))
+        .select((
+            resubmission_inspections::inspection_id,
+            resubmission_inspections::resubmission_id,
+        ))
+        .load::<(InspectionId, ResubmissionId)>(conn)?
+        .into_iter()
+        .collect())
 }
 
 /// The inspections recorded against a resubmission (its inspection and any corrections).

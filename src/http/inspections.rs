@@ -353,7 +353,8 @@ pub async fn list_lot_inspections(
         |i| {
             let units = page.unit_counts.get(&i.id).copied().unwrap_or(0);
             let superseded_by = page.superseded_by.get(&i.id).copied();
-            view::summary(i, units, superseded_by)
+            let resubmission_id = page.resubmissions.get(&i.id).copied();
+            view::summary(i, units, superseded_by, resubmission_id)
         },
     )))
 }

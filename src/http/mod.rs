@@ -31,6 +31,7 @@ pub mod resubmissions;
 mod routes;
 pub mod sampling;
 mod schemas;
+pub mod scorecard;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

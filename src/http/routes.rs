@@ -17,8 +17,8 @@ use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, dispositions, golden_samples, health, inspections,
-    lots, metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching,
-    tokens,
+    lots, metrics, parts, photos, resubmissions, sampling, scorecard, statistics, suppliers,
+    switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -103,7 +103,9 @@ fn routed() -> UtoipaApp<
                 .service(dispositions::dispose_lot)
                 .service(dispositions::list_lot_dispositions)
                 .service(dispositions::release_lot)
+                .service(resubmissions::list_lot_resubmissions)
                 .service(switching::get_switching)
+                .service(scorecard::get_supplier_scorecard)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)

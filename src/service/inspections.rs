@@ -85,6 +85,9 @@ pub struct StoredInspection {
     pub rows: InspectionRows,
     /// The correction that replaced it, if any.
     pub superseded_by: Option<InspectionId>,
+    /// The resubmission it inspects (or, for a correction, that of the inspection it
+    /// corrects), if any.
+    pub resubmission_id: Option<ResubmissionId>,
 }
 
 /// What a recording did.
@@ -177,10 +180,12 @@ pub fn get(
     let superseded_by = inspections_db::superseded_by(conn, &[id])?
         .get(&id)
         .copied();
+    let resubmission_id = resubmissions_db::of_inspection(conn, id)?;
     Ok(StoredInspection {
         inspection,
         rows,
         superseded_by,
+        resubmission_id,
     })
 }
 
@@ -192,6 +197,8 @@ pub struct LotInspections {
     pub unit_counts: HashMap<InspectionId, i64>,
     /// For each corrected inspection, the correction that replaced it.
     pub superseded_by: HashMap<InspectionId, InspectionId>,
+    /// For each inspection of a resubmission (or correction of one), the resubmission.
+    pub resubmissions: HashMap<InspectionId, ResubmissionId>,
 }
 
 /// The lot's inspections after the cursor `after`, at most `limit`, corrections included.
@@ -208,6 +215,7 @@ pub fn list(
     Ok(LotInspections {
         unit_counts: inspections_db::unit_counts(conn, &ids)?,
         superseded_by: inspections_db::superseded_by(conn, &ids)?,
+        resubmissions: resubmissions_db::of_inspections(conn, &ids)?,
         inspections,
     })
 }
@@ -283,6 +291,7 @@ fn store(
                     inspection,
                     rows,
                     superseded_by: None,
+                    resubmission_id: resubmission,
                 },
                 created: true,
             })
@@ -298,7 +307,7 @@ fn store(
                      (or for none); use a new id",
                 ));
             }
-            replay(conn, existing, fingerprint)
+            replay(conn, existing, fingerprint, resubmission)
         }
     }
 }
@@ -340,6 +349,7 @@ fn replay(
     conn: &mut PgConnection,
     existing: Inspection,
     fingerprint: &str,
+    resubmission_id: Option<ResubmissionId>,
 ) -> Result<Recorded, ServiceError> {
     if existing.body_sha256 != fingerprint {
         return Err(ServiceError::conflict(
@@ -356,6 +366,7 @@ fn replay(
             inspection: existing,
             rows,
             superseded_by,
+            resubmission_id,
         },
         created: false,
     })

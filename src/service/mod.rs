@@ -15,6 +15,7 @@ pub mod parts;
 pub mod photos;
 pub mod resubmissions;
 pub mod scope;
+pub mod scorecard;
 pub mod staleness;
 pub mod statistics;
 pub mod suppliers;

@@ -34,6 +34,7 @@ mod prepared;
 mod resubmissions;
 mod roles;
 mod sampling;
+mod scorecard;
 mod shared_cluster;
 mod stale_decisions;
 mod statistics;
