@@ -43,7 +43,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         "correct_inspection" | "decide_lot" | "set_switching_settings" | "resume_sampling" => {
             Reviewer
         }
-        "resubmit_lot" => Reviewer,
+        "resubmit_lot" | "update_lot" | "cancel_lot" => Reviewer,
         "create_golden_sample" | "update_golden_sample" | "create_golden_sample_revision" => {
             Reviewer
         }

@@ -1,6 +1,6 @@
-//! Lots: register, read, list with filters.
+//! Lots: register, read, correct (with If-Match), cancel, list with filters.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, patch, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -10,12 +10,14 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::respond::created_or_ok;
-use super::{AppState, dates, db};
+use super::{AppState, dates, db, etag};
 use crate::db::models;
-use crate::domain::{LotId, LotSize, PartId, SupplierId};
+use crate::decision::types::DecisionVerdict;
+use crate::domain::{Disposition, LotId, LotSize, LotStatus, PartId, SupplierId};
 use crate::service::Checks;
-use crate::service::lots::{self as service, LotFilter, LotInput};
-use crate::service::staleness::LotDecisionState;
+use crate::service::lots::{
+    self as service, LotCorrectionInput, LotFilter, LotInput, LotState, StatusFilter,
+};
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -64,6 +66,21 @@ pub struct LotView {
     pub produced_on: NaiveDate,
     /// When the lot was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// Where the lot is in its life: registered -> under_inspection -> accepted, or
+    /// not_accepted (awaiting disposition, ISO 2859-1 7.5) -> dispositioned / released;
+    /// or cancelled. Worked out from the facts below by the database.
+    pub status: LotStatus,
+    /// The verdict of the lot's latest decision on its original inspection; `null`
+    /// while it has none.
+    pub verdict: Option<DecisionVerdict>,
+    /// The disposition recorded for the lot not accepted; `null` while none is.
+    pub disposition: Option<Disposition>,
+    /// When the lot was released for use (RFC 3339, UTC); `null` while it is not.
+    pub released_at: Option<DateTime<Utc>>,
+    /// When the lot was cancelled (RFC 3339, UTC); `null` unless it is.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why the lot was cancelled; `null` unless it is.
+    pub cancel_reason: Option<String>,
     /// The lot has an inspection and either no decision or a stale one: what
     /// `list_lots?needs_decision=true` lists.
     pub needs_decision: bool,
@@ -79,8 +96,19 @@ pub struct LotView {
 }
 
 impl LotView {
-    fn new(l: models::Lot, decision: LotDecisionState) -> Self {
-        LotView {
+    fn new(state: LotState) -> Result<Self, ApiError> {
+        let LotState {
+            lot: l,
+            lifecycle,
+            decision,
+        } = state;
+        let verdict = match lifecycle.verdict.as_deref() {
+            None => None,
+            Some(text) => Some(DecisionVerdict::parse(text).ok_or_else(|| {
+                ApiError::internal(format!("impossible stored verdict '{text}'"))
+            })?),
+        };
+        Ok(LotView {
             id: l.id,
             part_id: l.part_id,
             supplier_id: l.supplier_id,
@@ -88,11 +116,46 @@ impl LotView {
             lot_size: l.lot_size,
             produced_on: l.produced_on,
             created_at: l.created_at,
+            status: lifecycle.status,
+            verdict,
+            disposition: lifecycle.disposition,
+            released_at: lifecycle.released_at,
+            cancelled_at: lifecycle.cancelled_at,
+            cancel_reason: lifecycle.cancel_reason,
             needs_decision: decision.needs_decision,
             decision_stale: decision.stale_because.is_some(),
             stale_because: decision.stale_because,
+        })
+    }
+}
+
+/// What a lot's ETag covers: the fields a correction changes. Inspections, decisions
+/// and the rest of the lot's life change other things and leave it as it is.
+#[derive(Serialize)]
+struct Correctable<'a> {
+    id: LotId,
+    lot_number: &'a str,
+    lot_size: i32,
+    produced_on: NaiveDate,
+}
+
+impl<'a> Correctable<'a> {
+    fn of(lot: &'a models::Lot) -> Self {
+        Correctable {
+            id: lot.id,
+            lot_number: &lot.lot_number,
+            lot_size: lot.lot_size,
+            produced_on: lot.produced_on,
         }
     }
+}
+
+/// A 200 with the lot's view and the strong ETag of its correctable fields.
+fn tagged(state: LotState) -> Result<HttpResponse, ApiError> {
+    let tag = etag::of(&Correctable::of(&state.lot))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", tag))
+        .json(LotView::new(state)?))
 }
 
 /// Filters and page of `list_lots`.
@@ -113,6 +176,18 @@ pub struct ListLotsQuery {
     /// `true`: only lots needing a decision, those with an inspection and either no
     /// decision or a stale one (an inspection or correction recorded after it).
     pub needs_decision: Option<bool>,
+    /// Only lots with this status. Cancelled lots are listed only when
+    /// `status=cancelled` is asked for.
+    pub status: Option<LotStatus>,
+    /// Only lots whose latest decision has this verdict on the original inspection.
+    pub verdict: Option<DecisionVerdict>,
+    /// Only the lot with exactly this lot number (compared after trimming spaces).
+    #[param(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub lot_number: Option<String>,
     /// How many lots to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -168,17 +243,18 @@ pub async fn create_lot(
         Ok(service::create(conn, &caller.0, &input)?)
     })
     .await?;
-    let location = format!("/api/v1/lots/{}", registered.lot.id);
+    let location = format!("/api/v1/lots/{}", registered.state.lot.id);
     Ok(created_or_ok(
         registered.created,
         location,
-        &LotView::new(registered.lot, registered.decision),
+        &LotView::new(registered.state)?,
     ))
 }
 
 /// Read a lot.
 ///
 /// `needs_decision`, `decision_stale` and `stale_because` are worked out at read time.
+/// The `ETag` covers the fields `update_lot` corrects; send it as `If-Match` there.
 ///
 /// A token bound to a supplier reads only that supplier's lots: another supplier's lot
 /// is answered 404, like a lot that does not exist.
@@ -186,7 +262,8 @@ pub async fn create_lot(
     tag = "lots",
     params(("lot_id" = LotId, Path, description = "Id of the lot")),
     responses(
-        (status = 200, description = "The lot", body = LotView),
+        (status = 200, description = "The lot", body = LotView,
+            headers(("ETag" = String, description = "Strong ETag of the lot's number, size and production date; send it as If-Match to correct the lot"))),
         (status = 404, response = responses::NotFound),
         (status = 503, response = responses::Unavailable),
     )
@@ -196,13 +273,160 @@ pub async fn get_lot(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<LotId>,
-) -> Result<web::Json<LotView>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (lot, decision) = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
-    Ok(web::Json(LotView::new(lot, decision)))
+    let lot = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
+    tagged(lot)
 }
 
-/// List lots, newest production date first, filtered by part, supplier and date.
+/// A reviewer's correction of a lot: the fields given change, the others stay.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"lot_size": 1200,
+    "reason": "The delivery note says 1200 units; 5000 was the order quantity."}))]
+pub struct UpdateLot {
+    /// The corrected lot number, unique per part and supplier (1-64 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub lot_number: Option<String>,
+    /// The corrected number of units in the lot (N), 1 to 100,000,000.
+    #[schema(minimum = 1, maximum = 100_000_000)]
+    pub lot_size: Option<i64>,
+    /// The corrected production or receipt date: from 2000-01-01 to a day ahead of the
+    /// server's date.
+    #[serde(default, deserialize_with = "dates::optional_date")]
+    pub produced_on: Option<NaiveDate>,
+    /// Why the lot is corrected (not blank, at most 2000 characters); audited.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub reason: String,
+}
+
+/// Correct a lot's number, size or production date. Needs `If-Match` with the ETag of
+/// `get_lot`, and a reason.
+///
+/// A reviewer's action, audited with the lot before and after. Once the lot has an
+/// inspection, the correction counts as a change to its inputs: its decision becomes
+/// stale (`stale_because` names the lot correction) and the next `decide_lot` uses the
+/// corrected lot size for its plan. A lot with decisions has its supplier and part's
+/// switching history replayed in the lot order the corrected production date gives.
+/// Refused (409) for a cancelled or released lot, and for a lot number another lot of
+/// the part and supplier has.
+#[utoipa::path(
+    tag = "lots",
+    params(
+        ("lot_id" = LotId, Path, description = "Id of the lot"),
+        ("If-Match" = String, Header, description = "The ETag from reading the lot"),
+    ),
+    request_body = UpdateLot,
+    responses(
+        (status = 200, description = "The corrected lot", body = LotView,
+            headers(("ETag" = String, description = "Strong ETag of the corrected lot"))),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 412, response = responses::PreconditionFailed),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 428, response = responses::PreconditionRequired),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[patch("/lots/{lot_id}")]
+pub async fn update_lot(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<LotId>,
+    request: HttpRequest,
+    body: JsonBody<UpdateLot>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, req) = (path.into_inner(), body.0);
+    let if_match = etag::required(&request)?;
+    let mut checks = Checks::new();
+    let lot_size = req
+        .lot_size
+        .and_then(|n| checks.parse("lot_size", LotSize::parse(n)));
+    checks.finish()?;
+    let input = LotCorrectionInput {
+        lot_number: req.lot_number,
+        lot_size,
+        produced_on: req.produced_on,
+        reason: req.reason,
+    };
+    // The tag is of the lot as the use case found it under its row lock.
+    let unchanged =
+        move |current: &models::Lot| etag::precondition(&if_match, &Correctable::of(current));
+    let lot = db(&state, move |conn| {
+        Ok(service::update(conn, &caller.0, id, &input, unchanged)?)
+    })
+    .await?;
+    tagged(lot)
+}
+
+/// Why a lot is cancelled.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Registered twice: the same delivery is lot DPM-2026-1120-A."}))]
+pub struct CancelLot {
+    /// Why (not blank, at most 2000 characters); shown on the lot and audited.
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub reason: String,
+}
+
+/// Cancel a lot before it is decided.
+///
+/// A reviewer's action, audited with the reason. Refused (409) once a decision of the
+/// lot accepted or rejected it (record a disposition instead), and when the lot is
+/// cancelled already with another reason; the same reason again returns the lot. A
+/// cancelled lot leaves its supplier and part's switching history (replayed without
+/// it) and the default `list_lots`; recording, importing, deciding or resubmitting on
+/// it is refused (409).
+#[utoipa::path(
+    tag = "lots",
+    params(("lot_id" = LotId, Path, description = "Id of the lot")),
+    request_body = CancelLot,
+    responses(
+        (status = 200, description = "The cancelled lot", body = LotView,
+            headers(("ETag" = String, description = "Strong ETag of the lot"))),
+        (status = 400, response = responses::BadRequest),
+        (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
+        (status = 413, response = responses::PayloadTooLarge),
+        (status = 415, response = responses::UnsupportedMediaType),
+        (status = 422, response = responses::Unprocessable),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[post("/lots/{lot_id}/cancellation")]
+pub async fn cancel_lot(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<LotId>,
+    body: JsonBody<CancelLot>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, reason) = (path.into_inner(), body.0.reason);
+    let lot = db(&state, move |conn| {
+        Ok(service::cancel(conn, &caller.0, id, &reason)?)
+    })
+    .await?;
+    tagged(lot)
+}
+
+/// List lots, newest production date first, filtered by part, supplier, date, status,
+/// verdict and lot number.
+///
+/// Cancelled lots are left out unless `status=cancelled` is asked for.
 ///
 /// With `needs_decision=true`, only the lots that need a decision: inspected, and never
 /// decided or decided before their latest inspection or correction (`decision_stale`).
@@ -240,22 +464,34 @@ pub async fn list_lots(
             "must not be after produced_to",
         ));
     }
+    let lot_number = q.lot_number.map(|n| n.trim().to_string());
+    if lot_number.as_ref().is_some_and(|n| n.is_empty()) {
+        return Err(ApiError::invalid_field("lot_number", "must not be blank"));
+    }
     let filter = LotFilter {
         part_id: q.part_id,
         supplier_id: q.supplier_id,
         produced_from: q.produced_from,
         produced_to: q.produced_to,
         needs_decision: q.needs_decision.unwrap_or(false),
+        status: q
+            .status
+            .map_or(StatusFilter::NotCancelled, StatusFilter::Is),
+        verdict: q.verdict.map(DecisionVerdict::as_str),
+        lot_number,
     };
     // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
         Ok(service::list(conn, &caller.0, &filter, after, limit + 1)?)
     })
     .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |(l, _)| (l.produced_on, l.id.0),
-        |(l, decision)| LotView::new(l, decision),
-    )))
+    let page = Page::from_rows(rows, limit, |s| (s.lot.produced_on, s.lot.id.0), |s| s);
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(LotView::new)
+            .collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }
