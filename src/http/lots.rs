@@ -84,8 +84,9 @@ pub struct LotView {
     /// The lot has an inspection and either no decision or a stale one: what
     /// `list_lots?needs_decision=true` lists.
     pub needs_decision: bool,
-    /// An inspection or correction was recorded (server time) after the lot's latest
-    /// decision, which did not take it into account. Worked out when the lot is read.
+    /// An inspection, a correction of one or a correction of the lot itself was
+    /// recorded (server time) after the lot's latest decision, which did not take it
+    /// into account. Worked out when the lot is read.
     pub decision_stale: bool,
     /// Why the latest decision is stale: the first change it did not see, when it was
     /// recorded, and how many followed; `null` when it is not stale.

@@ -462,7 +462,7 @@ async fn a_lot_accepted_or_rejected_by_a_decision_cannot_be_cancelled() {
 }
 
 #[actix_web::test]
-async fn a_cancelled_lot_refuses_inspections_decisions_and_imports() {
+async fn a_cancelled_lot_refuses_inspections_imports_decisions_and_resubmissions() {
     let app = app().await;
     let f = app.fixture().await;
     let lot = f.lot_id.clone();
@@ -488,9 +488,15 @@ async fn a_cancelled_lot_refuses_inspections_decisions_and_imports() {
                 .set_payload("unit,serial,Width\n1,,12.0\n"),
         )
         .await;
+    let resubmission = app
+        .post(
+            &format!("/api/v1/lots/{lot}/resubmissions"),
+            json!({"reason": "sorted", "action": "sorted"}),
+        )
+        .await;
     let listed = app.get(&format!("/api/v1/lots/{lot}/inspections")).await;
 
-    for reply in [&inspection, &decision, &import] {
+    for reply in [&inspection, &decision, &import, &resubmission] {
         reply.assert_problem(409);
         let detail = reply.body["detail"].as_str().unwrap();
         assert!(
