@@ -14,6 +14,8 @@
 use actix_web::test::TestRequest;
 use serde_json::{Value, json};
 
+use lotgate::domain::Role;
+
 use crate::builders::inspection;
 use crate::support::{Reply, app, ids, run_lotgate};
 
@@ -627,4 +629,32 @@ async fn a_list_filter_with_an_unknown_value_is_422_naming_it() {
     assert_eq!(verdict.error_fields(), ["verdict"]);
     blank.assert_problem(422);
     assert_eq!(blank.error_fields(), ["lot_number"]);
+}
+
+#[actix_web::test]
+async fn an_inspector_can_neither_correct_nor_cancel_a_lot() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let inspector = app.token(Role::Inspector);
+    let tag = etag(&app.get(&format!("/api/v1/lots/{}", f.lot_id)).await);
+
+    let correction = app
+        .send_as(
+            &inspector,
+            patch(
+                &f.lot_id,
+                Some(&tag),
+                json!({"lot_size": 600, "reason": "recount"}),
+            ),
+        )
+        .await;
+    let cancelled = app
+        .send_as(&inspector, cancellation(&f.lot_id, "not needed"))
+        .await;
+
+    correction.assert_problem(403);
+    cancelled.assert_problem(403);
+    let read = app.get(&format!("/api/v1/lots/{}", f.lot_id)).await;
+    assert_eq!(read.body["status"], "registered");
+    assert_eq!(read.body["lot_size"], 500);
 }
