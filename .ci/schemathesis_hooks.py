@@ -100,6 +100,13 @@ RELATIONAL = {
     "list_lots": [
         ("produced_from", "must not be after produced_to", "from <= to: two parameters"),
     ],
+    "update_lot": [
+        ("produced_on", "the earliest date lotgate records",
+         "from 2000 on: JSON Schema has no bound for a date"),
+        ("produced_on", "lies more than a day in the future", "depends on the clock"),
+        ("lot_number", "nothing to correct",
+         "at least one of lot_number, lot_size, produced_on: three optional fields"),
+    ],
     "create_golden_sample_revision": [
         ("revalidation_due", "must be today or later", "depends on the clock"),
     ],

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::dispositions::LotDisposition;
 use super::golden_samples::ConditionEntry;
+use super::lots::LotCancellation;
 use super::models::{AttributeResultRow, Characteristic, Inspection, InspectionUnit};
 use super::models::{Lot, MeasurementRow, Part, Supplier};
 use super::photos::PhotoMeta;
@@ -41,6 +42,7 @@ by_ids! {
     parts: parts, PartId => Part;
     characteristics: characteristics, CharacteristicId => Characteristic;
     lots: lots, LotId => Lot;
+    lot_cancellations: lots, LotId => LotCancellation;
     tokens: api_tokens, TokenId => Token;
     golden_samples: golden_samples, GoldenSampleId => GoldenSample;
     conditions: golden_sample_conditions, ConditionEntryId => ConditionEntry;

@@ -28,6 +28,7 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("idempotency_keys", "SELECT, INSERT, UPDATE, DELETE"),
     ("inspection_units", "SELECT, INSERT"),
     ("inspections", "SELECT, INSERT"),
+    ("lot_corrections", "SELECT, INSERT"),
     ("lot_decisions", "SELECT, INSERT"),
     ("lot_dispositions", "SELECT, INSERT"),
     ("lots", "SELECT, INSERT, UPDATE"),

@@ -197,6 +197,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_corrections (id) {
+        id -> Uuid,
+        lot_id -> Uuid,
+        lot_change -> Nullable<Int4>,
+        fields -> Array<Text>,
+        reason -> Text,
+        corrected_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     lot_decisions (id) {
         id -> Uuid,
         lot_id -> Uuid,
@@ -379,6 +390,7 @@ diesel::joinable!(golden_samples -> parts (part_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
+diesel::joinable!(lot_corrections -> lots (lot_id));
 diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lot_dispositions -> api_tokens (token_id));
 diesel::joinable!(lot_dispositions -> lot_decisions (decision_id));
@@ -421,6 +433,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     inspection_units,
     inspections,
+    lot_corrections,
     lot_decisions,
     lot_dispositions,
     lots,

@@ -45,6 +45,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
             Reviewer
         }
         "resubmit_lot" | "dispose_lot" | "release_lot" => Reviewer,
+        "update_lot" | "cancel_lot" => Reviewer,
         "create_golden_sample" | "update_golden_sample" | "create_golden_sample_revision" => {
             Reviewer
         }

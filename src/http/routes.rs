@@ -88,6 +88,8 @@ fn routed() -> UtoipaApp<
                 .service(lots::create_lot)
                 .service(lots::list_lots)
                 .service(lots::get_lot)
+                .service(lots::update_lot)
+                .service(lots::cancel_lot)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
                 .service(inspections::import_inspection_csv)

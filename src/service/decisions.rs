@@ -70,6 +70,7 @@ fn decide_locked(
         }
         return Ok(Decided::Stored(existing));
     }
+    super::lots::refuse_cancelled(conn, lot_id, "a decision")?;
     let settings = SwitchingSettingsView {
         production_steady: settings.production_steady,
         reduced_approved: settings.reduced_approved,

@@ -255,6 +255,7 @@ fn store(
         Origin::Correction(c) => resubmissions_db::of_inspection(conn, c.supersedes)?,
         Origin::Resubmission(r) => Some(original::check_resubmission(conn, &lot, input, r)?),
     };
+    super::lots::refuse_cancelled(conn, lot_id, "recording an inspection")?;
     let rows = rows_of(input);
     let new = models::NewInspection {
         id: input.id,

@@ -56,6 +56,7 @@ pub fn resubmit(
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
         lots_db::lock_inputs(conn, lot_id)?;
+        super::lots::refuse_cancelled(conn, lot_id, "a resubmission")?;
         let reason = input.reason.trim();
         if let Some(id) = input.id
             && let Some(stored) = resubmissions_db::find(conn, id)?

@@ -23,6 +23,7 @@ mod golden_samples;
 mod idempotency;
 mod inspections;
 mod limits;
+mod lot_lifecycle;
 mod lots;
 mod metrics;
 mod nonconforming_units;

@@ -147,6 +147,13 @@ const KINDS: &[Kind] = &[
         check: lots,
     },
     Kind {
+        name: "lot_cancellation",
+        entity: "lot",
+        actions: &["cancel"],
+        every_row: false,
+        check: lot_cancellations,
+    },
+    Kind {
         name: "token",
         entity: "token",
         actions: &["create", "revoke"],
@@ -344,6 +351,14 @@ fn characteristics(
 
 fn lots(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = records::lots(conn, &ids(batch, crate::domain::LotId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+fn lot_cancellations(
+    conn: &mut PgConnection,
+    batch: &[Audited],
+) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::lot_cancellations(conn, &ids(batch, crate::domain::LotId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 
