@@ -72,18 +72,6 @@ where
             .await
     }
 
-    /// An inspector's token bound to `supplier`, created through `create_token`.
-    pub async fn supplier_token(&self, supplier: &str) -> String {
-        let reply = self
-            .post(
-                "/api/v1/tokens",
-                json!({"name": "Factory tablet", "holder": "device", "role": "inspector",
-                    "supplier_id": supplier}),
-            )
-            .await;
-        assert_eq!(reply.status, 201, "{}", reply.body);
-        reply.body["token"].as_str().unwrap().to_string()
-    }
 
     async fn switching(&self, s: &Stream) -> Value {
         let reply = self
@@ -492,8 +480,8 @@ async fn a_bound_token_lists_only_its_own_suppliers_resubmissions() {
     let s = app.stream(json!({})).await;
     let (lot, _) = app.rejected_lot(&s).await;
     let other = app.create_supplier("OTH").await;
-    let own = app.supplier_token(&s.supplier_id).await;
-    let foreign = app.supplier_token(&other).await;
+    let own = app.supplier_token(&s.supplier_id, "inspector").await;
+    let foreign = app.supplier_token(&other, "inspector").await;
     let uri = format!("/api/v1/lots/{lot}/resubmissions");
 
     let seen = app.send_as(&own, TestRequest::get().uri(&uri)).await;

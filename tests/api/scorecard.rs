@@ -301,7 +301,7 @@ async fn a_bound_token_reads_only_its_own_suppliers_scorecard() {
     let app = app().await;
     let s = app.stream(json!({})).await;
     let other = app.create_supplier("OTH").await;
-    let token = app.supplier_token(&s.supplier_id).await;
+    let token = app.supplier_token(&s.supplier_id, "inspector").await;
     let get =
         |supplier: &str| TestRequest::get().uri(&format!("/api/v1/suppliers/{supplier}/scorecard"));
 
