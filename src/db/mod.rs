@@ -4,12 +4,14 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+pub mod defect_codes;
 mod fixed;
 pub mod golden_samples;
 pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;
+pub mod ncrs;
 pub mod notify;
 pub mod parts;
 pub mod photos;

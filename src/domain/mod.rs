@@ -7,11 +7,12 @@ mod ids;
 mod values;
 
 pub use enums::{
-    Classification, Disposition, InspectionLevel, Kind, LotStatus, Mode, ResubmissionAction,
-    ResubmissionSeverity, RevisionStatus, Role, Source, Stage, TokenHolder,
+    Classification, Disposition, InspectionLevel, Kind, LotStatus, Mode, NcrStatus,
+    ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role, Source, Stage, TokenHolder,
 };
 pub use ids::{
-    CharacteristicId, ConditionEntryId, DecisionId, GoldenSampleId, GoldenSampleRevisionId,
-    InspectionId, LotId, PartId, PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
+    CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, GoldenSampleId,
+    GoldenSampleRevisionId, InspectionId, LotId, NcrId, PartId, PhotoId, ResubmissionId, ResumeId,
+    SupplierId, TokenId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};
