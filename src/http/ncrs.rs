@@ -100,7 +100,9 @@ pub struct CloseNcr {
     "defect_codes": [{"code": "flash", "count": 2}, {"code": "short-shot", "count": 1}],
     "photo_ids": [], "description": "Lot L-2026-118 not accepted by decision revision 1 (ISO 2859-1 7.5): ...",
     "containment": "", "status": "open", "opened_at": "2026-12-03T10:00:00Z", "opened_by": "lotgate",
-    "closed_at": null, "closed_by": null, "verification_note": null, "verification_inspection_id": null}))]
+    "closed_at": null, "closed_by": null, "verification_note": null, "verification_inspection_id": null,
+    "changes": [{"at": "2026-12-03T10:00:00Z", "by": "QA tablet", "action": "open",
+        "reason": "decision 6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b did not accept the lot"}]}))]
 pub struct NcrView {
     /// Id of the report.
     pub id: NcrId,
@@ -146,6 +148,23 @@ pub struct NcrView {
     pub verification_note: Option<String>,
     /// The re-inspection that verified the closure.
     pub verification_inspection_id: Option<InspectionId>,
+    /// What changed the report, oldest first, from the audit trail: opened, updated,
+    /// closed, each with who, when and the reason. Left out in a list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<Vec<NcrChangeView>>,
+}
+
+/// One change of a report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NcrChangeView {
+    /// When (RFC 3339, UTC).
+    pub at: DateTime<Utc>,
+    /// Who: the token's holder (a decision's report is opened by whoever decided).
+    pub by: String,
+    /// `open`, `update` or `close`.
+    pub action: String,
+    /// The reason given.
+    pub reason: Option<String>,
 }
 
 /// How often a defect code was found on the reported units.
@@ -159,7 +178,11 @@ pub struct CodeTallyView {
 
 impl NcrView {
     fn of(r: NcrRecord) -> Result<Self, ApiError> {
-        let NcrRecord { ncr: n, lot } = r;
+        let NcrRecord {
+            ncr: n,
+            lot,
+            changes,
+        } = r;
         let defect_codes: Vec<CodeTallyView> =
             serde_json::from_value(n.defect_codes).map_err(ApiError::internal)?;
         Ok(NcrView {
@@ -189,6 +212,17 @@ impl NcrView {
             closed_by: n.closed_by,
             verification_note: n.verification_note,
             verification_inspection_id: n.verification_inspection_id,
+            changes: changes.map(|events| {
+                events
+                    .into_iter()
+                    .map(|e| NcrChangeView {
+                        at: e.at,
+                        by: e.actor,
+                        action: e.action,
+                        reason: e.reason,
+                    })
+                    .collect()
+            }),
         })
     }
 }

@@ -32,11 +32,50 @@ pub const REASON_MAX: usize = 2000;
 /// Who opens a report on a decision's behalf.
 pub const SYSTEM: &str = "lotgate";
 
-/// A report with the facts of its lot it shows.
+/// A report with the facts of its lot it shows, and, when read alone, what changed it.
 #[derive(Debug, Clone)]
 pub struct NcrRecord {
     pub ncr: Ncr,
     pub lot: LotFacts,
+    /// Its audit rows, oldest first; `None` in a list.
+    pub changes: Option<Vec<NcrEvent>>,
+}
+
+/// One change of a report, from the audit trail.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NcrEvent {
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    /// `open`, `update` or `close`.
+    pub action: String,
+    pub reason: Option<String>,
+}
+
+/// Audit rows read for one report; a report changes a few times.
+const CHANGES_MAX: i64 = 1000;
+
+/// What changed the report, from its audit rows.
+fn changes(conn: &mut PgConnection, id: NcrId) -> Result<Option<Vec<NcrEvent>>, ServiceError> {
+    let filter = crate::db::audit::Filter {
+        entity: Some("ncr".into()),
+        entity_id: Some(id.to_string()),
+        token_id: None,
+        action: None,
+        from: None,
+        to: None,
+    };
+    let events = crate::db::audit::list(conn, &filter, None, CHANGES_MAX)?;
+    Ok(Some(
+        events
+            .into_iter()
+            .map(|e| NcrEvent {
+                at: e.at,
+                actor: e.actor,
+                action: e.action,
+                reason: e.reason,
+            })
+            .collect(),
+    ))
 }
 
 /// How often a defect code was found on the reported units.
@@ -293,7 +332,12 @@ pub fn open_manual(
             by.name.clone(),
             "units rejected individually (ISO 2859-1 6.4)",
         )?;
-        Ok(NcrRecord { ncr, lot: facts })
+        let changes = changes(conn, ncr.id)?;
+        Ok(NcrRecord {
+            ncr,
+            lot: facts,
+            changes,
+        })
     })
 }
 
@@ -304,7 +348,8 @@ pub fn get(conn: &mut PgConnection, by: &Principal, id: NcrId) -> Result<NcrReco
     if !by.sees(lot.supplier_id) {
         return Err(ServiceError::not_found("nonconformance report", id));
     }
-    Ok(NcrRecord { ncr, lot })
+    let changes = changes(conn, id)?;
+    Ok(NcrRecord { ncr, lot, changes })
 }
 
 /// Reports newest first; a token bound to a supplier sees its supplier's only.
@@ -324,7 +369,11 @@ pub fn list(
     };
     Ok(ncrs_db::list(conn, &filter, after, limit)?
         .into_iter()
-        .map(|(ncr, lot)| NcrRecord { ncr, lot })
+        .map(|(ncr, lot)| NcrRecord {
+            ncr,
+            lot,
+            changes: None,
+        })
         .collect())
 }
 
@@ -364,6 +413,7 @@ pub fn update(
         let record = NcrRecord {
             ncr: before.clone(),
             lot,
+            changes: changes(conn, id)?,
         };
         precondition(&record)?;
         refuse_closed(&before)?;
@@ -379,6 +429,7 @@ pub fn update(
         Ok(NcrRecord {
             ncr: after,
             lot: record.lot,
+            changes: changes(conn, id)?,
         })
     })
 }
@@ -452,7 +503,11 @@ pub fn close(
         after.verification_inspection_id = closure.verification_inspection_id;
         let after = ncrs_db::update(conn, &after)?;
         changed(conn, by, "close", &before, &after, &closure.reason)?;
-        Ok(NcrRecord { ncr: after, lot })
+        Ok(NcrRecord {
+            ncr: after,
+            lot,
+            changes: changes(conn, id)?,
+        })
     })
 }
 

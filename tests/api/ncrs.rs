@@ -428,7 +428,7 @@ async fn a_supplier_bound_token_sees_only_its_suppliers_reports() {
 async fn the_trail_verifies_after_a_report_is_opened_changed_and_closed() {
     let app = app().await;
     let s = app.stream(json!({})).await;
-    let (lot, _) = app.rejected(&s).await;
+    let (lot, decision) = app.rejected(&s).await;
     let id = app.ncrs_of(&lot).await[0]["id"]
         .as_str()
         .unwrap()
@@ -449,14 +449,30 @@ async fn the_trail_verifies_after_a_report_is_opened_changed_and_closed() {
         )
         .await;
     assert_eq!(closed.status, 200, "{}", closed.body);
-    let trail = app.get("/api/v1/audit?entity=ncr").await;
+    let read = app.get(&format!("/api/v1/ncrs/{id}")).await;
 
     let (ok, out) = run_lotgate(&app.db.url(), &["audit", "verify"]);
 
     assert!(ok, "{out}");
-    let actions: Vec<&str> = trail.body["items"]
+    let changes: Vec<(&str, &str)> = read.body["changes"]
         .as_array()
-        .map(|items| items.iter().filter_map(|e| e["action"].as_str()).collect())
-        .unwrap_or_default();
-    assert_eq!(actions, ["open", "update", "close"], "{}", trail.body);
+        .unwrap()
+        .iter()
+        .map(|c| (c["action"].as_str().unwrap(), c["reason"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            (
+                "open",
+                format!(
+                    "decision {} did not accept the lot",
+                    decision["id"].as_str().unwrap()
+                )
+                .as_str()
+            ),
+            ("update", "clearer"),
+            ("close", "verified")
+        ]
+    );
 }
