@@ -558,3 +558,99 @@ fn changed(
         after,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::defect_codes::ResultDefect;
+    use crate::domain::{DefectCodeId, Mode, Source};
+    use uuid::Uuid;
+
+    fn inspection(n: u128) -> Inspection {
+        Inspection {
+            id: InspectionId(Uuid::from_u128(n)),
+            lot_id: LotId(Uuid::nil()),
+            source: Source::InHouse,
+            mode: Mode::Sampling,
+            inspector: "kim".into(),
+            inspected_at: Utc::now(),
+            supersedes: None,
+            reason: None,
+            body_sha256: String::new(),
+            recorded_at: Utc::now(),
+            golden_sample_revision_id: None,
+        }
+    }
+
+    fn unit(n: u128, unit: i32, serial: Option<&str>) -> NonconformingUnit {
+        NonconformingUnit {
+            unit,
+            serial: serial.map(str::to_string),
+            inspection_id: InspectionId(Uuid::from_u128(n)),
+        }
+    }
+
+    #[test]
+    fn a_unit_counts_once_and_codes_are_tallied_most_frequent_first() {
+        let (colour, gap, fit) = (
+            CharacteristicId(Uuid::from_u128(10)),
+            CharacteristicId(Uuid::from_u128(11)),
+            CharacteristicId(Uuid::from_u128(12)),
+        );
+        let code = |unit_index, characteristic_id, position, code: &str| {
+            (
+                ResultDefect {
+                    inspection_id: InspectionId(Uuid::from_u128(1)),
+                    unit_index,
+                    characteristic_id,
+                    position,
+                    defect_code_id: DefectCodeId(Uuid::nil()),
+                },
+                code.to_string(),
+            )
+        };
+        let rows = InspectionRows {
+            defects: vec![
+                code(1, colour, 0, "scratch"),
+                code(2, colour, 0, "flash"),
+                code(2, colour, 1, "scratch"),
+                code(3, colour, 0, "scratch"),
+            ],
+            photos: vec![(2, colour, PhotoId(Uuid::from_u128(7)))],
+            ..InspectionRows::default()
+        };
+        let current = vec![(inspection(1), rows)];
+        // Colour: units 1, 2, 3 (no serial); gap: unit 2 again and
+        // unit 3 without a serial of inspection 1 again; fit: nothing.
+        let colour_units = [
+            unit(1, 1, Some("A-1")),
+            unit(1, 2, Some("A-2")),
+            unit(1, 3, None),
+        ];
+        let gap_units = [unit(1, 2, Some("A-2")), unit(1, 3, None)];
+
+        let f = findings(
+            &[(colour, &colour_units), (gap, &gap_units), (fit, &[])],
+            &current,
+        );
+
+        // Distinct units, (inspection 1, unit 3) = 3.
+        assert_eq!(f.quantity_nonconforming, 3);
+        assert_eq!(f.characteristic_ids, [colour, gap]);
+        // scratch on units 1, 2, 3 = 3; flash on unit 2 = 1.
+        assert_eq!(
+            f.defect_codes,
+            [
+                CodeTally {
+                    code: "scratch".into(),
+                    count: 3
+                },
+                CodeTally {
+                    code: "flash".into(),
+                    count: 1
+                }
+            ]
+        );
+        assert_eq!(f.photo_ids, [PhotoId(Uuid::from_u128(7))]);
+    }
+}
