@@ -365,3 +365,43 @@ async fn the_trail_verifies_with_coded_results_and_a_retired_code() {
 
     assert!(ok, "{out}");
 }
+
+#[actix_web::test]
+async fn a_retired_code_stays_on_recorded_results_and_in_the_pareto() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let flash = app.defect_code(&f.part_id, "flash").await;
+    let (id, body) = coded_inspection(&f, &[&["flash"]]);
+    assert_eq!(record(&app, &f.lot_id, body).await.status, 201);
+    let inspector = app.token(Role::Inspector);
+    let by_inspector = app
+        .send_as(
+            &inspector,
+            TestRequest::patch()
+                .uri(&format!("/api/v1/defect-codes/{flash}"))
+                .set_json(json!({"retired": true, "reason": "merged"})),
+        )
+        .await;
+    by_inspector.assert_problem(403);
+
+    let retired = app
+        .call(
+            actix_web::http::Method::PATCH,
+            &format!("/api/v1/defect-codes/{flash}"),
+            Some(json!({"retired": true, "reason": "merged into burr"})),
+        )
+        .await;
+
+    assert_eq!(retired.status, 200, "{}", retired.body);
+    assert_eq!(retired.body["retired"], true);
+    let read = app.get(&format!("/api/v1/inspections/{id}")).await;
+    assert_eq!(
+        read.body["units"][0]["attributes"][0]["defect_codes"],
+        json!(["flash"])
+    );
+    let pareto = app
+        .get(&format!("/api/v1/parts/{}/defect-pareto", f.part_id))
+        .await;
+    assert_eq!(pareto.body["codes"][0]["code"], "flash");
+    assert_eq!(pareto.body["codes"][0]["count"], 1);
+}
