@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+pub mod defect_codes;
 pub mod dispositions;
 mod fixed;
 pub mod golden_samples;
@@ -11,6 +12,7 @@ pub mod idempotency;
 pub mod inspections;
 pub mod lots;
 pub mod models;
+pub mod ncrs;
 pub mod notify;
 pub mod parts;
 pub mod photos;

@@ -137,6 +137,7 @@ fn decide_locked(
         },
         &document,
     )?;
+    super::ncrs::open_for_decision(conn, by, &lot, &view, &current)?;
     Ok(Decided::New(view))
 }
 

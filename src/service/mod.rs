@@ -6,11 +6,13 @@
 pub mod audit;
 pub mod characteristics;
 pub mod decisions;
+pub mod defect_codes;
 pub mod dispositions;
 mod error;
 pub mod golden_samples;
 pub mod inspections;
 pub mod lots;
+pub mod ncrs;
 pub mod parts;
 pub mod photos;
 pub mod resubmissions;

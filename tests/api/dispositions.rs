@@ -85,7 +85,6 @@ where
         self.post(&format!("/api/v1/lots/{lot}/release"), json!({}))
             .await
     }
-
 }
 
 fn concession() -> Value {

@@ -72,7 +72,6 @@ where
             .await
     }
 
-
     async fn switching(&self, s: &Stream) -> Value {
         let reply = self
             .get(&format!(

@@ -79,6 +79,8 @@ pub struct AttributeView {
     pub note: Option<String>,
     /// Photos of the defects, oldest first.
     pub photos: Vec<PhotoLinks>,
+    /// Codes of the part's defect catalogue the result carries, in the order sent.
+    pub defect_codes: Vec<String>,
 }
 
 /// An inspection in a list, without its units.
@@ -152,6 +154,14 @@ pub fn inspection(stored: StoredInspection) -> InspectionView {
                     .iter()
                     .filter(|(u, c, _)| *u == a.unit_index && *c == a.characteristic_id)
                     .map(|(_, _, id)| PhotoLinks::of(*id))
+                    .collect(),
+                defect_codes: rows
+                    .defects
+                    .iter()
+                    .filter(|(d, _)| {
+                        d.unit_index == a.unit_index && d.characteristic_id == a.characteristic_id
+                    })
+                    .map(|(_, code)| code.clone())
                     .collect(),
             });
         }
