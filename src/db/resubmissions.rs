@@ -157,3 +157,36 @@ pub fn latest_verdict(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option
         .first(conn)
         .optional()
 }
+
+/// A resubmission that was a numbered change to its lot's inputs.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct ResubmissionChange {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub lot_id: LotId,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub lot_change: i32,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub resubmission_id: ResubmissionId,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The resubmissions that were these numbered input changes of their lots.
+pub fn changes(
+    conn: &mut PgConnection,
+    wanted: &[(LotId, i32)],
+) -> QueryResult<Vec<ResubmissionChange>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (lots, numbers): (Vec<uuid::Uuid>, Vec<i32>) =
+        wanted.iter().map(|(l, n)| (l.0, *n)).unzip();
+    diesel::sql_query(
+        "SELECT r.lot_id, r.lot_change, r.id AS resubmission_id, r.recorded_at \
+         FROM unnest($1::uuid[], $2::int4[]) AS w(lot_id, lot_change) \
+         JOIN resubmissions r ON r.lot_id = w.lot_id AND r.lot_change = w.lot_change",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(lots)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(numbers)
+    .load(conn)
+}

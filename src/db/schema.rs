@@ -363,6 +363,7 @@ diesel::table! {
         action -> Text,
         severity -> Text,
         recorded_at -> Timestamptz,
+        lot_change -> Nullable<Int4>,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Stale decisions. A decision is stale when a change to the lot's inputs was recorded
-//! after it: an inspection, a correction of one, or a correction of the lot itself
-//! (its number, size or production date); each counts by calling the database's
-//! `lot_input_changed` in the transaction that records it. Changes are numbered per lot by the database, and a
+//! after it: an inspection, a correction of one, a resubmission of the lot, or a
+//! correction of the lot itself (its number, size or production date); each counts by
+//! calling the database's `lot_input_changed` in the transaction that records it. Changes are numbered per lot by the database, and a
 //! decision keeps the number it was computed from, so "after" means "not seen by the
 //! decision", whatever the clocks say.
 //!
@@ -15,6 +15,7 @@ use super::ServiceError;
 use crate::db::decisions as decisions_db;
 use crate::db::inspections::{self as inspections_db, InputChange};
 use crate::db::lots::{self as lots_db, InputCounts, LotCorrection};
+use crate::db::resubmissions::{self as resubmissions_db, ResubmissionChange};
 use crate::domain::LotId;
 
 /// Where a lot stands with its decision.
@@ -37,24 +38,46 @@ pub struct DecisionStaleness {
 enum Change<'a> {
     Inspection(&'a InputChange),
     LotCorrection(&'a LotCorrection),
+    Resubmission(&'a ResubmissionChange),
+}
+
+/// The records of the changes wanted, of every kind.
+struct Changes {
+    inspections: Vec<InputChange>,
+    corrections: Vec<LotCorrection>,
+    resubmissions: Vec<ResubmissionChange>,
+}
+
+impl Changes {
+    fn read(conn: &mut PgConnection, wanted: &[(LotId, i32)]) -> Result<Self, ServiceError> {
+        Ok(Self {
+            inspections: inspections_db::changes(conn, wanted)?,
+            corrections: lots_db::correction_changes(conn, wanted)?,
+            resubmissions: resubmissions_db::changes(conn, wanted)?,
+        })
+    }
 }
 
 /// The record of change `number` of `lot` among those read.
-fn find<'a>(
-    inspections: &'a [InputChange],
-    corrections: &'a [LotCorrection],
-    lot: LotId,
-    number: i32,
-) -> Option<Change<'a>> {
-    inspections
+fn find(changes: &Changes, lot: LotId, number: i32) -> Option<Change<'_>> {
+    changes
+        .inspections
         .iter()
         .find(|c| c.lot_id == lot && c.lot_change == number)
         .map(Change::Inspection)
         .or_else(|| {
-            corrections
+            changes
+                .corrections
                 .iter()
                 .find(|c| c.lot_id == lot && c.lot_change == Some(number))
                 .map(Change::LotCorrection)
+        })
+        .or_else(|| {
+            changes
+                .resubmissions
+                .iter()
+                .find(|r| r.lot_id == lot && r.lot_change == number)
+                .map(Change::Resubmission)
         })
 }
 
@@ -67,6 +90,11 @@ fn because(change: Option<Change<'_>>, number: i32, changes: i32, decision: &str
             "lot correction of {} recorded at {}, after {decision}",
             c.fields.join(", "),
             c.corrected_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        ),
+        Some(Change::Resubmission(r)) => format!(
+            "resubmission {} recorded at {}, after {decision}",
+            r.resubmission_id,
+            r.recorded_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
         ),
         Some(Change::Inspection(c)) => {
             let record = match c.supersedes {
@@ -89,7 +117,7 @@ fn because(change: Option<Change<'_>>, number: i32, changes: i32, decision: &str
 }
 
 /// The decision state of each lot (`id` tells a lot's id), with two queries for all the
-/// stale ones: their first unseen inspections and lot corrections.
+/// stale ones: their first unseen inspections, lot corrections and resubmissions.
 pub fn of_lots<T>(
     conn: &mut PgConnection,
     lots: Vec<(T, InputCounts)>,
@@ -100,13 +128,12 @@ pub fn of_lots<T>(
         .filter(|(_, counts)| counts.stale())
         .filter_map(|(lot, counts)| Some((id(lot), counts.decided? + 1)))
         .collect();
-    let changes = inspections_db::changes(conn, &wanted)?;
-    let corrections = lots_db::correction_changes(conn, &wanted)?;
+    let changes = Changes::read(conn, &wanted)?;
     Ok(lots
         .into_iter()
         .map(|(lot, counts)| {
             let stale_because = counts.decided.filter(|_| counts.stale()).map(|seen| {
-                let first = find(&changes, &corrections, id(&lot), seen + 1);
+                let first = find(&changes, id(&lot), seen + 1);
                 because(first, seen + 1, counts.changes, "the lot's latest decision")
             });
             let state = LotDecisionState {
@@ -125,18 +152,17 @@ pub fn of_decision(
     lot: LotId,
     revision: Option<i32>,
 ) -> Result<DecisionStaleness, ServiceError> {
-    let (seen, changes) = decisions_db::seen_changes(conn, lot, revision)?;
-    if changes <= seen {
+    let (seen, count) = decisions_db::seen_changes(conn, lot, revision)?;
+    if count <= seen {
         return Ok(DecisionStaleness {
             stale_because: None,
         });
     }
     let wanted = [(lot, seen + 1)];
-    let inspections = inspections_db::changes(conn, &wanted)?;
-    let corrections = lots_db::correction_changes(conn, &wanted)?;
-    let first = find(&inspections, &corrections, lot, seen + 1);
+    let changes = Changes::read(conn, &wanted)?;
+    let first = find(&changes, lot, seen + 1);
     Ok(DecisionStaleness {
-        stale_because: Some(because(first, seen + 1, changes, "this decision")),
+        stale_because: Some(because(first, seen + 1, count, "this decision")),
     })
 }
 
