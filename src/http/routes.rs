@@ -8,7 +8,7 @@ use actix_web::{App, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::access::{RouteRoles, authenticate, open_to_bound_tokens, role_needed};
 use super::error::ApiError;
@@ -182,7 +182,18 @@ pub fn build_app(
                 }
             }),
         )
-        .service(Scalar::with_url("/docs", api))
+        // Swagger UI from the binary itself (the vendored assets): nothing is loaded from a
+        // CDN, so the documentation works on a factory network without internet. It reads
+        // the document served above rather than registering a second copy.
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from("/api-docs/openapi.json")))
         .default_service(web::to(move |req: actix_web::HttpRequest| {
             let known = known.clone();
             async move { known.refuse(&req) }

@@ -13,6 +13,7 @@ mod decision_formats;
 mod decisions;
 mod demo;
 mod dispositions;
+mod docs;
 mod embedded;
 mod errors;
 mod etag;
