@@ -16,9 +16,9 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, dispositions, golden_samples, health, inspections,
-    lots, metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching,
-    tokens,
+    AppState, audit, characteristics, decisions, dispositions, golden_samples, health,
+    inspection_plan, inspections, lots, metrics, parts, photos, resubmissions, sampling,
+    statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -88,6 +88,7 @@ fn routed() -> UtoipaApp<
                 .service(lots::create_lot)
                 .service(lots::list_lots)
                 .service(lots::get_lot)
+                .service(inspection_plan::get_inspection_plan)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
                 .service(inspections::import_inspection_csv)

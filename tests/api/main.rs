@@ -22,6 +22,7 @@ mod fingerprint;
 mod golden_builders;
 mod golden_samples;
 mod idempotency;
+mod inspection_plan;
 mod inspections;
 mod limits;
 mod lots;
