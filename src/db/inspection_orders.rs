@@ -41,6 +41,38 @@ pub struct OrderItemRow {
     pub drawn_at: DateTime<Utc>,
 }
 
+/// A lot's whole order as stored: its audit value, compared by `lotgate audit verify`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredOrder {
+    pub order: OrderRow,
+    /// In the order they were drawn.
+    pub items: Vec<OrderItemRow>,
+}
+
+/// The stored orders of these lots; lots without one are absent.
+pub fn of_lots(conn: &mut PgConnection, lots: &[LotId]) -> QueryResult<Vec<StoredOrder>> {
+    let orders: Vec<OrderRow> = lot_inspection_orders::table
+        .filter(lot_inspection_orders::lot_id.eq_any(lots))
+        .select(OrderRow::as_select())
+        .load(conn)?;
+    let mut items: Vec<OrderItemRow> = lot_inspection_order_items::table
+        .filter(lot_inspection_order_items::lot_id.eq_any(lots))
+        .order((
+            lot_inspection_order_items::drawn_at,
+            lot_inspection_order_items::position,
+        ))
+        .select(OrderItemRow::as_select())
+        .load(conn)?;
+    Ok(orders
+        .into_iter()
+        .map(|order| {
+            let (mine, rest) = items.drain(..).partition(|i| i.lot_id == order.lot_id);
+            items = rest;
+            StoredOrder { order, items: mine }
+        })
+        .collect())
+}
+
 /// The lot's order head, if drawn.
 pub fn find(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option<OrderRow>> {
     lot_inspection_orders::table

@@ -12,7 +12,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, SubsecRound, Utc};
 use diesel::PgConnection;
 use lotgate_sampling::draw::{DrawnSample, WantedSample, draw_samples};
-use serde_json::json;
 
 use super::switching::history_before;
 use super::{ServiceError, audit, scope};
@@ -20,7 +19,7 @@ use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::dispositions as lifecycle_db;
 use crate::db::golden_samples::{self as golden_db, ReferenceRow, Revision};
-use crate::db::inspection_orders::{self as orders_db, OrderItemRow, OrderRow};
+use crate::db::inspection_orders::{self as orders_db, OrderItemRow, OrderRow, StoredOrder};
 use crate::db::models::{Characteristic, Lot, Part, Supplier};
 use crate::db::photos::PhotoMeta;
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
@@ -107,6 +106,19 @@ pub fn get(
         let new_items = draw_missing(&order, lot_size, &characteristics, &plans, &items, now)?;
         if !new_items.is_empty() {
             orders_db::insert_items(conn, &new_items)?;
+            let old = (!drawn_now).then(|| {
+                serde_json::to_value(StoredOrder {
+                    order: order.clone(),
+                    items: items.clone(),
+                })
+            });
+            let old = old.transpose().map_err(ServiceError::internal)?;
+            items.extend(new_items);
+            // The whole order as stored, so `audit verify` compares it with the tables.
+            let stored = StoredOrder {
+                order: order.clone(),
+                items: items.clone(),
+            };
             audit::write(
                 conn,
                 by,
@@ -114,12 +126,11 @@ pub fn get(
                     action: "draw",
                     entity: "inspection_order",
                     id: lot_id.to_string(),
-                    old: None,
+                    old,
                     reason: None,
                 },
-                &json!({"order": order, "items": new_items}),
+                &stored,
             )?;
-            items.extend(new_items);
             drawn_now = true;
         }
         let mut by_id: HashMap<CharacteristicId, (Characteristic, PlanNow)> = characteristics

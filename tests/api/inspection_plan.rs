@@ -17,7 +17,7 @@ use diesel::sql_types::Uuid as SqlUuid;
 use serde_json::{Value, json};
 
 use crate::builders::width;
-use crate::support::{Reply, TestApp, app};
+use crate::support::{Reply, TestApp, app, run_lotgate};
 
 impl<S, B> TestApp<S>
 where
@@ -353,4 +353,55 @@ async fn a_supplier_bound_token_reads_only_its_own_suppliers_orders() {
     assert_eq!(mine.status, 200, "{}", mine.body);
     theirs.assert_problem(404);
     anonymous.assert_problem(401);
+}
+
+/// A characteristic added after the order was drawn is drawn on the next call, beside
+/// the stored ones; each draw is audited with the whole order, which `lotgate audit
+/// verify` compares with the tables.
+#[actix_web::test]
+async fn a_characteristic_added_later_is_drawn_next_time_and_audit_verify_checks_the_order() {
+    let app = app().await;
+    let (lot, _) = app.lot_of(1000, &[width()]).await;
+    let first = app.plan(&lot).await.body;
+    let part = first["part"]["id"].as_str().unwrap().to_string();
+    let pull = app
+        .create_characteristic(
+            &part,
+            scratches(json!({"name": "Pull-off", "destructive": true})),
+        )
+        .await;
+
+    let second = app.plan(&lot).await.body;
+    let (intact, report) = run_lotgate(&app.db.url(), &["audit", "verify"]);
+
+    assert_eq!(second["characteristics"][0], first["characteristics"][0]);
+    let added = &second["characteristics"][1];
+    assert_eq!(added["characteristic_id"], pull.as_str());
+    let kept: HashSet<u64> = units(&first["characteristics"][0]).into_iter().collect();
+    assert!(
+        units(added).iter().all(|u| !kept.contains(u)),
+        "destructive: units of its own"
+    );
+    assert!(intact, "{report}");
+    assert!(report.contains("inspection_order"), "{report}");
+
+    // As the tables' owner, with the trigger that refuses it switched off.
+    diesel::connection::SimpleConnection::batch_execute(
+        &mut app.db.pool.get().unwrap(),
+        &format!(
+            "ALTER TABLE lot_inspection_order_items DISABLE TRIGGER USER; \
+             UPDATE lot_inspection_order_items SET units = units[2:] WHERE lot_id = '{lot}'; \
+             ALTER TABLE lot_inspection_order_items ENABLE TRIGGER USER"
+        ),
+    )
+    .unwrap();
+    let (intact, report) = run_lotgate(&app.db.url(), &["audit", "verify"]);
+
+    assert!(!intact, "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l.starts_with(&format!("inspection_order {lot} differs"))),
+        "{report}"
+    );
 }
