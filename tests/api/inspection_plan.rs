@@ -405,3 +405,22 @@ async fn a_characteristic_added_later_is_drawn_next_time_and_audit_verify_checks
         "{report}"
     );
 }
+
+/// Two tablets asking at once: the second waits for the lot's lock and reads the order
+/// the first drew.
+#[actix_web::test]
+async fn two_tablets_asking_at_once_get_one_order() {
+    let app = app().await;
+    let (lot, _) = app.lot_of(1000, &[width(), scratches(json!({}))]).await;
+
+    let (a, b) = futures_util::join!(app.plan(&lot), app.plan(&lot));
+
+    assert_eq!(
+        (a.status.as_u16(), b.status.as_u16()),
+        (200, 200),
+        "{} {}",
+        a.body,
+        b.body
+    );
+    assert_eq!(a.body, b.body);
+}
