@@ -27,7 +27,8 @@ CREATE TABLE lot_inspection_order_items (
     acceptance_number integer CHECK (acceptance_number >= 0),
     rejection_number  integer CHECK (rejection_number >= 1),
     destructive       boolean NOT NULL,
-    units             integer[] NOT NULL,
+    -- No NULL among them: read as Vec<i32> (schema.rs maps it as Array<Int4>).
+    units             integer[] NOT NULL CHECK (array_position(units, NULL) IS NULL),
     drawn_at          timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (lot_id, characteristic_id)
 );
