@@ -17,6 +17,7 @@ use diesel::sql_types::Uuid as SqlUuid;
 use serde_json::{Value, json};
 
 use crate::builders::width;
+use crate::golden_builders::{clip_jpeg, photo_form};
 use crate::support::{Reply, TestApp, app, run_lotgate};
 
 impl<S, B> TestApp<S>
@@ -423,4 +424,53 @@ async fn two_tablets_asking_at_once_get_one_order() {
         b.body
     );
     assert_eq!(a.body, b.body);
+}
+
+/// The approved golden-sample revision's reference values and photo thumbnails.
+#[actix_web::test]
+async fn shows_the_approved_golden_samples_reference_value_and_photo_thumbnails() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let sample = app.create_golden_sample(&f.part_id, "GS-1").await;
+    let revision = app.create_revision(&sample).await.body["id"].clone();
+    let references = app
+        .post(
+            &format!("/api/v1/golden-samples/{sample}/revisions/A/reference-measurements"),
+            json!({"measured_by": "lee", "measurements": [{"characteristic_id": f.width_id, "value": 12.02}]}),
+        )
+        .await;
+    assert!(references.status.is_success(), "{}", references.body);
+    let photo = app
+        .upload(
+            &format!("/api/v1/golden-samples/{sample}/revisions/A/photos"),
+            photo_form(&clip_jpeg("front", 0), Some("image/jpeg"), Some("front")),
+        )
+        .await;
+    assert_eq!(photo.status, 201, "{}", photo.body);
+    assert_eq!(app.approve(&sample, "A").await.status, 200);
+
+    let b = app.plan(&f.lot_id).await.body;
+
+    let g = &b["golden_sample"];
+    assert_eq!(
+        (g["golden_sample_id"].as_str(), g["revision"].as_i64()),
+        (Some(sample.as_str()), Some(1))
+    );
+    assert_eq!(g["revision_id"], revision);
+    let photo_id = photo.body["photo_id"]
+        .as_str()
+        .or(photo.body["id"].as_str())
+        .unwrap();
+    assert_eq!(
+        g["photos"],
+        json!([{"photo_id": photo_id, "thumbnail_url": format!("/api/v1/photos/{photo_id}/thumbnail")}])
+    );
+    let width = &b["characteristics"][0];
+    assert_eq!(width["characteristic_id"], f.width_id.as_str());
+    assert_eq!(width["reference_value"].as_f64(), Some(12.02));
+    assert_eq!(b["characteristics"][1]["reference_value"], Value::Null);
+    let thumbnail = app
+        .get(g["photos"][0]["thumbnail_url"].as_str().unwrap())
+        .await;
+    assert_eq!(thumbnail.status, 200);
 }
