@@ -457,10 +457,7 @@ async fn shows_the_approved_golden_samples_reference_value_and_photo_thumbnails(
         (Some(sample.as_str()), Some(1))
     );
     assert_eq!(g["revision_id"], revision);
-    let photo_id = photo.body["photo_id"]
-        .as_str()
-        .or(photo.body["id"].as_str())
-        .unwrap();
+    let photo_id = photo.body["id"].as_str().unwrap();
     assert_eq!(
         g["photos"],
         json!([{"photo_id": photo_id, "thumbnail_url": format!("/api/v1/photos/{photo_id}/thumbnail")}])
