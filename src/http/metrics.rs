@@ -87,7 +87,7 @@ impl Operations {
                 Method::GET,
                 "/api-docs/openapi.json".into(),
             ),
-            ("get_api_docs".into(), Method::GET, "/docs".into()),
+            ("get_api_docs".into(), Method::GET, "/docs/{_:.*}".into()),
         ];
         for (path, item) in api.paths.paths.iter() {
             for (method, op) in operations(item) {

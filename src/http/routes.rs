@@ -8,7 +8,7 @@ use actix_web::{App, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::access::{RouteRoles, authenticate, open_to_bound_tokens, role_needed};
 use super::error::ApiError;
@@ -17,8 +17,8 @@ use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
-    health, inspections, lots, metrics, ncrs, parts, photos, resubmissions, sampling, scorecard,
-    statistics, suppliers, switching, tokens,
+    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, resubmissions,
+    sampling, scorecard, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -96,6 +96,7 @@ fn routed() -> UtoipaApp<
                 .service(lots::get_lot)
                 .service(lots::update_lot)
                 .service(lots::cancel_lot)
+                .service(inspection_plan::get_inspection_plan)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
                 .service(inspections::import_inspection_csv)
@@ -197,7 +198,18 @@ pub fn build_app(
                 }
             }),
         )
-        .service(Scalar::with_url("/docs", api))
+        // Swagger UI from the binary itself (the vendored assets): nothing is loaded from a
+        // CDN, so the documentation works on a factory network without internet. It reads
+        // the document served above rather than registering a second copy.
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from("/api-docs/openapi.json")))
         .default_service(web::to(move |req: actix_web::HttpRequest| {
             let known = known.clone();
             async move { known.refuse(&req) }

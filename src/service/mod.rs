@@ -10,6 +10,7 @@ pub mod defect_codes;
 pub mod dispositions;
 mod error;
 pub mod golden_samples;
+pub mod inspection_orders;
 pub mod inspections;
 pub mod lots;
 pub mod ncrs;

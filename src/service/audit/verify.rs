@@ -251,6 +251,13 @@ const KINDS: &[Kind] = &[
         check: ncrs,
     },
     Kind {
+        name: "inspection_order",
+        entity: "inspection_order",
+        actions: &["draw"],
+        every_row: false,
+        check: inspection_orders,
+    },
+    Kind {
         name: "switching_resume",
         entity: "switching",
         actions: &["resume"],
@@ -384,6 +391,19 @@ fn resubmissions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outco
 fn dispositions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = records::dispositions(conn, &ids(batch, crate::domain::DispositionId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+/// An inspection order, keyed by its lot: the head and every characteristic drawn.
+fn inspection_orders(
+    conn: &mut PgConnection,
+    batch: &[Audited],
+) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = crate::db::inspection_orders::of_lots(conn, &ids(batch, crate::domain::LotId))?;
+    Ok(by_id(
+        batch,
+        keyed(rows, |r| r.order.lot_id.to_string())?,
+        &[],
+    ))
 }
 
 /// A release is the lot's `released_at`; a lot released and then unreleased behind
