@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::access::Caller;
 use super::error::{ApiError, responses};
 use super::{AppState, db};
+use crate::db::defect_codes::DefectCode;
 use crate::decision::types::{PlanSeverity, SwitchingSeverity};
 use crate::domain::{
     CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, Kind, LotId, LotStatus, Mode, PartId,
@@ -123,7 +124,9 @@ pub struct OrderCharacteristic {
     pub units: Vec<u64>,
     /// False only under full inspection of a lot of more than 10,000 units.
     pub units_listed: bool,
-    /// The part's defect codes (none until a catalogue exists).
+    /// The part's defect codes in use, for a failed result of an attribute
+    /// characteristic (`defect_codes` of record_inspection); empty for a variable one or
+    /// a part without a catalogue.
     pub defect_codes: Vec<OrderDefectCode>,
 }
 
@@ -189,7 +192,7 @@ impl InspectionPlanView {
         let characteristics: Vec<OrderCharacteristic> = o
             .characteristics
             .into_iter()
-            .map(|c| characteristic(c, lot_size, &references))
+            .map(|c| characteristic(c, lot_size, &references, &o.defect_codes))
             .collect();
         let mut units: BTreeMap<u64, Vec<CharacteristicId>> = BTreeMap::new();
         for c in &characteristics {
@@ -242,6 +245,7 @@ fn characteristic(
     o: OrderedCharacteristic,
     lot_size: u64,
     references: &BTreeMap<CharacteristicId, f64>,
+    codes: &[DefectCode],
 ) -> OrderCharacteristic {
     let (c, d, now) = (o.characteristic, o.drawn, o.now);
     let drawn_severity = d.severity.as_deref().and_then(SwitchingSeverity::parse);
@@ -314,7 +318,16 @@ fn characteristic(
         re,
         units,
         units_listed,
-        defect_codes: Vec::new(),
+        defect_codes: match c.kind {
+            Kind::Attribute => codes
+                .iter()
+                .map(|d| OrderDefectCode {
+                    code: d.code.clone(),
+                    name: d.name.clone(),
+                })
+                .collect(),
+            Kind::Variable => Vec::new(),
+        },
     }
 }
 

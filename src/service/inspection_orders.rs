@@ -17,6 +17,7 @@ use super::switching::history_before;
 use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
+use crate::db::defect_codes::{self as defect_codes_db, DefectCode};
 use crate::db::dispositions as lifecycle_db;
 use crate::db::golden_samples::{self as golden_db, ReferenceRow, Revision};
 use crate::db::inspection_orders::{self as orders_db, OrderItemRow, OrderRow, StoredOrder};
@@ -59,6 +60,8 @@ pub struct InspectionOrder {
     pub order: OrderRow,
     pub characteristics: Vec<OrderedCharacteristic>,
     pub golden_sample: Option<GoldenReference>,
+    /// The part's defect codes in use (retired ones left out), by code.
+    pub defect_codes: Vec<DefectCode>,
     /// Whether this call drew (part of) the order.
     pub drawn_now: bool,
 }
@@ -155,6 +158,10 @@ pub fn get(
             part: parts_db::get(conn, lot.part_id)?,
             supplier: suppliers_db::get(conn, lot.supplier_id)?,
             golden_sample: golden_reference(conn, &lot, now)?,
+            defect_codes: defect_codes_db::of_part(conn, lot.part_id)?
+                .into_iter()
+                .filter(|c| !c.retired)
+                .collect(),
             lot,
             order,
             characteristics,

@@ -471,3 +471,39 @@ async fn shows_the_approved_golden_samples_reference_value_and_photo_thumbnails(
         .await;
     assert_eq!(thumbnail.status, 200);
 }
+
+/// The order offers an attribute characteristic the part's defect codes in use, for the
+/// tablet to attach to a failed result; a retired code and a variable characteristic get
+/// none.
+#[actix_web::test]
+async fn an_attribute_characteristic_offers_the_parts_defect_codes_in_use() {
+    let app = app().await;
+    let (lot, ids) = app.lot_of(1000, &[width(), scratches(json!({}))]).await;
+    let part = app.plan(&lot).await.body["part"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.defect_code(&part, "scratch").await;
+    let retired = app.defect_code(&part, "flash").await;
+    let reply = app
+        .call(
+            actix_web::http::Method::PATCH,
+            &format!("/api/v1/defect-codes/{retired}"),
+            Some(json!({"retired": true, "reason": "not seen on this part"})),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let plan = app.plan(&lot).await.body;
+    let of = |id: &str| {
+        plan["characteristics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["characteristic_id"] == id)
+            .unwrap()["defect_codes"]
+            .clone()
+    };
+    assert_eq!(of(&ids[1]), json!([{"code": "scratch", "name": "scratch"}]));
+    assert_eq!(of(&ids[0]), json!([]));
+}
