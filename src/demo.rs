@@ -15,10 +15,11 @@ use crate::domain::{GoldenSampleRevisionId, PartId, Role, TokenHolder, TokenId};
 use crate::service::golden_samples::Approved;
 use crate::service::photos::CheckedPhoto;
 use crate::service::{
-    ServiceError, characteristics, decisions, golden_samples, inspections, lots, parts, suppliers,
-    tokens,
+    ServiceError, characteristics, decisions, defect_codes, golden_samples, inspections, lots,
+    parts, suppliers, tokens,
 };
 
+mod afterwards;
 mod file;
 mod golden;
 mod production;
@@ -95,8 +96,9 @@ pub fn demo_tokens(pool: &PgPool) -> Result<Vec<(Role, String)>, BoxError> {
         .collect()
 }
 
-/// Stores the demo in the order a factory would have made it: parts, suppliers, golden
-/// samples, then each lot with its inspections and its decision.
+/// Stores the demo in the order a factory would have made it: parts with their defect
+/// codes, suppliers, golden samples, then each lot with its inspections, its decision
+/// and what happened to it afterwards.
 fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<(), BoxError> {
     for part in &demo.parts {
         let what = format!("part {}", part.number);
@@ -107,6 +109,10 @@ fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<
             let input = c.input().map_err(refused(&what))?;
             characteristics::create(conn, by, part.id, Some(c.id), &input)
                 .map_err(refused(&what))?;
+        }
+        for code in &part.defect_codes {
+            let what = format!("defect code {} of part {}", code.code, part.number);
+            defect_codes::create(conn, by, part.id, &code.input()).map_err(refused(&what))?;
         }
     }
     for supplier in &demo.suppliers {
@@ -151,6 +157,9 @@ fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<
         // order per supplier and part, so the switching history builds up as it would.
         decisions::decide(conn, by, lot.id, None)
             .map_err(refused(format!("decision of lot {}", lot.lot_number)))?;
+        for step in &lot.afterwards {
+            afterwards::apply(conn, by, lot.id, &lot.lot_number, revision, step)?;
+        }
     }
     for (sample, i, revision) in later {
         golden_revision(conn, by, sample, i, revision)?;

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use super::golden::GoldenSample;
 use super::production::Lot;
 use crate::domain::{
-    Aql, CharacteristicId, Classification, DomainError, InspectionLevel, Kind, PartId, SpecLimits,
-    Stage, SupplierId,
+    Aql, CharacteristicId, Classification, DefectCodeId, DomainError, InspectionLevel, Kind,
+    PartId, SpecLimits, Stage, SupplierId,
 };
 use crate::service::characteristics::CharacteristicInput;
+use crate::service::defect_codes::NewCode;
 use crate::service::parts::PartInput;
 use crate::service::suppliers::SupplierInput;
 use crate::service::{Checks, ServiceError};
@@ -41,6 +42,10 @@ pub struct Part {
     #[serde(default)]
     pub description: String,
     pub characteristics: Vec<Characteristic>,
+    /// The part's catalogue of defect codes, which failed results of its inspections
+    /// carry.
+    #[serde(default)]
+    pub defect_codes: Vec<DefectCode>,
 }
 
 impl Part {
@@ -133,6 +138,29 @@ impl Characteristic {
             escape_cost: self.escape_cost,
             one_defect_fatal: self.one_defect_fatal,
         })
+    }
+}
+
+/// A code of a part's defect catalogue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefectCode {
+    pub id: DefectCodeId,
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl DefectCode {
+    /// The code as the defect-code service takes it; it checks the slug and the texts.
+    pub fn input(&self) -> NewCode {
+        NewCode {
+            id: Some(self.id),
+            code: self.code.clone(),
+            name: self.name.clone(),
+            description: self.description.clone(),
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
+use super::afterwards::Step;
 use crate::domain::{
     CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, LotSize, Mode, PartId, Source,
     SupplierId,
@@ -25,6 +26,10 @@ pub struct Lot {
     pub lot_size: i64,
     pub produced_on: NaiveDate,
     pub inspections: Vec<Inspection>,
+    /// What happened after its decision, in order: disposition, resubmission, release,
+    /// its nonconformance report.
+    #[serde(default)]
+    pub afterwards: Vec<Step>,
 }
 
 impl Lot {
@@ -141,7 +146,7 @@ impl Unit {
                     pass: a.pass,
                     defects: a.defects,
                     note: a.note.clone(),
-                    defect_codes: Vec::new(),
+                    defect_codes: a.defect_codes.clone(),
                 })
                 .collect(),
         }
@@ -164,4 +169,7 @@ pub struct Attribute {
     pub pass: bool,
     pub defects: Option<i64>,
     pub note: Option<String>,
+    /// Codes of the part's defect catalogue, on a failed result.
+    #[serde(default)]
+    pub defect_codes: Vec<String>,
 }
