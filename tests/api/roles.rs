@@ -131,8 +131,9 @@ async fn a_service_role_with_only_the_printed_grants_serves_lotgate_and_cannot_d
         .batch_execute(&grants)
         .unwrap();
 
-    // Every use case the demo runs (parts, lots, inspections, photos, golden samples,
-    // decisions, switching, tokens), then a few API calls, as the service role.
+    // Every use case the demo runs (parts, defect codes, lots, inspections, photos, golden
+    // samples, decisions, switching, NCRs, dispositions, resubmissions, releases,
+    // tokens), then a few API calls, as the service role.
     let pool = db::pool(&service_url, 4, std::time::Duration::from_secs(5)).unwrap();
     assert!(lotgate::demo::load(&pool).unwrap());
     let admin = issue_token(&pool, "service admin", Role::Admin);
