@@ -168,6 +168,24 @@ mod tests {
         assert_eq!(nov.mean_days_to_disposition(), None);
     }
 
+    /// Oct: one report 1.5 days; Nov: two reports, 3 + 6 = 9 days (4.5 each). The total
+    /// mean is over the reports, (1.5 + 9) / 3 = 3.5, not the mean of the months' means
+    /// (3.0).
+    #[test]
+    fn the_mean_days_to_disposition_is_over_the_reports_not_the_months() {
+        let mut nov = lot("2026-11-03", false, 50, 3);
+        nov.ncrs_dispositioned = 2;
+        nov.days_to_disposition = 9.0;
+        let lots = [lot("2026-10-30", false, 50, 3), nov];
+
+        let (total, months) = tally(&lots);
+
+        assert_eq!(months[0].1.mean_days_to_disposition(), Some(1.5));
+        assert_eq!(months[1].1.mean_days_to_disposition(), Some(4.5));
+        assert_eq!(total.ncrs_dispositioned, 3);
+        assert_eq!(total.mean_days_to_disposition(), Some(3.5));
+    }
+
     /// 4 nonconforming in 180: 22,222.2 ppm; SciPy 1.17.1
     /// `binomtest(4, 180).proportion_ci(method="exact")` gives
     /// (0.006087231522827558, 0.055917697081776296).
