@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Date, Nullable, Text, Uuid as SqlUuid};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Nullable, Text, Uuid as SqlUuid};
 use serde::Serialize;
 
 use super::schema::{attribute_result_defects, defect_codes};
-use crate::domain::{CharacteristicId, DefectCodeId, InspectionId, PartId, SupplierId};
+use crate::domain::{CharacteristicId, DefectCodeId, InspectionId, LotId, PartId, SupplierId};
 
 /// A defect code as stored; serialised as is in the audit trail.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, Serialize)]
@@ -159,18 +159,23 @@ pub struct CodeCount {
 /// What to count defect codes over: lots of a supplier and/or a part, produced within a
 /// period (both ends included).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct CountFilter {
+pub struct CountFilter<'a> {
     pub supplier_id: Option<SupplierId>,
     pub part_id: Option<PartId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Only these lots (a scorecard counts the lots its other figures count).
+    pub lots: Option<&'a [LotId]>,
+    /// Leave the inspections of resubmissions aside (ISO 2859-1 7.6), as a scorecard's
+    /// units do; the Pareto chart counts them.
+    pub original_only: bool,
 }
 
 /// Each defect code with the number of failed attribute results carrying it, in the
 /// current inspections (those no correction superseded) of the matching lots, most
 /// frequent first (ties by code). Codes never found are absent. Shared by the Pareto
 /// chart and a supplier's scorecard.
-pub fn counts(conn: &mut PgConnection, filter: &CountFilter) -> QueryResult<Vec<CodeCount>> {
+pub fn counts(conn: &mut PgConnection, filter: &CountFilter<'_>) -> QueryResult<Vec<CodeCount>> {
     diesel::sql_query(
         "SELECT dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results \
          FROM attribute_result_defects d \
@@ -181,13 +186,22 @@ pub fn counts(conn: &mut PgConnection, filter: &CountFilter) -> QueryResult<Vec<
            AND ($2::uuid IS NULL OR l.part_id = $2) \
            AND ($3::date IS NULL OR l.produced_on >= $3) \
            AND ($4::date IS NULL OR l.produced_on <= $4) \
+           AND ($5::uuid[] IS NULL OR l.id = ANY($5)) \
            AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
+           AND NOT ($6 AND EXISTS (SELECT 1 FROM resubmission_inspections r \
+                                   WHERE r.inspection_id = i.id)) \
          GROUP BY dc.id, dc.part_id, dc.code, dc.name \
-         ORDER BY results DESC, dc.code",
+         ORDER BY results DESC, dc.code, dc.id",
     )
     .bind::<Nullable<SqlUuid>, _>(filter.supplier_id.map(|s| s.0))
     .bind::<Nullable<SqlUuid>, _>(filter.part_id.map(|p| p.0))
     .bind::<Nullable<Date>, _>(filter.from)
     .bind::<Nullable<Date>, _>(filter.to)
+    .bind::<Nullable<Array<SqlUuid>>, _>(
+        filter
+            .lots
+            .map(|ids| ids.iter().map(|l| l.0).collect::<Vec<_>>()),
+    )
+    .bind::<Bool, _>(filter.original_only)
     .load(conn)
 }

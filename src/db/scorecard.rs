@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Date, Nullable, Uuid as SqlUuid};
+use diesel::sql_types::{BigInt, Bool, Date, Double, Nullable, Uuid as SqlUuid};
 
 use super::schema::lots;
 use crate::domain::{LotId, PartId, SupplierId};
@@ -23,6 +23,17 @@ pub struct ScoredLotRow {
     pub units_inspected: i64,
     #[diesel(sql_type = BigInt)]
     pub units_nonconforming: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ncrs_open: i64,
+    #[diesel(sql_type = BigInt)]
+    pub ncrs_closed: i64,
+    /// The lot's reports timed to its lot-scope disposition (all of them, or none when
+    /// the lot has no such disposition).
+    #[diesel(sql_type = BigInt)]
+    pub ncrs_dispositioned: i64,
+    /// The sum, over those reports, of the days from opening to the disposition.
+    #[diesel(sql_type = Double)]
+    pub days_to_disposition: f64,
 }
 
 /// The supplier's lots, not cancelled, whose latest decision accepted or rejected them
@@ -33,6 +44,11 @@ pub struct ScoredLotRow {
 /// counts once per inspection. A unit is nonconforming when any result on it is: a
 /// measurement outside its characteristic's specification limits (a limit itself is in
 /// spec), or a failed attribute result.
+///
+/// With each lot, its nonconformance reports (whoever opened them) open and closed, and
+/// for those whose lot has a lot-scope disposition (ISO 2859-1 7.5; a lot has at most
+/// one) the days from the report's `opened_at` to the disposition's `recorded_at`, in
+/// fractional days, 0 when the disposition came first.
 pub fn decided_lots(
     conn: &mut PgConnection,
     supplier: SupplierId,
@@ -76,12 +92,29 @@ pub fn decided_lots(
          units AS (
              SELECT lot_id, bool_or(nonconforming) AS nonconforming
              FROM recorded GROUP BY lot_id, unit
+         ),
+         reports AS (
+             SELECT n.lot_id, n.status,
+                    (SELECT GREATEST(0, EXTRACT(EPOCH FROM d.recorded_at - n.opened_at))
+                            / 86400
+                     FROM lot_dispositions d
+                     WHERE d.lot_id = n.lot_id AND d.scope = 'lot'
+                     ORDER BY d.recorded_at LIMIT 1)::float8 AS days
+             FROM ncrs n JOIN counted c ON c.id = n.lot_id
          )
          SELECT c.id AS lot_id, c.produced_on, c.accepted,
                 (SELECT count(*) FROM resubmissions r WHERE r.lot_id = c.id) AS resubmissions,
                 (SELECT count(*) FROM units WHERE units.lot_id = c.id) AS units_inspected,
                 (SELECT count(*) FROM units WHERE units.lot_id = c.id AND units.nonconforming)
-                    AS units_nonconforming
+                    AS units_nonconforming,
+                (SELECT count(*) FROM reports WHERE reports.lot_id = c.id
+                                               AND reports.status = 'open') AS ncrs_open,
+                (SELECT count(*) FROM reports WHERE reports.lot_id = c.id
+                                               AND reports.status = 'closed') AS ncrs_closed,
+                (SELECT count(days) FROM reports WHERE reports.lot_id = c.id)
+                    AS ncrs_dispositioned,
+                (SELECT COALESCE(sum(days), 0) FROM reports WHERE reports.lot_id = c.id)
+                    AS days_to_disposition
          FROM counted c
          ORDER BY c.produced_on, c.id",
     )

@@ -19,6 +19,14 @@ pub struct ScoredLot {
     pub units_inspected: u64,
     /// Of those, the units with any nonconforming result.
     pub units_nonconforming: u64,
+    /// Nonconformance reports of the lot still open.
+    pub ncrs_open: u64,
+    /// Nonconformance reports of the lot closed.
+    pub ncrs_closed: u64,
+    /// The lot's reports timed to its lot-scope disposition (none without one).
+    pub ncrs_dispositioned: u64,
+    /// The sum of their days from opening to the disposition.
+    pub days_to_disposition: f64,
 }
 
 /// The figures of a set of lots.
@@ -29,6 +37,10 @@ pub struct Figures {
     pub resubmissions: u64,
     pub units_inspected: u64,
     pub units_nonconforming: u64,
+    pub ncrs_open: u64,
+    pub ncrs_closed: u64,
+    pub ncrs_dispositioned: u64,
+    pub days_to_disposition: f64,
 }
 
 impl Figures {
@@ -38,6 +50,17 @@ impl Figures {
         self.resubmissions += lot.resubmissions;
         self.units_inspected += lot.units_inspected;
         self.units_nonconforming += lot.units_nonconforming;
+        self.ncrs_open += lot.ncrs_open;
+        self.ncrs_closed += lot.ncrs_closed;
+        self.ncrs_dispositioned += lot.ncrs_dispositioned;
+        self.days_to_disposition += lot.days_to_disposition;
+    }
+
+    /// Mean days from a report's opening to its lot's disposition, over the reports
+    /// whose lot has one; `None` without such reports.
+    pub fn mean_days_to_disposition(&self) -> Option<f64> {
+        (self.ncrs_dispositioned > 0)
+            .then(|| self.days_to_disposition / self.ncrs_dispositioned as f64)
     }
 
     /// Lots accepted over lots decided; `None` without lots.
@@ -109,6 +132,10 @@ mod tests {
             resubmissions: u64::from(!accepted),
             units_inspected: units,
             units_nonconforming: bad,
+            ncrs_open: 0,
+            ncrs_closed: u64::from(!accepted),
+            ncrs_dispositioned: u64::from(!accepted),
+            days_to_disposition: if accepted { 0.0 } else { 1.5 },
         }
     }
 
@@ -136,6 +163,27 @@ mod tests {
         assert_eq!(total.lots_accepted, 2);
         assert_eq!(total.resubmissions, 1);
         assert_eq!((total.units_inspected, total.units_nonconforming), (180, 4));
+        assert_eq!((total.ncrs_open, total.ncrs_closed), (0, 1));
+        assert_eq!(total.mean_days_to_disposition(), Some(1.5));
+        assert_eq!(nov.mean_days_to_disposition(), None);
+    }
+
+    /// Oct: one report 1.5 days; Nov: two reports, 3 + 6 = 9 days (4.5 each). The total
+    /// mean is over the reports, (1.5 + 9) / 3 = 3.5, not the mean of the months' means
+    /// (3.0).
+    #[test]
+    fn the_mean_days_to_disposition_is_over_the_reports_not_the_months() {
+        let mut nov = lot("2026-11-03", false, 50, 3);
+        nov.ncrs_dispositioned = 2;
+        nov.days_to_disposition = 9.0;
+        let lots = [lot("2026-10-30", false, 50, 3), nov];
+
+        let (total, months) = tally(&lots);
+
+        assert_eq!(months[0].1.mean_days_to_disposition(), Some(1.5));
+        assert_eq!(months[1].1.mean_days_to_disposition(), Some(4.5));
+        assert_eq!(total.ncrs_dispositioned, 3);
+        assert_eq!(total.mean_days_to_disposition(), Some(3.5));
     }
 
     /// 4 nonconforming in 180: 22,222.2 ppm; SciPy 1.17.1

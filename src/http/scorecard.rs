@@ -1,6 +1,7 @@
 //! A supplier's scorecard: its decided lots' acceptance, resubmissions and
-//! nonconforming units in ppm over a period, month by month, with the current switching
-//! severity of its parts' characteristics.
+//! nonconforming units in ppm, defect codes ranked and nonconformance reports over a
+//! period, month by month, with the current switching severity of its parts'
+//! characteristics.
 
 use actix_web::{get, web};
 use chrono::NaiveDate;
@@ -13,7 +14,8 @@ use super::extract::QueryParams;
 use super::{AppState, dates, db};
 use crate::decision::scorecard::Figures;
 use crate::decision::types::SwitchingSeverity;
-use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
+use crate::domain::{CharacteristicId, DefectCodeId, LotId, PartId, SupplierId};
+use crate::service::defect_codes::ParetoBar;
 use crate::service::scorecard::{self as service, Scorecard, ScorecardQuery};
 
 /// Which lots to count.
@@ -68,6 +70,48 @@ pub struct ScorecardFigures {
     pub ppm: Option<f64>,
     /// The 95 % interval of `ppm`; null when no unit was inspected.
     pub ppm_interval: Option<PpmInterval>,
+    /// The defect codes that failed attribute results of the lots counted carry, most
+    /// frequent first (ties by code): in the same inspections as `units_inspected` (a
+    /// superseded inspection through its correction, resubmissions' inspections aside).
+    /// A result carrying two codes counts once for each. Codes never found are left out.
+    pub defects: Vec<DefectShare>,
+    /// The nonconformance reports of the lots counted.
+    pub ncrs: NcrFigures,
+}
+
+/// One defect code in a scorecard's ranking.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DefectShare {
+    /// The code's id.
+    pub defect_code_id: DefectCodeId,
+    /// The part whose catalogue holds the code.
+    pub part_id: PartId,
+    /// The code.
+    pub code: String,
+    /// Its name.
+    pub name: String,
+    /// Failed attribute results that carry it.
+    pub count: i64,
+    /// `count` over the sum of `count` in this ranking, 0 to 1.
+    pub share: f64,
+}
+
+/// Nonconformance reports of a set of lots, and how soon their lots were dispositioned.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NcrFigures {
+    /// Reports still open (opened by a decision or by a reviewer).
+    pub open: u64,
+    /// Reports closed with a verification.
+    pub closed: u64,
+    /// Reports whose lot has a lot-scope disposition (ISO 2859-1 7.5): those
+    /// `mean_days_to_disposition` is taken over.
+    pub dispositioned: u64,
+    /// Mean, over those reports, of the days (fractional, 86,400 s each) from the report's
+    /// `opened_at` to the `recorded_at` of its lot's lot-scope disposition; a disposition
+    /// recorded before the report was opened counts 0 days. Dispositions of units
+    /// rejected individually (6.4) are not counted. Null when no report's lot has a
+    /// lot-scope disposition.
+    pub mean_days_to_disposition: Option<f64>,
 }
 
 /// The figures of one month of production.
@@ -76,7 +120,7 @@ pub struct MonthFigures {
     /// The calendar month of the lots' production date, `YYYY-MM`.
     #[schema(example = "2026-11")]
     pub month: String,
-    /// Its figures.
+    /// Its figures (its `defects` ranked over the month's lots alone).
     pub figures: ScorecardFigures,
     /// The lots counted, in production order.
     pub lot_ids: Vec<LotId>,
@@ -111,17 +155,34 @@ pub struct PartSeverities {
     "figures": {"lots_decided": 3, "lots_accepted": 2, "acceptance_rate": 0.6666666666666666,
         "resubmissions": 1, "units_inspected": 180, "units_nonconforming": 4,
         "ppm": 22222.22222222222,
-        "ppm_interval": {"lower": 6087.231522827558, "upper": 55917.6970817763}},
+        "ppm_interval": {"lower": 6087.231522827558, "upper": 55917.6970817763},
+        "defects": [{"defect_code_id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+            "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "code": "flash", "name": "Flash",
+            "count": 3, "share": 0.75},
+            {"defect_code_id": "1c2d3e4f-5061-4728-93a4-b5c6d7e8f90a",
+            "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "code": "burr", "name": "Burr",
+            "count": 1, "share": 0.25}],
+        "ncrs": {"open": 0, "closed": 1, "dispositioned": 1, "mean_days_to_disposition": 1.5}},
     "by_month": [{"month": "2026-10", "lot_ids": ["1e2d3c4b-5a69-4788-9a0b-1c2d3e4f5a6b",
             "2f3e4d5c-6b7a-4899-8a1b-2c3d4e5f6a7b"],
         "figures": {"lots_decided": 2, "lots_accepted": 1, "acceptance_rate": 0.5,
             "resubmissions": 1, "units_inspected": 130, "units_nonconforming": 4,
             "ppm": 30769.23076923077,
-            "ppm_interval": {"lower": 8445.964368573816, "upper": 76907.31670098791}}},
+            "ppm_interval": {"lower": 8445.964368573816, "upper": 76907.31670098791},
+            "defects": [{"defect_code_id": "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+                "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "code": "flash",
+                "name": "Flash", "count": 3, "share": 0.75},
+                {"defect_code_id": "1c2d3e4f-5061-4728-93a4-b5c6d7e8f90a",
+                "part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "code": "burr",
+                "name": "Burr", "count": 1, "share": 0.25}],
+            "ncrs": {"open": 0, "closed": 1, "dispositioned": 1,
+                "mean_days_to_disposition": 1.5}}},
         {"month": "2026-11", "lot_ids": ["5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10"],
         "figures": {"lots_decided": 1, "lots_accepted": 1, "acceptance_rate": 1.0,
             "resubmissions": 0, "units_inspected": 50, "units_nonconforming": 0, "ppm": 0.0,
-            "ppm_interval": {"lower": 0.0, "upper": 71121.73646420459}}}],
+            "ppm_interval": {"lower": 0.0, "upper": 71121.73646420459}, "defects": [],
+            "ncrs": {"open": 0, "closed": 0, "dispositioned": 0,
+                "mean_days_to_disposition": null}}}],
     "switching": [{"part_id": "0b9e6c1a-3f4d-4e2b-8a7c-1d2e3f4a5b6c", "part_number": "CLP-9",
         "characteristics": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
             "name": "Width", "severity": "normal"}]}]}))]
@@ -144,12 +205,13 @@ pub struct ScorecardView {
     pub switching: Vec<PartSeverities>,
 }
 
-/// Read a supplier's scorecard: lots decided and accepted on original inspection, resubmissions, nonconforming units in ppm, by month, with the current switching severities.
+/// Read a supplier's scorecard: lots decided and accepted on original inspection, resubmissions, nonconforming units in ppm, defect codes ranked, nonconformance reports, by month, with the current switching severities.
 ///
 /// Counts the supplier's lots that are not cancelled and whose latest decision accepted
 /// or rejected them, produced from `from` to `to` (both optional, inclusive), of
-/// `part_id` if given. The totals are the sums of the months, and each month lists its
-/// lots. A token bound to a supplier reads only its own supplier's scorecard; another
+/// `part_id` if given. The totals are the sums of the months (the defect counts code by
+/// code, the reports and the days to disposition behind the mean), and each month lists
+/// its lots. A token bound to a supplier reads only its own supplier's scorecard; another
 /// supplier is answered 404.
 #[utoipa::path(
     tag = "suppliers",
@@ -182,7 +244,7 @@ pub async fn get_supplier_scorecard(
 }
 
 impl ScorecardFigures {
-    fn of(f: &Figures) -> Self {
+    fn of(f: &Figures, defects: Vec<ParetoBar>) -> Self {
         let ppm = f.ppm();
         ScorecardFigures {
             lots_decided: f.lots_decided,
@@ -196,6 +258,23 @@ impl ScorecardFigures {
                 lower: p.lower,
                 upper: p.upper,
             }),
+            defects: defects
+                .into_iter()
+                .map(|b| DefectShare {
+                    defect_code_id: b.count.defect_code_id,
+                    part_id: b.count.part_id,
+                    code: b.count.code,
+                    name: b.count.name,
+                    count: b.count.results,
+                    share: b.share,
+                })
+                .collect(),
+            ncrs: NcrFigures {
+                open: f.ncrs_open,
+                closed: f.ncrs_closed,
+                dispositioned: f.ncrs_dispositioned,
+                mean_days_to_disposition: f.mean_days_to_disposition(),
+            },
         }
     }
 }
@@ -207,13 +286,13 @@ impl ScorecardView {
             part_id: card.query.part_id,
             from: card.query.from,
             to: card.query.to,
-            figures: ScorecardFigures::of(&card.figures),
+            figures: ScorecardFigures::of(&card.figures, card.defects),
             by_month: card
                 .by_month
                 .into_iter()
                 .map(|m| MonthFigures {
                     month: m.month.to_string(),
-                    figures: ScorecardFigures::of(&m.figures),
+                    figures: ScorecardFigures::of(&m.figures, m.defects),
                     lot_ids: m.lots,
                 })
                 .collect(),

@@ -223,6 +223,7 @@ pub fn pareto(
                 part_id: Some(part_id),
                 from,
                 to,
+                ..CountFilter::default()
             },
         )?,
         None => Vec::new(),

@@ -4,19 +4,22 @@
 //!
 //! Every figure is summed from one row per lot ([`crate::db::scorecard`]) by
 //! [`crate::decision::scorecard::tally`], so the totals are the sum of the months and
-//! of the lots listed in them. Defect codes and NCRs are to join the report as two more
-//! fields of [`Scorecard`], each computed from the same counted lots.
+//! of the lots listed in them. The defect codes and the nonconformance reports are
+//! counted over the same lots: the codes month by month (each month's lots), the total
+//! ranking as their sum; the reports with each lot's row.
 
 use chrono::NaiveDate;
 use diesel::PgConnection;
 
+use super::defect_codes::{ParetoBar, rank};
 use super::{Found, ServiceError, scope, switching};
 use crate::auth::Principal;
+use crate::db::defect_codes::{self as codes_db, CodeCount, CountFilter};
 use crate::db::scorecard as scorecard_db;
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
 use crate::decision::scorecard::{Figures, Month, ScoredLot, tally};
 use crate::decision::types::SwitchingSeverity;
-use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
+use crate::domain::{CharacteristicId, DefectCodeId, LotId, PartId, SupplierId};
 
 /// Which lots the scorecard counts.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +38,8 @@ pub struct MonthScore {
     pub figures: Figures,
     /// The lots counted, in production order.
     pub lots: Vec<LotId>,
+    /// The defect codes found in those lots, most frequent first.
+    pub defects: Vec<ParetoBar>,
 }
 
 /// The current severity of one characteristic.
@@ -59,6 +64,8 @@ pub struct Scorecard {
     pub supplier_id: SupplierId,
     pub query: ScorecardQuery,
     pub figures: Figures,
+    /// The defect codes of every counted lot: the sums of the months', ranked.
+    pub defects: Vec<ParetoBar>,
     /// Months of production with counted lots, in order.
     pub by_month: Vec<MonthScore>,
     /// The part asked for, or every part the supplier has lots of, by part number.
@@ -96,18 +103,33 @@ pub fn get(
                 scorecard_db::decided_lots(conn, supplier, query.part_id, query.from, query.to)?;
             let lots: Vec<ScoredLot> = rows.iter().map(scored).collect();
             let (figures, months) = tally(&lots);
-            let by_month = months
-                .into_iter()
-                .map(|(month, figures)| MonthScore {
+            let mut by_month = Vec::with_capacity(months.len());
+            let mut found = Vec::new();
+            for (month, figures) in months {
+                let lots: Vec<LotId> = rows
+                    .iter()
+                    .filter(|r| Month::of(r.produced_on) == month)
+                    .map(|r| r.lot())
+                    .collect();
+                let counts = codes_db::counts(
+                    conn,
+                    &CountFilter {
+                        supplier_id: Some(supplier),
+                        part_id: query.part_id,
+                        from: query.from,
+                        to: query.to,
+                        lots: Some(&lots),
+                        original_only: true,
+                    },
+                )?;
+                found.extend(counts.iter().cloned());
+                by_month.push(MonthScore {
                     month,
                     figures,
-                    lots: rows
-                        .iter()
-                        .filter(|r| Month::of(r.produced_on) == month)
-                        .map(|r| r.lot())
-                        .collect(),
-                })
-                .collect();
+                    lots,
+                    defects: rank(counts).1,
+                });
+            }
             let mut switching = parts
                 .into_iter()
                 .map(|part| part_switching(conn, by, supplier, part))
@@ -117,10 +139,29 @@ pub fn get(
                 supplier_id: supplier,
                 query,
                 figures,
+                defects: rank(summed(found)).1,
                 by_month,
                 switching,
             })
         })
+}
+
+/// The counts of each code summed, most frequent first (ties by code, then id).
+fn summed(counts: Vec<CodeCount>) -> Vec<CodeCount> {
+    let mut by_code: std::collections::HashMap<DefectCodeId, CodeCount> = Default::default();
+    for count in counts {
+        by_code
+            .entry(count.defect_code_id)
+            .and_modify(|c| c.results += count.results)
+            .or_insert(count);
+    }
+    let mut all: Vec<CodeCount> = by_code.into_values().collect();
+    all.sort_by(|a, b| {
+        (b.results.cmp(&a.results))
+            .then_with(|| a.code.cmp(&b.code))
+            .then_with(|| a.defect_code_id.cmp(&b.defect_code_id))
+    });
+    all
 }
 
 fn scored(row: &scorecard_db::ScoredLotRow) -> ScoredLot {
@@ -132,6 +173,10 @@ fn scored(row: &scorecard_db::ScoredLotRow) -> ScoredLot {
         resubmissions: count(row.resubmissions),
         units_inspected: count(row.units_inspected),
         units_nonconforming: count(row.units_nonconforming),
+        ncrs_open: count(row.ncrs_open),
+        ncrs_closed: count(row.ncrs_closed),
+        ncrs_dispositioned: count(row.ncrs_dispositioned),
+        days_to_disposition: row.days_to_disposition,
     }
 }
 

@@ -658,3 +658,88 @@ async fn an_inspector_can_neither_correct_nor_cancel_a_lot() {
     assert_eq!(read.body["status"], "registered");
     assert_eq!(read.body["lot_size"], 500);
 }
+
+fn release(lot: &str) -> TestRequest {
+    TestRequest::post()
+        .uri(&format!("/api/v1/lots/{lot}/release"))
+        .set_json(json!({}))
+}
+
+/// ISO 2859-1 7.5: a released lot has left inspection; its number, size and production
+/// date stay as they were released.
+#[actix_web::test]
+async fn a_released_lot_cannot_be_corrected() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    // 0 defectives of n = 80 against Ac 2 (Table II-A, J, AQL 1.0): accepted.
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    app.decide(&lot).await;
+    let released = app.send(release(&lot)).await;
+    assert_eq!(released.status, 200, "{}", released.body);
+    let tag = etag(&app.get(&format!("/api/v1/lots/{lot}")).await);
+
+    let reply = app
+        .send(patch(
+            &lot,
+            Some(&tag),
+            json!({"lot_size": 1200, "reason": "recount"}),
+        ))
+        .await;
+
+    reply.assert_problem(409);
+    let detail = reply.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("is released; a correction is refused after release"),
+        "{detail}"
+    );
+    let read = app.get(&format!("/api/v1/lots/{lot}")).await;
+    assert_eq!(read.body["lot_size"], 1000);
+    assert_eq!(read.body["status"], "released");
+}
+
+/// ISO 2859-1 7.5: once a lot has a disposition or is released, what was decided for it
+/// stands: it is not cancelled, and the refusal points to a nonconformance report.
+#[actix_web::test]
+async fn a_dispositioned_or_released_lot_cannot_be_cancelled() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    // 3 defectives of n = 80 reach Re 3 (Table II-A, J, AQL 1.0): not accepted.
+    let returned = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    app.attribute_inspection(&returned, &s.char_id, 80, 3, "sampling", None)
+        .await;
+    app.decide(&returned).await;
+    let disposed = app
+        .post(
+            &format!("/api/v1/lots/{returned}/disposition"),
+            json!({"disposition": "return_to_supplier", "reason": "scratched housings"}),
+        )
+        .await;
+    assert_eq!(disposed.status, 201, "{}", disposed.body);
+    let accepted = app.stream_lot(&s, "L-2", 1000, "2026-11-02").await;
+    app.attribute_inspection(&accepted, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    app.decide(&accepted).await;
+    assert_eq!(app.send(release(&accepted)).await.status, 200);
+
+    for (lot, status, words) in [
+        (
+            &returned,
+            "dispositioned",
+            "(disposition return_to_supplier)",
+        ),
+        (&accepted, "released", "(released at "),
+    ] {
+        let reply = app.send(cancellation(lot, "registered twice")).await;
+        let read = app.get(&format!("/api/v1/lots/{lot}")).await;
+
+        reply.assert_problem(409);
+        let detail = reply.body["detail"].as_str().unwrap();
+        assert!(detail.contains(&format!("is {status} {words}")), "{detail}");
+        assert!(detail.contains("cannot be cancelled"), "{detail}");
+        assert!(detail.contains("open_ncr"), "{detail}");
+        assert_eq!(read.body["status"], status);
+        assert_eq!(read.body["cancelled_at"], Value::Null);
+    }
+}

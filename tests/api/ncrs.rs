@@ -476,3 +476,54 @@ async fn the_trail_verifies_after_a_report_is_opened_changed_and_closed() {
         ]
     );
 }
+
+/// ISO 2859-1 7.5, 7.6: a lot whose latest resubmission was accepted is not reported
+/// again: deciding it after the accepted resubmission (tightened, J n 80 Ac 1 Re 2; 0
+/// nonconforming) opens no report, though the original rejection stands and the first
+/// report is closed (so no open report is what holds a new one back).
+#[actix_web::test]
+async fn no_report_is_opened_when_the_lots_latest_resubmission_was_accepted() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, _) = app.rejected(&s).await;
+    let first = app.ncrs_of(&lot).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let closed = app
+        .close(
+            &first,
+            json!({"verification_note": "lot sorted, 3 units removed", "reason": "verified"}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let r = app
+        .post(
+            &format!("/api/v1/lots/{lot}/resubmissions"),
+            json!({"reason": "sorted", "action": "sorted"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let units: Vec<Value> = (1..=80)
+        .map(|u| json!({"unit": u, "attributes": [{"characteristic_id": s.char_id, "pass": true}]}))
+        .collect();
+    let resampled = app
+        .post(
+            &format!("/api/v1/lots/{lot}/inspections"),
+            json!({"id": uuid::Uuid::new_v4(), "source": "in_house", "mode": "sampling",
+                "inspector": "kim", "inspected_at": "2026-11-22T09:00:00Z",
+                "resubmission_id": r.body["id"], "units": units}),
+        )
+        .await;
+    assert_eq!(resampled.status, 201, "{}", resampled.body);
+
+    let decision = app.decide(&lot).await;
+
+    assert_eq!(decision.body["verdict"], "reject", "{}", decision.body);
+    assert_eq!(decision.body["resubmissions"][0]["verdict"], "accept");
+    let ncrs = app.ncrs_of(&lot).await;
+    assert_eq!(ncrs.len(), 1, "{ncrs:#?}");
+    assert_eq!(ncrs[0]["id"], first.as_str());
+    assert_eq!(ncrs[0]["status"], "closed");
+    assert_eq!(ncrs[0]["lot_status"], "accepted");
+}

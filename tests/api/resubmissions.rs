@@ -495,3 +495,96 @@ async fn a_bound_token_lists_only_its_own_suppliers_resubmissions() {
         hidden.body
     );
 }
+
+/// The switching state after each lot: severity for the next lot, the results on normal
+/// inspection that count (oldest first) and the lots counted.
+fn state(history: &Value) -> (Value, Value, Value) {
+    let c = &history["characteristics"][0];
+    (
+        c["severity"].clone(),
+        c["recent_normal_results"].clone(),
+        c["lots_counted"].clone(),
+    )
+}
+
+/// ISO 2859-1:1999 9.3.2 and 7.6: a resubmission accepted is no acceptance on original
+/// inspection, so the switching history does not change with it. One supplier and part,
+/// lot 500 (H: normal n 50 Ac 1 Re 2; tightened J n 80 Ac 1 Re 2), worked by hand:
+///
+/// | step                          | original result | severity after | normal results counted |
+/// | L-1: 0 of 50                  | accepted        | normal         | A                      |
+/// | L-2: 3 of 50 (>= Re 2)        | not accepted    | normal         | A N                    |
+/// | L-2 resubmitted (sorted,      | (not original:  | normal         | A N (unchanged)        |
+/// |   normal), 0 of 50: accepted  |  not counted)   |                |                        |
+/// | L-3: 3 of 50                  | not accepted    | tightened      | 2 of the last 3 N      |
+/// | L-4: sampled on tightened (J n 80)                                                   |
+///
+/// Had the resubmission counted as an acceptance, L-2 would read A and L-3 would be the
+/// only lot not accepted of the last five: still normal for L-4.
+#[actix_web::test]
+async fn the_switching_history_is_unchanged_by_an_accepted_resubmission() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let decide = async |number: &str, day: &str, units: usize, failures: usize| {
+        let lot = app.stream_lot(&s, number, 500, day).await;
+        let (_, reply) = app.sample(&lot, &s, units, failures, None).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        let d = app.decide(&lot).await;
+        assert_eq!(d.status, 201, "{}", d.body);
+        (lot, d.body)
+    };
+
+    let (_, d1) = decide("L-1", "2026-11-01", 50, 0).await;
+    let after_l1 = app.switching(&s).await;
+    let (l2, d2) = decide("L-2", "2026-11-02", 50, 3).await;
+    let after_l2 = app.switching(&s).await;
+    let r = app
+        .resubmit(
+            &l2,
+            json!({"reason": "every unit checked, 9 removed", "action": "sorted",
+                "severity": "normal"}),
+        )
+        .await;
+    let rid = r.body["id"].as_str().unwrap().to_string();
+    let (_, resampled) = app.sample(&l2, &s, 50, 0, Some(&rid)).await;
+    assert_eq!(resampled.status, 201, "{}", resampled.body);
+    let again = app.decide(&l2).await.body;
+    let after_resubmission = app.switching(&s).await;
+    let (_, d3) = decide("L-3", "2026-11-03", 50, 3).await;
+    let after_l3 = app.switching(&s).await;
+    let (_, d4) = decide("L-4", "2026-11-04", 80, 0).await;
+
+    assert_eq!(d1["verdict"], "accept");
+    assert_eq!(d2["verdict"], "reject");
+    assert_eq!(again["verdict"], "reject", "{again}");
+    assert_eq!(again["resubmissions"][0]["verdict"], "accept", "{again}");
+    assert_eq!(d3["verdict"], "reject");
+    assert_eq!(state(&after_l1), (json!("normal"), json!([true]), json!(1)));
+    assert_eq!(
+        state(&after_l2),
+        (json!("normal"), json!([true, false]), json!(2))
+    );
+    assert_eq!(after_resubmission, after_l2);
+    let (severity, _, counted) = state(&after_l3);
+    assert_eq!(
+        (severity, counted),
+        (json!("tightened"), json!(3)),
+        "{after_l3}"
+    );
+    let switches: Vec<(&Value, &Value, &Value)> = after_l3["characteristics"][0]["switches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| (&w["lot_number"], &w["from"], &w["to"]))
+        .collect();
+    assert_eq!(
+        switches,
+        [(&json!("L-3"), &json!("normal"), &json!("tightened"))]
+    );
+    let plan = &d4["characteristics"][0]["plan"];
+    assert_eq!(d4["characteristics"][0]["severity"], "tightened", "{d4}");
+    assert_eq!(
+        (&plan["code_letter"], &plan["sample_size"]),
+        (&json!("J"), &json!(80))
+    );
+}

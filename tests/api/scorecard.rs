@@ -47,6 +47,26 @@ where
         assert_eq!(self.decide(&lot).await.status, 201);
         lot
     }
+
+    /// A lot of 500 of the stream with a sample of 50 whose `failed` units carry their
+    /// defect codes (see [`coded_units`]); not decided. Returns its id.
+    async fn coded_lot(
+        &self,
+        s: &Stream,
+        number: &str,
+        day: &str,
+        failed: &[(usize, &[&str])],
+    ) -> String {
+        let lot = self.stream_lot(s, number, 500, day).await;
+        let reply = self
+            .post(
+                &format!("/api/v1/lots/{lot}/inspections"),
+                coded_units(s, failed),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        lot
+    }
 }
 
 fn close(actual: &Value, expected: f64) {
@@ -343,4 +363,229 @@ async fn a_cancelled_lot_is_not_counted() {
     assert_eq!(card.body["figures"]["lots_decided"], 1, "{}", card.body);
     assert_eq!(card.body["figures"]["units_nonconforming"], 0);
     assert_eq!(card.body["by_month"][0]["lot_ids"], json!([kept]));
+}
+
+/// A sampling inspection of 50 units of the stream's attribute, the units listed failing
+/// with their defect codes.
+fn coded_units(s: &Stream, failed: &[(usize, &[&str])]) -> Value {
+    let units: Vec<Value> = (1..=50)
+        .map(|unit| {
+            let mut result = json!({"characteristic_id": s.char_id, "pass": true});
+            if let Some((_, codes)) = failed.iter().find(|(u, _)| *u == unit) {
+                result["pass"] = json!(false);
+                result["defect_codes"] = json!(codes);
+            }
+            json!({"unit": unit, "attributes": [result]})
+        })
+        .collect();
+    json!({"id": uuid::Uuid::new_v4(), "source": "in_house", "mode": "sampling",
+        "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z", "units": units})
+}
+
+/// Moves the opening of the lot's report to `before` its lot-scope disposition (the
+/// service stamps both with the time of the call; dispositions are append-only), so that
+/// the days to disposition are known.
+fn open_before_disposition(db: &crate::support::TestDb, lot: &str, before: &str) {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(
+        "UPDATE ncrs n SET opened_at = d.recorded_at - $2::interval \
+         FROM lot_dispositions d WHERE d.lot_id = n.lot_id AND d.scope = 'lot' \
+           AND n.lot_id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(lot.parse::<uuid::Uuid>().unwrap())
+    .bind::<diesel::sql_types::Text, _>(before)
+    .execute(&mut db.pool.get().unwrap())
+    .unwrap();
+}
+
+fn ranking(figures: &Value) -> Vec<(String, i64, f64)> {
+    figures["defects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_string(),
+                d["count"].as_i64().unwrap(),
+                d["share"].as_f64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Defect codes ranked and nonconformance reports, per month and in all, over the lots
+/// the scorecard counts (ISO 2859-1:1999 7.5: a lot not accepted gets a disposition and
+/// a report). Plan H n 50, Ac 1, Re 2 (lot 500, AQL 1.0, normal).
+///
+/// | lot | produced   | failed units (codes)     | verdict | report             | report to lot disposition |
+/// | L-1 | 2026-10-15 | flash; flash+burr; flash | reject  | decision's, open   | 2 days 12 h = 2.5 days    |
+/// | L-2 | 2026-10-28 | burr                     | accept  | reviewer's, closed | none (accepted)           |
+/// | L-3 | 2026-11-05 | flash; flash; burr       | reject  | decision's, open   | 1 day 12 h = 1.5 days     |
+/// | L-4 | 2026-11-20 | burr; burr               | not decided: not counted                         |
+///
+/// October: flash 3 (3/5 = 0.6), burr 2 (0.4); reports 1 open, 1 closed, 1 timed, mean
+/// 2.5 days. November: flash 2 (2/3), burr 1 (1/3); 1 open, 0 closed, 1 timed, 1.5
+/// days. In all: flash 5 (5/8 = 0.625), burr 3 (0.375); 2 open, 1 closed, 2 timed,
+/// mean (2.5 + 1.5) / 2 = 2.0 days. Another supplier's lot with flash is not counted.
+#[actix_web::test]
+async fn defects_and_reports_are_counted_over_the_same_lots_and_add_up() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    app.defect_code(&s.part_id, "flash").await;
+    app.defect_code(&s.part_id, "burr").await;
+    let l1 = app
+        .coded_lot(
+            &s,
+            "L-1",
+            "2026-10-15",
+            &[(1, &["flash"]), (2, &["flash", "burr"]), (3, &["flash"])],
+        )
+        .await;
+    let l2 = app
+        .coded_lot(&s, "L-2", "2026-10-28", &[(1, &["burr"])])
+        .await;
+    let l3 = app
+        .coded_lot(
+            &s,
+            "L-3",
+            "2026-11-05",
+            &[(1, &["flash"]), (2, &["flash"]), (3, &["burr"])],
+        )
+        .await;
+    app.coded_lot(&s, "L-4", "2026-11-20", &[(1, &["burr"]), (2, &["burr"])])
+        .await;
+    for (lot, verdict) in [(&l1, "reject"), (&l2, "accept"), (&l3, "reject")] {
+        assert_eq!(app.decide(lot).await.body["verdict"], verdict);
+    }
+    let opened = app
+        .post(
+            &format!("/api/v1/lots/{l2}/ncrs"),
+            json!({"description": "Unit 1 has a burr."}),
+        )
+        .await;
+    assert_eq!(opened.status, 201, "{}", opened.body);
+    let closed = app
+        .post(
+            &format!(
+                "/api/v1/ncrs/{}/closure",
+                opened.body["id"].as_str().unwrap()
+            ),
+            json!({"verification_note": "unit 1 scrapped", "reason": "verified"}),
+        )
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    for lot in [&l1, &l3] {
+        let d = app
+            .post(
+                &format!("/api/v1/lots/{lot}/disposition"),
+                json!({"disposition": "scrap", "reason": "flash on the sealing face"}),
+            )
+            .await;
+        assert_eq!(d.status, 201, "{}", d.body);
+    }
+    open_before_disposition(&app.db, &l1, "2 days 12 hours");
+    open_before_disposition(&app.db, &l3, "1 day 12 hours");
+    let other = app.create_supplier("OTH").await;
+    let foreign = Stream {
+        part_id: s.part_id.clone(),
+        char_id: s.char_id.clone(),
+        supplier_id: other,
+    };
+    let theirs = app
+        .coded_lot(
+            &foreign,
+            "O-1",
+            "2026-10-16",
+            &[(1, &["flash"]), (2, &["flash"])],
+        )
+        .await;
+    app.decide(&theirs).await;
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(card.status, 200, "{}", card.body);
+    let months = card.body["by_month"].as_array().unwrap();
+    assert_eq!(months[0]["lot_ids"], json!([l1, l2]), "{}", card.body);
+    assert_eq!(months[1]["lot_ids"], json!([l3]));
+    let (oct, nov, all) = (
+        &months[0]["figures"],
+        &months[1]["figures"],
+        &card.body["figures"],
+    );
+    assert_eq!(
+        ranking(oct),
+        [("flash".into(), 3, 0.6), ("burr".into(), 2, 0.4)]
+    );
+    assert_eq!(
+        ranking(nov),
+        [
+            ("flash".into(), 2, 2.0 / 3.0),
+            ("burr".into(), 1, 1.0 / 3.0)
+        ]
+    );
+    assert_eq!(
+        ranking(all),
+        [("flash".into(), 5, 0.625), ("burr".into(), 3, 0.375)]
+    );
+    assert_eq!(
+        oct["ncrs"],
+        json!({"open": 1, "closed": 1, "dispositioned": 1, "mean_days_to_disposition": 2.5})
+    );
+    assert_eq!(
+        nov["ncrs"],
+        json!({"open": 1, "closed": 0, "dispositioned": 1, "mean_days_to_disposition": 1.5})
+    );
+    assert_eq!(
+        all["ncrs"],
+        json!({"open": 2, "closed": 1, "dispositioned": 2, "mean_days_to_disposition": 2.0})
+    );
+    // The months add up to the totals: code by code, and report by report.
+    for code in ["flash", "burr"] {
+        let count = |f: &Value| {
+            ranking(f)
+                .into_iter()
+                .find(|(c, _, _)| c == code)
+                .map_or(0, |(_, n, _)| n)
+        };
+        assert_eq!(count(oct) + count(nov), count(all), "{code}");
+    }
+    for field in ["open", "closed", "dispositioned"] {
+        let n = |f: &Value| f["ncrs"][field].as_u64().unwrap();
+        assert_eq!(n(oct) + n(nov), n(all), "{field}");
+    }
+}
+
+/// A resubmission's inspection (ISO 2859-1 7.6) inspects what the supplier sorted: its
+/// defect codes are left out, as its units are.
+#[actix_web::test]
+async fn a_resubmissions_defect_codes_are_not_counted() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    app.defect_code(&s.part_id, "flash").await;
+    let lot = app
+        .coded_lot(&s, "L-1", "2026-11-01", &[(1, &["flash"]), (2, &["flash"])])
+        .await;
+    app.decide(&lot).await;
+    let r = app
+        .post(
+            &format!("/api/v1/lots/{lot}/resubmissions"),
+            json!({"reason": "sorted", "action": "sorted", "severity": "normal"}),
+        )
+        .await;
+    let mut again = coded_units(&s, &[(1, &["flash"])]);
+    again["resubmission_id"] = r.body["id"].clone();
+    let resampled = app
+        .post(&format!("/api/v1/lots/{lot}/inspections"), again)
+        .await;
+    assert_eq!(resampled.status, 201, "{}", resampled.body);
+    app.decide(&lot).await;
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(
+        ranking(&card.body["figures"]),
+        [("flash".into(), 2, 1.0)],
+        "{}",
+        card.body
+    );
 }

@@ -210,6 +210,26 @@ pub fn cancel(
                     ),
                 ));
             }
+            LotStatus::Dispositioned | LotStatus::Released => {
+                return Err(ServiceError::conflict(
+                    None,
+                    format!(
+                        "lot {id} is {} ({}); a lot with a disposition or a release \
+                         cannot be cancelled: what was decided stands; open a \
+                         nonconformance report of the lot (open_ncr) to record what is \
+                         wrong with it",
+                        before.status.as_str(),
+                        match (before.disposition, before.released_at) {
+                            (_, Some(at)) => format!(
+                                "released at {}",
+                                at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+                            ),
+                            (Some(d), None) => format!("disposition {}", d.as_str()),
+                            (None, None) => "no disposition".to_string(),
+                        },
+                    ),
+                ));
+            }
             decided => {
                 return Err(ServiceError::conflict(
                     None,
