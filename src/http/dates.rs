@@ -29,9 +29,13 @@ pub fn date<'de, D: Deserializer<'de>>(de: D) -> Result<NaiveDate, D::Error> {
     Ok(date)
 }
 
-/// An optional [`date`].
+/// An optional [`date`]: absent (with `default`) or `null` is `None`.
 pub fn optional_date<'de, D: Deserializer<'de>>(de: D) -> Result<Option<NaiveDate>, D::Error> {
-    date(de).map(Some)
+    let date = Option::<NaiveDate>::deserialize(de)?;
+    if let Some(d) = date {
+        in_range(d.year())?;
+    }
+    Ok(date)
 }
 
 /// An RFC 3339 timestamp whose UTC year is from 0001 to 9999.
@@ -41,11 +45,15 @@ pub fn timestamp<'de, D: Deserializer<'de>>(de: D) -> Result<DateTime<Utc>, D::E
     Ok(at)
 }
 
-/// An optional [`timestamp`].
+/// An optional [`timestamp`]: absent (with `default`) or `null` is `None`.
 pub fn optional_timestamp<'de, D: Deserializer<'de>>(
     de: D,
 ) -> Result<Option<DateTime<Utc>>, D::Error> {
-    timestamp(de).map(Some)
+    let at = Option::<DateTime<Utc>>::deserialize(de)?;
+    if let Some(t) = at {
+        in_range(t.year())?;
+    }
+    Ok(at)
 }
 
 #[cfg(test)]
@@ -70,6 +78,12 @@ mod tests {
         assert_eq!(d.on, NaiveDate::from_ymd_opt(1, 1, 1).unwrap());
         assert_eq!(d.at.unwrap().year(), 9999);
         assert!(read(r#"{"on": "2026-12-03"}"#).unwrap().at.is_none());
+        assert!(
+            read(r#"{"on": "2026-12-03", "at": null}"#)
+                .unwrap()
+                .at
+                .is_none()
+        );
     }
 
     #[test]

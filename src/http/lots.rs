@@ -323,6 +323,15 @@ pub async fn list_lots(
             "must not be after produced_to",
         ));
     }
+    if q.lot_number
+        .as_ref()
+        .is_some_and(|n| n.chars().count() > 64)
+    {
+        return Err(ApiError::invalid_field(
+            "lot_number",
+            "is longer than 64 characters, the longest a lot number can be",
+        ));
+    }
     let lot_number = q.lot_number.map(|n| n.trim().to_string());
     if lot_number.as_ref().is_some_and(|n| n.is_empty()) {
         return Err(ApiError::invalid_field("lot_number", "must not be blank"));

@@ -622,6 +622,9 @@ async fn a_list_filter_with_an_unknown_value_is_422_naming_it() {
     let status = app.get("/api/v1/lots?status=shipped").await;
     let verdict = app.get("/api/v1/lots?verdict=maybe").await;
     let blank = app.get("/api/v1/lots?lot_number=%20%20").await;
+    let long = app
+        .get(&format!("/api/v1/lots?lot_number={}", "A".repeat(65)))
+        .await;
 
     status.assert_problem(422);
     assert_eq!(status.error_fields(), ["status"]);
@@ -629,6 +632,8 @@ async fn a_list_filter_with_an_unknown_value_is_422_naming_it() {
     assert_eq!(verdict.error_fields(), ["verdict"]);
     blank.assert_problem(422);
     assert_eq!(blank.error_fields(), ["lot_number"]);
+    long.assert_problem(422);
+    assert_eq!(long.error_fields(), ["lot_number"]);
 }
 
 #[actix_web::test]
