@@ -183,6 +183,7 @@ pub fn build_app(
             }),
         )
         .service(Scalar::with_url("/docs", api))
+        .configure(crate::web::routes)
         .default_service(web::to(move |req: actix_web::HttpRequest| {
             let known = known.clone();
             async move { known.refuse(&req) }

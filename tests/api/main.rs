@@ -41,4 +41,5 @@ mod streams;
 mod supplier_tokens;
 mod support;
 mod switching;
+mod web;
 mod wire;
