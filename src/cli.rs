@@ -646,3 +646,41 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
     drop(listener);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_code_holds_the_app_address_with_the_token_in_its_fragment() {
+        let secret = "lgt_0123";
+
+        assert_eq!(
+            sign_in_address("http://lotgate.local:8080/", secret),
+            "http://lotgate.local:8080/#token=lgt_0123"
+        );
+        assert_eq!(sign_in_address("", secret), secret);
+    }
+
+    #[test]
+    fn the_qr_code_is_drawn_as_a_square_of_half_blocks() {
+        // The smallest code (version 1) has 21 modules a side; with a quiet zone of 4
+        // modules on each side every line is at least 29 characters, one per module.
+        let text = format!("http://127.0.0.1:8080/#token=lgt_{}", "a".repeat(64));
+
+        let drawn = qr_code(&text).unwrap();
+
+        let lines: Vec<&str> = drawn.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() == lines[0].chars().count())
+        );
+        assert!(lines[0].chars().count() >= 29, "{drawn}");
+        assert_eq!(
+            lines.len(),
+            lines[0].chars().count().div_ceil(2),
+            "two rows a line"
+        );
+    }
+}

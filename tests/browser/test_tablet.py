@@ -22,6 +22,7 @@ class Tablet:
         self.requests = []
         self.errors = []
         self.offline = False
+        self.errors_allowed = None  # text of a console error a test provokes on purpose
         self.context.on("request", lambda r: self.requests.append(r.url))
         self.context.route(re.compile(r".*/inspection-plan$"), self._plan)
         self.page = self.context.new_page()
@@ -42,6 +43,8 @@ class Tablet:
         # Chromium logs each request that fails for want of a network; that is the
         # point of the offline test, not an error of the app.
         if self.offline and "ERR_INTERNET_DISCONNECTED" in msg.text:
+            return
+        if self.errors_allowed and self.errors_allowed in msg.text:
             return
         self.errors.append(msg.text)
 
@@ -294,3 +297,34 @@ def test_pages_fit_the_tablet_with_large_touch_targets(browser, server, width, h
         t.check_clean()
     finally:
         t.close()
+
+
+def test_a_token_in_the_address_is_kept_once_and_taken_out_of_the_address(tablet, server):
+    tablet.page.goto(f"{server.base}/#token={server.tokens['inspector']}")
+
+    expect(tablet.page.locator("h1")).to_have_text("Lots")
+    assert "token" not in tablet.page.url
+    assert tablet.page.evaluate("localStorage.getItem('lotgate.token')") == server.tokens["inspector"]
+    tablet.check_clean()
+
+
+def test_a_refused_token_asks_for_a_new_one_and_keeps_what_waits(tablet, server):
+    lot = server.new_lot()
+    plan = plan_of(server, lot)
+    tablet.sign_in()
+    open_order(tablet, lot)
+    for entry in plan["units"]:
+        fill_unit(tablet, plan, entry)
+    tablet.page.evaluate("localStorage.setItem('lotgate.token', 'lgt_' + '0'.repeat(64))")
+    tablet.errors_allowed = "status of 401"
+
+    tablet.page.click("#send")
+
+    dialog = tablet.page.locator("dialog#sign-in")
+    expect(dialog).to_be_visible(timeout=15000)
+    expect(tablet.page.locator("#sync")).to_contain_text("waiting to be sent")
+    tablet.page.fill("#token", server.tokens["inspector"])
+    tablet.page.click("dialog#sign-in button[type=submit]")
+    expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=20000)
+    assert stored_units(server, lot)[1] == expected_units(plan)
+    tablet.check_clean()
