@@ -328,3 +328,48 @@ def test_a_refused_token_asks_for_a_new_one_and_keeps_what_waits(tablet, server)
     expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=20000)
     assert stored_units(server, lot)[1] == expected_units(plan)
     tablet.check_clean()
+
+
+def test_a_refusal_stays_on_its_unit_until_it_is_fixed_and_sent_again(tablet, server):
+    lot = server.new_lot()
+    plan = plan_of(server, lot)
+    chars = {c["characteristic_id"]: c for c in plan["characteristics"]}
+    entry = next(e for e in plan["units"] if any(chars[c]["kind"] == "attribute" for c in e["characteristic_ids"]))
+    attribute = next(c for c in entry["characteristic_ids"] if chars[c]["kind"] == "attribute")
+    tablet.sign_in()
+    open_order(tablet, lot)
+    tablet.errors_allowed = "status of 422"
+    for e in plan["units"]:
+        if e is not entry:
+            fill_unit(tablet, plan, e)
+            continue
+        # A defect count no unit can have: the server refuses it (422 naming the field).
+        tablet.page.fill("#serial", f"SN-{e['unit']:05d}")
+        for cid in e["characteristic_ids"]:
+            if chars[cid]["kind"] == "variable":
+                tablet.page.fill(f"#v-{cid}", str(value_for(chars[cid], e["unit"])))
+            elif cid != attribute:
+                tablet.page.click(f"#a-{cid}-pass")
+        tablet.page.click(f"#a-{attribute}-pass + .fail")
+        tablet.page.fill(f"#a-{attribute}-defects", "99999999999")
+        tablet.page.click("#next")
+    tablet.page.click("#send")
+    expect(tablet.page.locator("#sync")).to_contain_text("refused by the server", timeout=15000)
+
+    tablet.page.goto(f"{server.base}/inspect/{lot['id']}")
+
+    refused = tablet.page.locator(".card.refused")
+    expect(refused).to_contain_text(f"Unit {entry['unit']}: ")
+    expect(refused).to_contain_text("defects")
+    refused.locator("button").click()
+    expect(tablet.page.locator("#lot-unit")).to_have_text(str(entry["unit"]))
+    expect(tablet.page.locator("[role=alert]")).to_contain_text("defects")
+    tablet.page.fill(f"#a-{attribute}-defects", "1")
+    while tablet.page.locator("#send").count() == 0:
+        tablet.page.click("#next")
+    tablet.page.click("#send")
+    expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=20000)
+    inspections, units = stored_units(server, lot)
+    assert len(inspections) == len(modes_of(plan))
+    assert units[entry["unit"]][2][attribute] is False
+    tablet.check_clean()
