@@ -373,3 +373,56 @@ def test_a_refusal_stays_on_its_unit_until_it_is_fixed_and_sent_again(tablet, se
     assert len(inspections) == len(modes_of(plan))
     assert units[entry["unit"]][2][attribute] is False
     tablet.check_clean()
+
+
+def png(width=64, height=48):
+    """A small valid PNG (grey gradient), made here so the test needs no image files."""
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + bytes((x * 4 + y) % 256 for x in range(width)) for y in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, server):
+    lot = server.new_lot()
+    plan = plan_of(server, lot)
+    chars = {c["characteristic_id"]: c for c in plan["characteristics"]}
+    entry = next(e for e in plan["units"] if any(chars[c]["kind"] == "attribute" for c in e["characteristic_ids"]))
+    attribute = next(c for c in entry["characteristic_ids"] if chars[c]["kind"] == "attribute")
+    tablet.sign_in()
+    open_order(tablet, lot)
+    tablet.set_offline(True)
+    for e in plan["units"]:
+        if e is not entry:
+            fill_unit(tablet, plan, e)
+            continue
+        tablet.page.fill("#serial", f"SN-{e['unit']:05d}")
+        for cid in e["characteristic_ids"]:
+            if chars[cid]["kind"] == "variable":
+                tablet.page.fill(f"#v-{cid}", str(value_for(chars[cid], e["unit"])))
+            elif cid != attribute:
+                tablet.page.click(f"#a-{cid}-pass")
+        tablet.page.click(f"#a-{attribute}-pass + .fail")
+        tablet.page.fill(f"#a-{attribute}-note", "flash on the latch")
+        tablet.page.set_input_files(f"#a-{attribute}-photo", files=[
+            {"name": "defect.png", "mimeType": "image/png", "buffer": png()}])
+        expect(tablet.page.locator("img.thumb")).to_have_count(1)
+        tablet.page.click("#next")
+    tablet.page.click("#send")
+    expect(tablet.page.locator("#sync")).to_contain_text(f"{len(modes_of(plan)) + 1} waiting to be sent")
+
+    tablet.set_offline(False)
+
+    expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=30000)
+    inspections, _ = stored_units(server, lot)
+    photos = []
+    for summary in inspections:
+        _, inspection = server.api("GET", f"/api/v1/inspections/{summary['id']}", role="inspector")
+        for u in inspection["units"]:
+            for a in u["attributes"]:
+                photos += [(u["unit"], a["characteristic_id"], a["note"], p["id"]) for p in a.get("photos", [])]
+    assert [(u, c, n) for u, c, n, _ in photos] == [(entry["unit"], attribute, "flash on the latch")]
+    tablet.check_clean()
