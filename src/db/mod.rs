@@ -8,6 +8,7 @@ pub mod dispositions;
 mod fixed;
 pub mod golden_samples;
 pub mod idempotency;
+pub mod inspection_orders;
 pub mod inspections;
 pub mod lots;
 pub mod models;

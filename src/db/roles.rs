@@ -30,6 +30,8 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("inspections", "SELECT, INSERT"),
     ("lot_decisions", "SELECT, INSERT"),
     ("lot_dispositions", "SELECT, INSERT"),
+    ("lot_inspection_order_items", "SELECT, INSERT"),
+    ("lot_inspection_orders", "SELECT, INSERT"),
     ("lots", "SELECT, INSERT, UPDATE"),
     ("measurements", "SELECT, INSERT"),
     ("parts", "SELECT, INSERT, UPDATE"),

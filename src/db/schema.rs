@@ -210,6 +210,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_inspection_order_items (lot_id, characteristic_id) {
+        lot_id -> Uuid,
+        characteristic_id -> Uuid,
+        position -> Int4,
+        inspection -> Text,
+        reason -> Text,
+        code_letter -> Nullable<Text>,
+        severity -> Nullable<Text>,
+        sample_size -> Int8,
+        acceptance_number -> Nullable<Int4>,
+        rejection_number -> Nullable<Int4>,
+        destructive -> Bool,
+        units -> Array<Int4>,
+        drawn_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    lot_inspection_orders (lot_id) {
+        lot_id -> Uuid,
+        seed -> Text,
+        drawn_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     lot_dispositions (id) {
         id -> Uuid,
         lot_id -> Uuid,
@@ -383,6 +409,9 @@ diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lot_dispositions -> api_tokens (token_id));
 diesel::joinable!(lot_dispositions -> lot_decisions (decision_id));
 diesel::joinable!(lot_dispositions -> lots (lot_id));
+diesel::joinable!(lot_inspection_order_items -> characteristics (characteristic_id));
+diesel::joinable!(lot_inspection_order_items -> lot_inspection_orders (lot_id));
+diesel::joinable!(lot_inspection_orders -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
@@ -423,6 +452,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     inspections,
     lot_decisions,
     lot_dispositions,
+    lot_inspection_order_items,
+    lot_inspection_orders,
     lots,
     measurements,
     parts,

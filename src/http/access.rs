@@ -28,7 +28,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
     use Role::*;
     Some(match operation_id {
         "list_parts" | "get_part" | "get_characteristic" | "list_suppliers" => Inspector,
-        "list_lots" | "get_lot" => Inspector,
+        "list_lots" | "get_lot" | "get_inspection_plan" => Inspector,
         "create_lot" | "record_inspection" | "import_inspection_csv" => Inspector,
         "get_inspection" | "list_lot_inspections" | "export_lot_measurements" => Inspector,
         "upload_inspection_photo" | "get_photo" | "get_photo_thumbnail" | "compare_photos" => {
@@ -82,6 +82,7 @@ pub fn open_to_bound_tokens(operation_id: &str) -> bool {
             | "list_suppliers"
             | "list_lots"
             | "get_lot"
+            | "get_inspection_plan"
             | "create_lot"
             | "record_inspection"
             | "import_inspection_csv"

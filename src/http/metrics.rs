@@ -87,7 +87,7 @@ impl Operations {
                 Method::GET,
                 "/api-docs/openapi.json".into(),
             ),
-            ("get_api_docs".into(), Method::GET, "/docs".into()),
+            ("get_api_docs".into(), Method::GET, "/docs/{_:.*}".into()),
         ];
         for (name, path) in crate::web::ROUTES {
             found.push((name.to_string(), Method::GET, path.to_string()));

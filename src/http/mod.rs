@@ -17,6 +17,7 @@ pub mod extract;
 pub mod golden_samples;
 pub mod health;
 pub mod idempotency;
+pub mod inspection_plan;
 pub mod inspections;
 pub mod lots;
 pub mod metrics;

@@ -8,7 +8,7 @@ use actix_web::{App, HttpResponse, web};
 use utoipa::OpenApi;
 use utoipa::openapi::OpenApi as OpenApiDoc;
 use utoipa_actix_web::{AppExt, UtoipaApp, scope};
-use utoipa_scalar::{Scalar, Servable};
+use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::access::{RouteRoles, authenticate, open_to_bound_tokens, role_needed};
 use super::error::ApiError;
@@ -16,9 +16,9 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, dispositions, golden_samples, health, inspections,
-    lots, metrics, parts, photos, resubmissions, sampling, statistics, suppliers, switching,
-    tokens,
+    AppState, audit, characteristics, decisions, dispositions, golden_samples, health,
+    inspection_plan, inspections, lots, metrics, parts, photos, resubmissions, sampling,
+    statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -88,6 +88,7 @@ fn routed() -> UtoipaApp<
                 .service(lots::create_lot)
                 .service(lots::list_lots)
                 .service(lots::get_lot)
+                .service(inspection_plan::get_inspection_plan)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
                 .service(inspections::import_inspection_csv)
@@ -182,7 +183,18 @@ pub fn build_app(
                 }
             }),
         )
-        .service(Scalar::with_url("/docs", api))
+        // Swagger UI from the binary itself (the vendored assets): nothing is loaded from a
+        // CDN, so the documentation works on a factory network without internet. It reads
+        // the document served above rather than registering a second copy.
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
+        .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from("/api-docs/openapi.json")))
         .configure(crate::web::routes)
         .default_service(web::to(move |req: actix_web::HttpRequest| {
             let known = known.clone();

@@ -8,7 +8,7 @@ use chrono::Utc;
 use diesel::PgConnection;
 
 use super::staleness::{self, DecisionStaleness};
-use super::switching::{history_inputs, store_history};
+use super::switching::{history_inputs, replay_before, store_history};
 use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
@@ -17,7 +17,6 @@ use crate::db::lots as lots_db;
 use crate::db::resubmissions as resubmissions_db;
 use crate::db::switching as switching_db;
 use crate::decision::outcome::DecidedLot;
-use crate::decision::replay::{Resume, replay};
 use crate::decision::stored::outcome_rows;
 use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide as compute, inputs_snapshot};
@@ -76,10 +75,7 @@ fn decide_locked(
     };
     let characteristics = chars_db::of_part(conn, part)?;
     let (stream, resumes) = history_inputs(conn, supplier, part)?;
-    let key = (lot.produced_on, lot.id);
-    let earlier: Vec<DecidedLot> = stream.iter().filter(|d| d.order() < key).cloned().collect();
-    let resumed_earlier: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
-    let earlier = replay(&earlier, &resumed_earlier);
+    let earlier = replay_before(&stream, &resumes, (lot.produced_on, lot.id));
     let current = decisions_db::current_inspections(conn, lot_id)?;
     let original_order = decisions_db::original_order(conn, lot_id)?;
     let resubmissions = resubmissions_db::of_lot(conn, lot_id)?;

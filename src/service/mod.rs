@@ -9,6 +9,7 @@ pub mod decisions;
 pub mod dispositions;
 mod error;
 pub mod golden_samples;
+pub mod inspection_orders;
 pub mod inspections;
 pub mod lots;
 pub mod parts;

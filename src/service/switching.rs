@@ -7,6 +7,8 @@
 //! was stored: decisions ([`super::decisions`]) and resumes both go through
 //! [`history_inputs`] and [`store_history`].
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
 use serde::Serialize;
@@ -294,6 +296,28 @@ pub(crate) fn history_inputs(
         })
         .collect();
     Ok((decided, resumes))
+}
+
+/// The switching history of each characteristic of the supplier and part at `key`: the
+/// replay of the lots before it in lot order and of the resumes after them. A decision
+/// of that lot judges at the severity this gives.
+pub(crate) fn replay_before(
+    stream: &[DecidedLot],
+    resumes: &[Resume],
+    key: (NaiveDate, LotId),
+) -> HashMap<CharacteristicId, CharacteristicHistory> {
+    let earlier: Vec<DecidedLot> = stream.iter().filter(|d| d.order() < key).cloned().collect();
+    let resumed: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
+    replay(&earlier, &resumed)
+}
+
+/// [`replay_before`] the lot, from what is stored now.
+pub(crate) fn history_before(
+    conn: &mut PgConnection,
+    lot: &crate::db::models::Lot,
+) -> Result<HashMap<CharacteristicId, CharacteristicHistory>, ServiceError> {
+    let (stream, resumes) = history_inputs(conn, lot.supplier_id, lot.part_id)?;
+    Ok(replay_before(&stream, &resumes, (lot.produced_on, lot.id)))
 }
 
 /// Replays the decided lots (in lot order) and the resumes, and replaces the stored

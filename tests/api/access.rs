@@ -156,7 +156,7 @@ async fn the_roles_follow_the_issue_of_who_does_what() {
 #[actix_web::test]
 async fn health_and_documentation_need_no_token() {
     let app = app().await;
-    for path in ["/healthz", "/readyz", "/api-docs/openapi.json", "/docs"] {
+    for path in ["/healthz", "/readyz", "/api-docs/openapi.json", "/docs/"] {
         let reply = app.send_anonymous(TestRequest::get().uri(path)).await;
         assert_eq!(reply.status, 200, "{path}");
     }

@@ -3,6 +3,7 @@
 //! * [`tables`]: ISO 2859-1:1999 Table I (sample-size code letters) and the single
 //!   sampling master tables II-A (normal), II-B (tightened) and II-C (reduced).
 //! * [`double`]: double sampling plans (Tables III-A, III-B) and their verdict.
+//! * [`draw`]: the units of a lot to draw, uniform without replacement, from a seed.
 //! * [`plan`]: lot size + inspection level + AQL + severity -> sampling plan.
 //! * [`oc`]: operating characteristic, AOQ, AOQL and ATI of a single plan.
 //! * [`design`]: a single plan from AQL/LTPD and the producer's/consumer's risks.
@@ -13,6 +14,7 @@
 pub mod decision;
 pub mod design;
 pub mod double;
+pub mod draw;
 mod error;
 pub mod oc;
 pub mod plan;
