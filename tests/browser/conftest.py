@@ -35,7 +35,6 @@ class Server:
     def __init__(self, base, tokens):
         self.base = base
         self.tokens = tokens
-        self.stand_in_plans = {}
 
     def api(self, method, path, body=None, role="admin"):
         data = None if body is None else json.dumps(body).encode()

@@ -24,18 +24,9 @@ class Tablet:
         self.offline = False
         self.errors_allowed = None  # text of a console error a test provokes on purpose
         self.context.on("request", lambda r: self.requests.append(r.url))
-        self.context.route(re.compile(r".*/inspection-plan$"), self._plan)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
-
-    def _plan(self, route):
-        lot_id = route.request.url.split("/")[-2]
-        plan = self.server.stand_in_plans.get(lot_id)
-        if plan is None or self.offline:
-            route.continue_()
-        else:
-            route.fulfill(status=200, json=plan)
 
     def _console(self, msg):
         if msg.type != "error":
@@ -82,31 +73,7 @@ def tablet(browser, server):
 
 def plan_of(server, lot):
     status, plan = server.api("GET", f"/api/v1/lots/{lot['id']}/inspection-plan", role="inspector")
-    if status == 404 and plan.get("detail") == "no such route":
-        plan = stand_in_plan(server, lot)
-    else:
-        assert status == 200, plan
-    return plan
-
-
-def stand_in_plan(server, lot):
-    """TEMPORARY, until get_inspection_plan is merged: an order of the agreed shape
-    made from the part, served to the page by the browser context."""
-    _, part = server.api("GET", f"/api/v1/parts/{lot['part_id']}", role="inspector")
-    chars = []
-    for c in part["characteristics"]:
-        chars.append({"characteristic_id": c["id"], "name": c["name"], "kind": c["kind"],
-                      "unit_of_measure": c.get("unit"), "nominal": c.get("nominal"),
-                      "lower_limit": c.get("lsl"), "upper_limit": c.get("usl"), "reference_value": None,
-                      "destructive": c.get("destructive", False), "inspection": "sampling", "reason": "stand-in",
-                      "code_letter": "C", "severity": "normal", "sample_size": 5, "ac": 0, "re": 1,
-                      "units": [2, 5, 9, 13, 17], "defect_codes": []})
-    plan = {"lot_id": lot["id"], "lot_number": lot["lot_number"], "lot_size": lot["lot_size"],
-            "status": "registered", "part": {"id": part["id"], "number": part["number"], "name": part["name"]},
-            "supplier": {"id": lot["supplier_id"], "name": "Dongguan Precision Moulding"}, "seed": "1",
-            "drawn_at": "2026-12-03T00:00:00Z", "golden_sample": None, "characteristics": chars,
-            "units": [{"unit": u, "characteristic_ids": [c["characteristic_id"] for c in chars]} for u in [2, 5, 9, 13, 17]]}
-    server.stand_in_plans[lot["id"]] = plan
+    assert status == 200, plan
     return plan
 
 
@@ -148,6 +115,12 @@ def fill_unit(t, plan, entry):
     page.click("#next")
 
 
+def send(t):
+    """Finishes the inspection; it is in the tablet's queue once the page says so."""
+    t.page.click("#send")
+    expect(t.page.locator("main .notice.info")).to_contain_text("saved on this tablet")
+
+
 def expected_units(plan):
     chars = {c["characteristic_id"]: c for c in plan["characteristics"]}
     units = {}
@@ -185,7 +158,7 @@ def test_a_whole_inspection_is_recorded_through_the_pages(tablet, server):
     open_order(tablet, lot)
     for entry in plan["units"]:
         fill_unit(tablet, plan, entry)
-    tablet.page.click("#send")
+    send(tablet)
 
     expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=20000)
     inspections, units = stored_units(server, lot)
@@ -206,7 +179,7 @@ def test_an_inspection_finished_offline_arrives_once_when_the_network_returns(ta
     tablet.set_offline(True)
     for entry in plan["units"][half:]:
         fill_unit(tablet, plan, entry)
-    tablet.page.click("#send")
+    send(tablet)
     waiting = tablet.page.locator("#sync")
     expect(waiting).to_contain_text("waiting to be sent")
     tablet.page.reload()  # offline: the service worker serves the app, the queue is kept
@@ -276,12 +249,15 @@ def test_pages_fit_the_tablet_with_large_touch_targets(browser, server, width, h
     t = Tablet(browser, server, width, height)
     try:
         lot = server.new_lot()
-        plan_of(server, lot)
+        plan = plan_of(server, lot)
         t.sign_in()
         for step in ("home", "order", "unit"):
             if step == "order":
                 t.page.click(f"a[data-lot='{lot['lot_number']}']")
                 expect(t.page.locator("#start")).to_be_visible()
+                if plan["golden_sample"] and plan["golden_sample"]["photos"]:
+                    # Fetched with the token, shown from a blob: URL of this page.
+                    expect(t.page.locator("img.thumb").first).to_have_attribute("src", re.compile("^blob:"))
             if step == "unit":
                 t.page.fill("#inspector", "kim")
                 t.page.click("#start")
@@ -367,7 +343,7 @@ def test_a_refusal_stays_on_its_unit_until_it_is_fixed_and_sent_again(tablet, se
     tablet.page.fill(f"#a-{attribute}-defects", "1")
     while tablet.page.locator("#send").count() == 0:
         tablet.page.click("#next")
-    tablet.page.click("#send")
+    send(tablet)
     expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=20000)
     inspections, units = stored_units(server, lot)
     assert len(inspections) == len(modes_of(plan))
@@ -411,7 +387,7 @@ def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, serve
             {"name": "defect.png", "mimeType": "image/png", "buffer": png()}])
         expect(tablet.page.locator("img.thumb")).to_have_count(1)
         tablet.page.click("#next")
-    tablet.page.click("#send")
+    send(tablet)
     expect(tablet.page.locator("#sync")).to_contain_text(f"{len(modes_of(plan)) + 1} waiting to be sent")
 
     tablet.set_offline(False)
