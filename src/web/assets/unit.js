@@ -73,7 +73,7 @@ function attributeField(c, u, save, rerender) {
   const body = [
     h("div", { class: "row choice", role: "group", "aria-label": c.name },
       h("button", { type: "button", id: `a-${cid}-pass`, class: "button pass", "aria-pressed": String(a.pass === true), onclick: choose(true) }, "Pass"),
-      h("button", { type: "button", class: "button fail", "aria-pressed": String(a.pass === false), onclick: choose(false) }, "Fail")),
+      h("button", { type: "button", id: `a-${cid}-fail`, class: "button fail", "aria-pressed": String(a.pass === false), onclick: choose(false) }, "Fail")),
   ];
   if (a.pass === false) {
     const id = `a-${cid}`;
@@ -150,10 +150,15 @@ async function confirmed(container, entry, u, chars) {
   return true;
 }
 
-function unitView(main, ctx, chars, index, go, save) {
+function unitView(main, ctx, chars, index, go, save, again = null) {
   const entry = ctx.scope[index];
   const u = ctx.draft.units[entry.unit] || (ctx.draft.units[entry.unit] = emptyUnit());
-  const rerender = () => unitView(main, ctx, chars, index, go, save);
+  // Drawn again after a choice on the same unit: the worker's place on the page and
+  // the control they were at stay where they were.
+  const rerender = () => {
+    const at = document.activeElement && document.activeElement.id;
+    unitView(main, ctx, chars, index, go, save, { y: window.scrollY, focus: at });
+  };
   const problems = ctx.problems.get(entry.unit) || [];
   const message = h("div", { class: "message", "aria-live": "assertive" });
   const next = h("button", { type: "button", class: "button big", id: "next" }, index + 1 < ctx.scope.length ? "Next unit" : "Review");
@@ -201,7 +206,13 @@ function unitView(main, ctx, chars, index, go, save) {
     h("div", { class: "row nav" },
       h("button", { type: "button", class: "button secondary big", disabled: index === 0, onclick: () => go(index - 1) }, "Previous unit"),
       next));
-  serial.focus();
+  if (!again) {
+    serial.focus();
+    return;
+  }
+  window.scrollTo(0, again.y);
+  const back = again.focus && document.getElementById(again.focus);
+  if (back) back.focus({ preventScroll: true });
 }
 
 function review(main, ctx, chars, go) {
