@@ -32,9 +32,10 @@ def free_port():
 
 
 class Server:
-    def __init__(self, base, tokens):
+    def __init__(self, base, tokens, tablet_address):
         self.base = base
         self.tokens = tokens
+        self.tablet_address = tablet_address
 
     def api(self, method, path, body=None, role="admin"):
         data = None if body is None else json.dumps(body).encode()
@@ -77,22 +78,24 @@ def server():
         stdout=out, stderr=err, env=env, cwd=work)
     base = f"http://127.0.0.1:{port}"
     try:
-        tokens = {}
+        tokens, tablet = {}, None
         deadline = time.time() + 180
-        while time.time() < deadline and len(tokens) < 3:
+        while time.time() < deadline and (len(tokens) < 3 or not tablet):
             assert proc.poll() is None, open(os.path.join(work, "serve.log")).read()
             out.seek(0)
-            for role, secret in re.findall(r"^\s+(inspector|reviewer|admin)\s+(lgt_[0-9a-f]+)", out.read(), re.M):
+            printed = out.read()
+            for role, secret in re.findall(r"^\s+(inspector|reviewer|admin)\s+(lgt_[0-9a-f]+)", printed, re.M):
                 tokens[role] = secret
+            tablet = re.search(r"^tablet app: (\S+)$", printed, re.M)
             time.sleep(0.3)
-        assert len(tokens) == 3, "serve --demo printed no tokens"
+        assert len(tokens) == 3 and tablet, "serve --demo printed no tokens or no tablet address"
         while time.time() < deadline:
             try:
                 urllib.request.urlopen(base + "/readyz", timeout=2)
                 break
             except OSError:
                 time.sleep(0.3)
-        yield Server(base, tokens)
+        yield Server(base, tokens, tablet.group(1))
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -276,7 +276,10 @@ def test_pages_fit_the_tablet_with_large_touch_targets(browser, server, width, h
 
 
 def test_a_token_in_the_address_is_kept_once_and_taken_out_of_the_address(tablet, server):
-    tablet.page.goto(f"{server.base}/#token={server.tokens['inspector']}")
+    # The address `serve --demo` prints for the tablet, as a QR code of
+    # `token create --qr URL` holds it.
+    assert server.tablet_address == f"{server.base}/#token={server.tokens['inspector']}"
+    tablet.page.goto(server.tablet_address)
 
     expect(tablet.page.locator("h1")).to_have_text("Lots")
     assert "token" not in tablet.page.url
