@@ -62,8 +62,33 @@ RECORDED_UNITS = [
      "depends on `pass`"),
     (r"units\[\d+\]\.attributes\[\d+\]\.defects", "a unit that failed has at least one defect",
      "depends on `pass`"),
+    (r"units\[\d+\]\.attributes\[\d+\]\.defect_codes", "a unit that passed has no defects to code",
+     "depends on `pass`"),
+    (r"units\[\d+\]\.attributes\[\d+\]\.defect_codes\[\d+\]", "is given twice",
+     "unique within the array"),
+    (r"units\[\d+\]\.attributes\[\d+\]\.defect_codes\[\d+\]", "defect catalogue",
+     "must be a code (not retired) of the stored catalogue of the lot's part"),
+    (r"units\[\d+\]\.attributes\[\d+\]\.defect_codes\[\d+\]", "is retired",
+     "depends on the stored code"),
 ]
 RELATIONAL = {
+    "get_defect_pareto": [
+        ("from", "must not be after to", "from <= to: two parameters"),
+    ],
+    "update_defect_code": [
+        ("retired", "nothing to change", "at least one of three optional fields"),
+    ],
+    "update_ncr": [
+        ("description", "nothing to change", "at least one of two optional fields"),
+    ],
+    "close_ncr": [
+        ("verification_note", "a report is closed with a verification",
+         "one of two optional fields"),
+        ("verification_inspection_id", "the inspection is of another lot",
+         "depends on the stored inspection"),
+        ("verification_inspection_id", "recorded before the report was opened",
+         "depends on the stored inspection and report"),
+    ],
     "design_sampling_plan": [
         ("ltpd", "must be larger than the AQL", "ltpd > aql: two parameters"),
         ("ltpd", "meets both risks", "no plan of n <= 1,000,000 for these four values"),
@@ -99,6 +124,13 @@ RELATIONAL = {
     ],
     "list_lots": [
         ("produced_from", "must not be after produced_to", "from <= to: two parameters"),
+    ],
+    "update_lot": [
+        ("produced_on", "the earliest date lotgate records",
+         "from 2000 on: JSON Schema has no bound for a date"),
+        ("produced_on", "lies more than a day in the future", "depends on the clock"),
+        ("lot_number", "nothing to correct",
+         "at least one of lot_number, lot_size, produced_on: three optional fields"),
     ],
     "create_golden_sample_revision": [
         ("revalidation_due", "must be today or later", "depends on the clock"),
@@ -153,6 +185,13 @@ RELATIONAL = {
     ],
     "import_inspection_csv": RECORDED_UNITS + [
         (r"line \d+.*", "", "the CSV's header and rows: text/csv, no JSON Schema"),
+        ("resubmission_id", "the resubmission is of another lot",
+         "depends on the stored resubmission"),
+        ("mode", "the inspection of a resubmission is a sampling inspection",
+         "mode=sampling when resubmission_id is given: two parameters"),
+    ],
+    "get_supplier_scorecard": [
+        ("to", "must not be before from", "from <= to: two parameters"),
     ],
 }
 # Every list: a cursor is only valid when this server handed it out.

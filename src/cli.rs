@@ -151,6 +151,9 @@ struct ImportArgs {
     /// When the inspection was carried out (RFC 3339; default now).
     #[arg(long)]
     inspected_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The resubmission (ISO 2859-1 7.6) the file inspects, if any.
+    #[arg(long)]
+    resubmission: Option<uuid::Uuid>,
 }
 
 #[derive(Debug, Args)]
@@ -466,7 +469,7 @@ fn audit_verify(conn: &mut PgConnection) -> Result<(), BoxError> {
 }
 
 fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
-    use crate::domain::{InspectionId, LotId};
+    use crate::domain::{InspectionId, LotId, ResubmissionId};
     use crate::service::{ServiceError, inspections};
     let header = inspections::ImportHeader {
         id: InspectionId(args.id.unwrap_or_else(uuid::Uuid::new_v4)),
@@ -474,6 +477,7 @@ fn import(url: &str, args: &ImportArgs) -> Result<(), BoxError> {
         mode: args.mode.parse()?,
         inspector: args.inspector.clone(),
         inspected_at: args.inspected_at.unwrap_or_else(chrono::Utc::now),
+        resubmission_id: args.resubmission.map(ResubmissionId),
     };
     let bytes = std::fs::read(&args.file)?;
     let mut conn = PgConnection::establish(url)?;

@@ -199,6 +199,9 @@ pub fn latest_outcomes_of_stream(
             .left_join(decision_outcomes::table)
             .filter(lots::supplier_id.eq(supplier))
             .filter(lots::part_id.eq(part))
+            // A cancelled lot leaves the history (it was never decided: its decisions
+            // were pending).
+            .filter(lots::cancelled_at.is_null())
             .distinct_on((lots::produced_on, lots::id))
             .order((lots::produced_on, lots::id, lot_decisions::revision.desc()))
             .select((

@@ -11,8 +11,9 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
 use diesel::sql_types::{Array, Bool, Double, Integer, Nullable, Text, Uuid as SqlUuid};
 
+use super::defect_codes::ResultDefect;
 use super::models::{AttributeResultRow, InspectionUnit, MeasurementRow};
-use crate::domain::{CharacteristicId, InspectionId};
+use crate::domain::{CharacteristicId, DefectCodeId, InspectionId};
 
 /// Makes a type of [`QueryFragment<Pg>`] a statement diesel runs and caches: its own
 /// type is its cache key, so every type must render a single text.
@@ -101,5 +102,16 @@ unnest_insert!(
         pass: bool as Bool,
         defects: i32 as Integer,
         note: Option<String> as Nullable<Text>,
+    }
+);
+
+unnest_insert!(
+    /// `INSERT INTO attribute_result_defects` of many rows.
+    InsertResultDefects: ResultDefect => "attribute_result_defects" {
+        inspection_id: InspectionId as SqlUuid,
+        unit_index: i32 as Integer,
+        characteristic_id: CharacteristicId as SqlUuid,
+        position: i32 as Integer,
+        defect_code_id: DefectCodeId as SqlUuid,
     }
 );

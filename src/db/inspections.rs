@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::After;
+use super::defect_codes::{self, ResultDefect};
 use super::fixed::{InsertAttributes, InsertMeasurements, InsertUnits};
 use super::models::{
     AttributeResultRow, Inspection, InspectionUnit, MeasurementRow, NewInspection,
@@ -25,6 +26,9 @@ pub struct InspectionRows {
     pub attributes: Vec<AttributeResultRow>,
     /// Defect photos: (unit, attribute characteristic, photo), oldest first.
     pub photos: Vec<(i32, CharacteristicId, PhotoId)>,
+    /// The defect codes failed attribute results carry, each with its code text, in
+    /// unit, characteristic and position order.
+    pub defects: Vec<(ResultDefect, String)>,
 }
 
 /// Inserts the inspection and its rows, unless an inspection with this id exists: then
@@ -61,6 +65,8 @@ pub fn insert_new(
     if !rows.attributes.is_empty() {
         InsertAttributes::new(&rows.attributes).execute(conn)?;
     }
+    let defects: Vec<ResultDefect> = rows.defects.iter().map(|(d, _)| d.clone()).collect();
+    defect_codes::insert_result_defects(conn, &defects)?;
     Ok(Some(inspection))
 }
 
@@ -93,6 +99,7 @@ pub fn rows(conn: &mut PgConnection, id: InspectionId) -> QueryResult<Inspection
             .select(AttributeResultRow::as_select())
             .load(conn)?,
         photos: super::photos::of_inspection(conn, id)?,
+        defects: defect_codes::of_inspection(conn, id)?,
     })
 }
 

@@ -1,12 +1,12 @@
 //! Queries on lots.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use super::After;
 use super::models::{Lot, NewLot};
-use super::schema::lots;
-use crate::domain::{LotId, PartId, SupplierId};
+use super::schema::{lot_corrections, lots};
+use crate::domain::{Disposition, LotId, LotStatus, PartId, SupplierId};
 
 /// Inserts a lot unless one with the same id exists; returns the stored row and whether
 /// it was created now (false for a retried create).
@@ -26,6 +26,141 @@ pub fn insert_or_get(conn: &mut PgConnection, new: &NewLot<'_>) -> QueryResult<(
 
 pub fn get(conn: &mut PgConnection, id: LotId) -> QueryResult<Lot> {
     lots::table.find(id).select(Lot::as_select()).first(conn)
+}
+
+/// Where a lot is in its life: its status, worked out by the database (migration
+/// `2026-12-03-200001_lot_status`), and the facts it rests on. Read beside the audited
+/// [`Lot`], which holds only what was registered.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = lots, check_for_backend(diesel::pg::Pg))]
+pub struct LotLifecycle {
+    pub status: LotStatus,
+    /// The verdict of the lot's latest decision, as stored (`accept`, `reject`, `pending`).
+    pub verdict: Option<String>,
+    pub disposition: Option<Disposition>,
+    pub released_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+}
+
+pub fn lifecycle(conn: &mut PgConnection, id: LotId) -> QueryResult<LotLifecycle> {
+    lots::table
+        .find(id)
+        .select(LotLifecycle::as_select())
+        .first(conn)
+}
+
+/// [`lifecycle`], with the lot's row locked until the end of the transaction (as
+/// [`lock_inputs`] locks it), so that a cancellation cannot commit between the read and
+/// the change that relies on it.
+pub fn lock_lifecycle(conn: &mut PgConnection, id: LotId) -> QueryResult<LotLifecycle> {
+    lots::table
+        .find(id)
+        .select(LotLifecycle::as_select())
+        .for_no_key_update()
+        .first(conn)
+}
+
+/// Locks the lot's row for a change of the lot itself (a correction, a cancellation)
+/// and reads it with its lifecycle and input counts.
+pub fn lock(conn: &mut PgConnection, id: LotId) -> QueryResult<(Lot, LotLifecycle, InputCounts)> {
+    lots::table
+        .find(id)
+        .select((
+            Lot::as_select(),
+            LotLifecycle::as_select(),
+            (lots::input_changes, lots::decided_input_changes),
+        ))
+        .for_no_key_update()
+        .first(conn)
+}
+
+/// The correctable fields of a lot; `None` leaves a field as it is.
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = lots)]
+pub struct LotChanges<'a> {
+    pub lot_number: Option<&'a str>,
+    pub lot_size: Option<i32>,
+    pub produced_on: Option<NaiveDate>,
+}
+
+pub fn update(conn: &mut PgConnection, id: LotId, changes: &LotChanges<'_>) -> QueryResult<Lot> {
+    diesel::update(lots::table.find(id))
+        .set(changes)
+        .returning(Lot::as_returning())
+        .get_result(conn)
+}
+
+/// Counts a change to the lot's inputs (SQL `lot_input_changed`) and returns its number.
+pub fn input_changed(conn: &mut PgConnection, id: LotId) -> QueryResult<i32> {
+    diesel::select(lot_input_changed(id)).get_result(conn)
+}
+
+diesel::define_sql_function! {
+    fn lot_input_changed(lot: diesel::sql_types::Uuid) -> diesel::sql_types::Integer;
+}
+
+/// A lot's cancellation as stored: the audit value of `cancel`, and what `lotgate audit
+/// verify` compares with the lot.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = lots, check_for_backend(diesel::pg::Pg))]
+pub struct LotCancellation {
+    pub id: LotId,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+}
+
+/// Cancels the lot with a reason; the row is locked by the caller.
+pub fn cancel(
+    conn: &mut PgConnection,
+    id: LotId,
+    reason: &str,
+    at: DateTime<Utc>,
+) -> QueryResult<LotCancellation> {
+    diesel::update(lots::table.find(id))
+        .set((lots::cancelled_at.eq(at), lots::cancel_reason.eq(reason)))
+        .returning(LotCancellation::as_returning())
+        .get_result(conn)
+}
+
+/// A stored correction of a lot: which fields changed, why, and the number of the input
+/// change it counted as (`None` when the lot had no inspection yet).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = lot_corrections, check_for_backend(diesel::pg::Pg))]
+pub struct LotCorrection {
+    pub id: uuid::Uuid,
+    pub lot_id: LotId,
+    pub lot_change: Option<i32>,
+    pub fields: Vec<String>,
+    pub reason: String,
+    pub corrected_at: DateTime<Utc>,
+}
+
+pub fn insert_correction(conn: &mut PgConnection, row: &LotCorrection) -> QueryResult<()> {
+    diesel::insert_into(lot_corrections::table)
+        .values(row)
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The lot corrections that were these numbered input changes of their lots.
+pub fn correction_changes(
+    conn: &mut PgConnection,
+    wanted: &[(LotId, i32)],
+) -> QueryResult<Vec<LotCorrection>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lot_ids: Vec<LotId> = wanted.iter().map(|(l, _)| *l).collect();
+    let found: Vec<LotCorrection> = lot_corrections::table
+        .filter(lot_corrections::lot_id.eq_any(&lot_ids))
+        .filter(lot_corrections::lot_change.is_not_null())
+        .select(LotCorrection::as_select())
+        .load(conn)?;
+    Ok(found
+        .into_iter()
+        .filter(|c| wanted.contains(&(c.lot_id, c.lot_change.unwrap_or(0))))
+        .collect())
 }
 
 /// How many changes to its inputs (inspections, corrections) a lot has had, and how
@@ -76,6 +211,18 @@ pub fn lock_inputs(conn: &mut PgConnection, id: LotId) -> QueryResult<InputCount
         .first(conn)
 }
 
+/// Which statuses a list of lots holds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every lot, cancelled ones too.
+    #[default]
+    Any,
+    /// Every lot but the cancelled ones: what `list_lots` shows unless asked otherwise.
+    NotCancelled,
+    /// Only lots with this status.
+    Is(LotStatus),
+}
+
 /// What `list_lots` may filter on; every filter is optional.
 #[derive(Debug, Default, Clone)]
 pub struct LotFilter {
@@ -85,6 +232,11 @@ pub struct LotFilter {
     pub produced_to: Option<NaiveDate>,
     /// Only lots that need a decision ([`InputCounts::needs_decision`]).
     pub needs_decision: bool,
+    pub status: StatusFilter,
+    /// Only lots whose latest decision has this verdict (`accept`, `reject`, `pending`).
+    pub verdict: Option<&'static str>,
+    /// Only the lots with exactly this (trimmed) lot number.
+    pub lot_number: Option<String>,
 }
 
 /// Lots newest production date first, `limit` after the keyset position.
@@ -96,20 +248,21 @@ pub fn list(
 ) -> QueryResult<Vec<Lot>> {
     Ok(list_with_counts(conn, filter, after, limit)?
         .into_iter()
-        .map(|(lot, _)| lot)
+        .map(|(lot, _, _)| lot)
         .collect())
 }
 
-/// [`list`], with each lot's input counts.
+/// [`list`], with each lot's lifecycle and input counts.
 pub fn list_with_counts(
     conn: &mut PgConnection,
     filter: &LotFilter,
     after: Option<After<NaiveDate>>,
     limit: i64,
-) -> QueryResult<Vec<(Lot, InputCounts)>> {
+) -> QueryResult<Vec<(Lot, LotLifecycle, InputCounts)>> {
     let mut query = lots::table
         .select((
             Lot::as_select(),
+            LotLifecycle::as_select(),
             (lots::input_changes, lots::decided_input_changes),
         ))
         .order((lots::produced_on.desc(), lots::id.desc()))
@@ -129,6 +282,17 @@ pub fn list_with_counts(
     }
     if let Some(to) = filter.produced_to {
         query = query.filter(lots::produced_on.le(to));
+    }
+    match filter.status {
+        StatusFilter::Any => {}
+        StatusFilter::NotCancelled => query = query.filter(lots::cancelled_at.is_null()),
+        StatusFilter::Is(status) => query = query.filter(lots::status.eq(status.as_str())),
+    }
+    if let Some(verdict) = filter.verdict {
+        query = query.filter(lots::verdict.eq(verdict));
+    }
+    if let Some(number) = &filter.lot_number {
+        query = query.filter(lots::lot_number.eq(number.clone()));
     }
     if let Some(a) = after {
         query = query.filter(

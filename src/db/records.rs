@@ -6,22 +6,26 @@ use diesel::prelude::*;
 use diesel::sql_types::{Array, Int4, Uuid as SqlUuid};
 use serde_json::Value;
 
+use super::defect_codes::DefectCode;
 use super::dispositions::LotDisposition;
 use super::golden_samples::ConditionEntry;
+use super::lots::LotCancellation;
 use super::models::{AttributeResultRow, Characteristic, Inspection, InspectionUnit};
 use super::models::{Lot, MeasurementRow, Part, Supplier};
+use super::ncrs::Ncr;
 use super::photos::PhotoMeta;
 use super::resubmissions::Resubmission;
 use super::schema::{
-    api_tokens, attribute_result_photos, characteristics, golden_sample_conditions, golden_samples,
-    inspections, lot_decisions, lot_dispositions, lots, parts, photos, resubmissions, suppliers,
+    api_tokens, attribute_result_photos, characteristics, defect_codes, golden_sample_conditions,
+    golden_samples, inspections, lot_decisions, lot_dispositions, lots, ncrs, parts, photos,
+    resubmissions, suppliers,
 };
 use super::switching::ResumeRow;
 use super::tokens::Token;
 use crate::db::golden_samples::GoldenSample;
 use crate::domain::{
-    CharacteristicId, ConditionEntryId, DecisionId, DispositionId, GoldenSampleId, InspectionId,
-    LotId, PartId, PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
+    CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, DispositionId, GoldenSampleId,
+    InspectionId, LotId, NcrId, PartId, PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
 };
 
 /// Loaders of whole stored records by id, one per audited table, all alike.
@@ -41,12 +45,15 @@ by_ids! {
     parts: parts, PartId => Part;
     characteristics: characteristics, CharacteristicId => Characteristic;
     lots: lots, LotId => Lot;
+    lot_cancellations: lots, LotId => LotCancellation;
     tokens: api_tokens, TokenId => Token;
     golden_samples: golden_samples, GoldenSampleId => GoldenSample;
     conditions: golden_sample_conditions, ConditionEntryId => ConditionEntry;
     inspections: inspections, InspectionId => Inspection;
     resubmissions: resubmissions, ResubmissionId => Resubmission;
     dispositions: lot_dispositions, DispositionId => LotDisposition;
+    defect_codes: defect_codes, DefectCodeId => DefectCode;
+    ncrs: ncrs, NcrId => Ncr;
 }
 
 /// The stored documents of these decisions.

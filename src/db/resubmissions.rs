@@ -1,6 +1,8 @@
 //! Resubmissions of lots (ISO 2859-1 7.6) and the inspections recorded against them.
 //! Both tables are append-only.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::Serialize;
@@ -75,6 +77,22 @@ pub fn of_inspection(
         .optional()
 }
 
+/// The resubmission of each of `inspections` recorded against one.
+pub fn of_inspections(
+    conn: &mut PgConnection,
+    inspections: &[InspectionId],
+) -> QueryResult<HashMap<InspectionId, ResubmissionId>> {
+    Ok(resubmission_inspections::table
+        .filter(resubmission_inspections::inspection_id.eq_any(inspections))
+        .select((
+            resubmission_inspections::inspection_id,
+            resubmission_inspections::resubmission_id,
+        ))
+        .load::<(InspectionId, ResubmissionId)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// The inspections recorded against a resubmission (its inspection and any corrections).
 pub fn inspections_of(
     conn: &mut PgConnection,
@@ -138,4 +156,37 @@ pub fn latest_verdict(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option
         .select(lot_decisions::verdict)
         .first(conn)
         .optional()
+}
+
+/// A resubmission that was a numbered change to its lot's inputs.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct ResubmissionChange {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub lot_id: LotId,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub lot_change: i32,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub resubmission_id: ResubmissionId,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The resubmissions that were these numbered input changes of their lots.
+pub fn changes(
+    conn: &mut PgConnection,
+    wanted: &[(LotId, i32)],
+) -> QueryResult<Vec<ResubmissionChange>> {
+    if wanted.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (lots, numbers): (Vec<uuid::Uuid>, Vec<i32>) =
+        wanted.iter().map(|(l, n)| (l.0, *n)).unzip();
+    diesel::sql_query(
+        "SELECT r.lot_id, r.lot_change, r.id AS resubmission_id, r.recorded_at \
+         FROM unnest($1::uuid[], $2::int4[]) AS w(lot_id, lot_change) \
+         JOIN resubmissions r ON r.lot_id = w.lot_id AND r.lot_change = w.lot_change",
+    )
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Uuid>, _>(lots)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Integer>, _>(numbers)
+    .load(conn)
 }

@@ -27,6 +27,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    attribute_result_defects (inspection_id, unit_index, characteristic_id, position) {
+        inspection_id -> Uuid,
+        unit_index -> Int4,
+        characteristic_id -> Uuid,
+        position -> Int4,
+        defect_code_id -> Uuid,
+    }
+}
+
+diesel::table! {
     attribute_results (inspection_id, unit_index, characteristic_id) {
         inspection_id -> Uuid,
         unit_index -> Int4,
@@ -96,6 +106,18 @@ diesel::table! {
         decision_id -> Uuid,
         production_steady -> Bool,
         reduced_approved -> Bool,
+    }
+}
+
+diesel::table! {
+    defect_codes (id) {
+        id -> Uuid,
+        part_id -> Uuid,
+        code -> Text,
+        name -> Text,
+        description -> Text,
+        retired -> Bool,
+        created_at -> Timestamptz,
     }
 }
 
@@ -197,6 +219,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_corrections (id) {
+        id -> Uuid,
+        lot_id -> Uuid,
+        lot_change -> Nullable<Int4>,
+        fields -> Array<Text>,
+        reason -> Text,
+        corrected_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     lot_decisions (id) {
         id -> Uuid,
         lot_id -> Uuid,
@@ -285,6 +318,35 @@ diesel::table! {
 }
 
 diesel::table! {
+    ncr_counters (year) {
+        year -> Int4,
+        last -> Int4,
+    }
+}
+
+diesel::table! {
+    ncrs (id) {
+        id -> Uuid,
+        number -> Text,
+        lot_id -> Uuid,
+        decision_id -> Nullable<Uuid>,
+        characteristic_ids -> Array<Uuid>,
+        quantity_nonconforming -> Int4,
+        defect_codes -> Jsonb,
+        photo_ids -> Array<Uuid>,
+        description -> Text,
+        containment -> Text,
+        status -> Text,
+        opened_at -> Timestamptz,
+        opened_by -> Text,
+        closed_at -> Nullable<Timestamptz>,
+        closed_by -> Nullable<Text>,
+        verification_note -> Nullable<Text>,
+        verification_inspection_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
     parts (id) {
         id -> Uuid,
         number -> Text,
@@ -327,6 +389,7 @@ diesel::table! {
         action -> Text,
         severity -> Text,
         recorded_at -> Timestamptz,
+        lot_change -> Nullable<Int4>,
     }
 }
 
@@ -389,12 +452,14 @@ diesel::table! {
 
 diesel::joinable!(api_tokens -> suppliers (supplier_id));
 diesel::joinable!(attribute_result_photos -> photos (photo_id));
+diesel::joinable!(attribute_result_defects -> defect_codes (defect_code_id));
 diesel::joinable!(attribute_results -> characteristics (characteristic_id));
 diesel::joinable!(audit_events -> api_tokens (token_id));
 diesel::joinable!(characteristics -> parts (part_id));
 diesel::joinable!(decision_characteristic_outcomes -> characteristics (characteristic_id));
 diesel::joinable!(decision_characteristic_outcomes -> decision_outcomes (decision_id));
 diesel::joinable!(decision_outcomes -> lot_decisions (decision_id));
+diesel::joinable!(defect_codes -> parts (part_id));
 diesel::joinable!(golden_sample_conditions -> golden_samples (golden_sample_id));
 diesel::joinable!(golden_sample_photos -> golden_sample_revisions (revision_id));
 diesel::joinable!(golden_sample_photos -> photos (photo_id));
@@ -405,6 +470,7 @@ diesel::joinable!(golden_samples -> parts (part_id));
 diesel::joinable!(inspection_units -> inspections (inspection_id));
 diesel::joinable!(inspections -> golden_sample_revisions (golden_sample_revision_id));
 diesel::joinable!(inspections -> lots (lot_id));
+diesel::joinable!(lot_corrections -> lots (lot_id));
 diesel::joinable!(lot_decisions -> lots (lot_id));
 diesel::joinable!(lot_dispositions -> api_tokens (token_id));
 diesel::joinable!(lot_dispositions -> lot_decisions (decision_id));
@@ -415,6 +481,9 @@ diesel::joinable!(lot_inspection_orders -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
+diesel::joinable!(ncrs -> inspections (verification_inspection_id));
+diesel::joinable!(ncrs -> lot_decisions (decision_id));
+diesel::joinable!(ncrs -> lots (lot_id));
 diesel::joinable!(resubmission_inspections -> inspections (inspection_id));
 diesel::joinable!(resubmission_inspections -> resubmissions (resubmission_id));
 diesel::joinable!(resubmissions -> lots (lot_id));
@@ -436,12 +505,14 @@ diesel::joinable!(switching_states -> suppliers (supplier_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
+    attribute_result_defects,
     attribute_result_photos,
     attribute_results,
     audit_events,
     characteristics,
     decision_characteristic_outcomes,
     decision_outcomes,
+    defect_codes,
     golden_sample_conditions,
     golden_sample_photos,
     golden_sample_references,
@@ -450,12 +521,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_keys,
     inspection_units,
     inspections,
+    lot_corrections,
     lot_decisions,
     lot_dispositions,
     lot_inspection_order_items,
     lot_inspection_orders,
     lots,
     measurements,
+    ncr_counters,
+    ncrs,
     parts,
     photos,
     resubmission_inspections,

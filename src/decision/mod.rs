@@ -30,6 +30,7 @@ pub mod outcome;
 pub mod rejected_units;
 pub mod replay;
 pub mod resubmission;
+pub mod scorecard;
 pub mod stored;
 pub mod types;
 pub mod units;

@@ -141,6 +141,7 @@ impl Unit {
                     pass: a.pass,
                     defects: a.defects,
                     note: a.note.clone(),
+                    defect_codes: Vec::new(),
                 })
                 .collect(),
         }

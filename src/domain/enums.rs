@@ -258,6 +258,16 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Whether a nonconformance report is still being worked on.
+    NcrStatus {
+        /// Opened, not yet verified.
+        Open = "open",
+        /// Closed with a verification (a note or a re-inspection).
+        Closed = "closed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

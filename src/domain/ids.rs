@@ -60,4 +60,8 @@ typed_id!(
     ResubmissionId,
     /// Id of a disposition of a lot or of its rejected units (ISO 2859-1 7.5, 6.4).
     DispositionId,
+    /// Id of a defect code in a part's catalogue.
+    DefectCodeId,
+    /// Id of a nonconformance report.
+    NcrId,
 );

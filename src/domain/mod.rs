@@ -8,11 +8,12 @@ mod values;
 
 pub use enums::{
     Classification, Disposition, DispositionScope, InspectionLevel, Kind, LotStatus, Mode,
-    ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role, Source, Stage, TokenHolder,
+    NcrStatus, ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role, Source, Stage,
+    TokenHolder,
 };
 pub use ids::{
-    CharacteristicId, ConditionEntryId, DecisionId, DispositionId, GoldenSampleId,
-    GoldenSampleRevisionId, InspectionId, LotId, PartId, PhotoId, ResubmissionId, ResumeId,
+    CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, DispositionId, GoldenSampleId,
+    GoldenSampleRevisionId, InspectionId, LotId, NcrId, PartId, PhotoId, ResubmissionId, ResumeId,
     SupplierId, TokenId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

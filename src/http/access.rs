@@ -36,6 +36,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         }
         "compute_capability" | "get_lot_statistics" | "get_characteristic_capability" => Inspector,
         "get_lot_decision" | "get_switching" | "list_lot_dispositions" => Inspector,
+        "list_lot_resubmissions" | "get_supplier_scorecard" => Inspector,
         "get_iso2859_plan" | "get_operating_characteristic" | "design_sampling_plan" => Inspector,
         "get_golden_sample" | "list_part_golden_samples" | "record_golden_sample_condition" => {
             Inspector
@@ -44,6 +45,11 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
             Reviewer
         }
         "resubmit_lot" | "dispose_lot" | "release_lot" => Reviewer,
+        "update_lot" | "cancel_lot" => Reviewer,
+        "list_part_defect_codes" | "get_defect_pareto" => Inspector,
+        "create_defect_code" | "update_defect_code" => Reviewer,
+        "get_ncr" | "list_ncrs" => Inspector,
+        "open_ncr" | "update_ncr" | "close_ncr" => Reviewer,
         "create_golden_sample" | "update_golden_sample" | "create_golden_sample_revision" => {
             Reviewer
         }
@@ -57,8 +63,8 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
 }
 
 /// Whether a token bound to a supplier may call an operation at all. Those listed either
-/// touch no supplier's data (the shared catalogue of parts, characteristics and golden
-/// samples, the stateless calculators) or are scoped to the token's supplier by their
+/// touch no supplier's data (the shared catalogue of parts, characteristics, defect
+/// codes and golden samples, the stateless calculators) or are scoped to the token's supplier by their
 /// use case (another supplier's lots, inspections, photos, decisions, switching state
 /// and statistics are answered 404, lists are filtered). Everything else is refused
 /// with a 403 before any work is done: the audit trail (every supplier's changes),
@@ -100,6 +106,12 @@ pub fn open_to_bound_tokens(operation_id: &str) -> bool {
             | "get_lot_decision"
             | "get_switching"
             | "list_lot_dispositions"
+            | "list_lot_resubmissions"
+            | "get_supplier_scorecard"
+            | "list_part_defect_codes"
+            | "get_defect_pareto"
+            | "get_ncr"
+            | "list_ncrs"
     )
 }
 
@@ -347,6 +359,6 @@ mod tests {
             assert_ne!(role_needed(id), Some(Role::Admin), "{id}");
         }
         let open = ids.iter().filter(|id| open_to_bound_tokens(id)).count();
-        assert_eq!(open, 28, "an operation listed for bound tokens is missing");
+        assert_eq!(open, 35, "an operation listed for bound tokens is missing");
     }
 }

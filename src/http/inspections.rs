@@ -37,7 +37,7 @@ pub use view::{AttributeView, InspectionSummary, InspectionView, MeasurementView
     "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z",
     "units": [{"unit": 1, "serial": "B-0001",
         "measurements": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e", "value": 12.31}],
-        "attributes": [{"characteristic_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "pass": false, "defects": 1, "note": "scratch"}]}]
+        "attributes": [{"characteristic_id": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b", "pass": false, "defects": 1, "note": "scratch", "defect_codes": ["scratch"]}]}]
 }))]
 pub struct RecordInspection {
     /// Client-generated id of this inspection (UUID): makes a retry harmless.
@@ -120,6 +120,12 @@ pub struct AttributeInput {
     /// What was seen, e.g. `scratch on the lid` (at most 500 characters).
     #[schema(max_length = 500)]
     pub note: Option<String>,
+    /// Codes of the part's defect catalogue (`create_defect_code`) naming what kind of
+    /// defect was found, e.g. `["flash", "short-shot"]`: only on a failed result, each
+    /// once, at most 20, none retired. Counted by `get_defect_pareto`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(max_items = 20)]
+    pub defect_codes: Vec<String>,
 }
 
 /// A corrected inspection that replaces a recorded one (which stays stored, marked as
@@ -286,6 +292,7 @@ impl From<RecordInspection> for NewInspection {
                             pass: a.pass,
                             defects: a.defects,
                             note: a.note,
+                            defect_codes: a.defect_codes,
                         })
                         .collect(),
                 })
@@ -353,7 +360,8 @@ pub async fn list_lot_inspections(
         |i| {
             let units = page.unit_counts.get(&i.id).copied().unwrap_or(0);
             let superseded_by = page.superseded_by.get(&i.id).copied();
-            view::summary(i, units, superseded_by)
+            let resubmission_id = page.resubmissions.get(&i.id).copied();
+            view::summary(i, units, superseded_by, resubmission_id)
         },
     )))
 }

@@ -1,4 +1,4 @@
-//! Lots: register, read, list with filters.
+//! Lots: register, read, correct (with If-Match), cancel, list with filters.
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -10,12 +10,16 @@ use super::error::{ApiError, responses};
 use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::respond::created_or_ok;
-use super::{AppState, dates, db};
+use super::{AppState, dates, db, etag};
 use crate::db::models;
-use crate::domain::{LotId, LotSize, PartId, SupplierId};
+use crate::decision::types::DecisionVerdict;
+use crate::domain::{Disposition, LotId, LotSize, LotStatus, PartId, SupplierId};
 use crate::service::Checks;
-use crate::service::lots::{self as service, LotFilter, LotInput};
-use crate::service::staleness::LotDecisionState;
+use crate::service::lots::{self as service, LotFilter, LotInput, LotState, StatusFilter};
+
+mod changes;
+
+pub use changes::{__path_cancel_lot, __path_update_lot, cancel_lot, update_lot};
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -64,11 +68,27 @@ pub struct LotView {
     pub produced_on: NaiveDate,
     /// When the lot was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// Where the lot is in its life: registered -> under_inspection -> accepted, or
+    /// not_accepted (awaiting disposition, ISO 2859-1 7.5) -> dispositioned / released;
+    /// or cancelled. Worked out from the facts below by the database.
+    pub status: LotStatus,
+    /// The verdict of the lot's latest decision on its original inspection; `null`
+    /// while it has none.
+    pub verdict: Option<DecisionVerdict>,
+    /// The disposition recorded for the lot not accepted; `null` while none is.
+    pub disposition: Option<Disposition>,
+    /// When the lot was released for use (RFC 3339, UTC); `null` while it is not.
+    pub released_at: Option<DateTime<Utc>>,
+    /// When the lot was cancelled (RFC 3339, UTC); `null` unless it is.
+    pub cancelled_at: Option<DateTime<Utc>>,
+    /// Why the lot was cancelled; `null` unless it is.
+    pub cancel_reason: Option<String>,
     /// The lot has an inspection and either no decision or a stale one: what
     /// `list_lots?needs_decision=true` lists.
     pub needs_decision: bool,
-    /// An inspection or correction was recorded (server time) after the lot's latest
-    /// decision, which did not take it into account. Worked out when the lot is read.
+    /// An inspection, a correction of one or a correction of the lot itself was
+    /// recorded (server time) after the lot's latest decision, which did not take it
+    /// into account. Worked out when the lot is read.
     pub decision_stale: bool,
     /// Why the latest decision is stale: the first change it did not see, when it was
     /// recorded, and how many followed; `null` when it is not stale.
@@ -79,8 +99,19 @@ pub struct LotView {
 }
 
 impl LotView {
-    fn new(l: models::Lot, decision: LotDecisionState) -> Self {
-        LotView {
+    fn new(state: LotState) -> Result<Self, ApiError> {
+        let LotState {
+            lot: l,
+            lifecycle,
+            decision,
+        } = state;
+        let verdict = match lifecycle.verdict.as_deref() {
+            None => None,
+            Some(text) => Some(DecisionVerdict::parse(text).ok_or_else(|| {
+                ApiError::internal(format!("impossible stored verdict '{text}'"))
+            })?),
+        };
+        Ok(LotView {
             id: l.id,
             part_id: l.part_id,
             supplier_id: l.supplier_id,
@@ -88,11 +119,46 @@ impl LotView {
             lot_size: l.lot_size,
             produced_on: l.produced_on,
             created_at: l.created_at,
+            status: lifecycle.status,
+            verdict,
+            disposition: lifecycle.disposition,
+            released_at: lifecycle.released_at,
+            cancelled_at: lifecycle.cancelled_at,
+            cancel_reason: lifecycle.cancel_reason,
             needs_decision: decision.needs_decision,
             decision_stale: decision.stale_because.is_some(),
             stale_because: decision.stale_because,
+        })
+    }
+}
+
+/// What a lot's ETag covers: the fields a correction changes. Inspections, decisions
+/// and the rest of the lot's life change other things and leave it as it is.
+#[derive(Serialize)]
+pub(super) struct Correctable<'a> {
+    id: LotId,
+    lot_number: &'a str,
+    lot_size: i32,
+    produced_on: NaiveDate,
+}
+
+impl<'a> Correctable<'a> {
+    pub(super) fn of(lot: &'a models::Lot) -> Self {
+        Correctable {
+            id: lot.id,
+            lot_number: &lot.lot_number,
+            lot_size: lot.lot_size,
+            produced_on: lot.produced_on,
         }
     }
+}
+
+/// A 200 with the lot's view and the strong ETag of its correctable fields.
+pub(super) fn tagged(state: LotState) -> Result<HttpResponse, ApiError> {
+    let tag = etag::of(&Correctable::of(&state.lot))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("ETag", tag))
+        .json(LotView::new(state)?))
 }
 
 /// Filters and page of `list_lots`.
@@ -113,6 +179,18 @@ pub struct ListLotsQuery {
     /// `true`: only lots needing a decision, those with an inspection and either no
     /// decision or a stale one (an inspection or correction recorded after it).
     pub needs_decision: Option<bool>,
+    /// Only lots with this status. Cancelled lots are listed only when
+    /// `status=cancelled` is asked for.
+    pub status: Option<LotStatus>,
+    /// Only lots whose latest decision has this verdict on the original inspection.
+    pub verdict: Option<DecisionVerdict>,
+    /// Only the lot with exactly this lot number (compared after trimming spaces).
+    #[param(
+        min_length = 1,
+        max_length = 64,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
+    pub lot_number: Option<String>,
     /// How many lots to return, 1 to 200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
@@ -168,17 +246,18 @@ pub async fn create_lot(
         Ok(service::create(conn, &caller.0, &input)?)
     })
     .await?;
-    let location = format!("/api/v1/lots/{}", registered.lot.id);
+    let location = format!("/api/v1/lots/{}", registered.state.lot.id);
     Ok(created_or_ok(
         registered.created,
         location,
-        &LotView::new(registered.lot, registered.decision),
+        &LotView::new(registered.state)?,
     ))
 }
 
 /// Read a lot.
 ///
 /// `needs_decision`, `decision_stale` and `stale_because` are worked out at read time.
+/// The `ETag` covers the fields `update_lot` corrects; send it as `If-Match` there.
 ///
 /// A token bound to a supplier reads only that supplier's lots: another supplier's lot
 /// is answered 404, like a lot that does not exist.
@@ -186,7 +265,8 @@ pub async fn create_lot(
     tag = "lots",
     params(("lot_id" = LotId, Path, description = "Id of the lot")),
     responses(
-        (status = 200, description = "The lot", body = LotView),
+        (status = 200, description = "The lot", body = LotView,
+            headers(("ETag" = String, description = "Strong ETag of the lot's number, size and production date; send it as If-Match to correct the lot"))),
         (status = 404, response = responses::NotFound),
         (status = 503, response = responses::Unavailable),
     )
@@ -196,13 +276,16 @@ pub async fn get_lot(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<LotId>,
-) -> Result<web::Json<LotView>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (lot, decision) = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
-    Ok(web::Json(LotView::new(lot, decision)))
+    let lot = db(&state, move |conn| Ok(service::get(conn, &caller.0, id)?)).await?;
+    tagged(lot)
 }
 
-/// List lots, newest production date first, filtered by part, supplier and date.
+/// List lots, newest production date first, filtered by part, supplier, date, status,
+/// verdict and lot number.
+///
+/// Cancelled lots are left out unless `status=cancelled` is asked for.
 ///
 /// With `needs_decision=true`, only the lots that need a decision: inspected, and never
 /// decided or decided before their latest inspection or correction (`decision_stale`).
@@ -240,22 +323,34 @@ pub async fn list_lots(
             "must not be after produced_to",
         ));
     }
+    let lot_number = q.lot_number.map(|n| n.trim().to_string());
+    if lot_number.as_ref().is_some_and(|n| n.is_empty()) {
+        return Err(ApiError::invalid_field("lot_number", "must not be blank"));
+    }
     let filter = LotFilter {
         part_id: q.part_id,
         supplier_id: q.supplier_id,
         produced_from: q.produced_from,
         produced_to: q.produced_to,
         needs_decision: q.needs_decision.unwrap_or(false),
+        status: q
+            .status
+            .map_or(StatusFilter::NotCancelled, StatusFilter::Is),
+        verdict: q.verdict.map(DecisionVerdict::as_str),
+        lot_number,
     };
     // One row more than the page tells whether there is a next one.
     let rows = db(&state, move |conn| {
         Ok(service::list(conn, &caller.0, &filter, after, limit + 1)?)
     })
     .await?;
-    Ok(web::Json(Page::from_rows(
-        rows,
-        limit,
-        |(l, _)| (l.produced_on, l.id.0),
-        |(l, decision)| LotView::new(l, decision),
-    )))
+    let page = Page::from_rows(rows, limit, |s| (s.lot.produced_on, s.lot.id.0), |s| s);
+    Ok(web::Json(Page {
+        items: page
+            .items
+            .into_iter()
+            .map(LotView::new)
+            .collect::<Result<_, _>>()?,
+        next_cursor: page.next_cursor,
+    }))
 }

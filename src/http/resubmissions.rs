@@ -2,7 +2,7 @@
 //! supplier sorted or reworked it, after which one sampling inspection is recorded
 //! against the resubmission and judged apart from the original inspection.
 
-use actix_web::{HttpResponse, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -13,8 +13,10 @@ use super::extract::JsonBody;
 use super::respond::created_or_ok;
 use super::{AppState, db};
 use crate::db::resubmissions::Resubmission;
-use crate::domain::{LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity};
-use crate::service::resubmissions::{self as service, ResubmitInput};
+use crate::domain::{
+    InspectionId, LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity,
+};
+use crate::service::resubmissions::{self as service, ListedResubmission, ResubmitInput};
 
 /// A resubmission of a lot.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -126,6 +128,75 @@ impl ResubmissionView {
             action: r.action,
             severity: r.severity,
             recorded_at: r.recorded_at,
+        }
+    }
+}
+
+/// A resubmission of a lot with its inspection.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "8a9b0c1d-2e3f-4a5b-8c6d-7e8f9a0b1c2d",
+    "lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10",
+    "reason": "Supplier sorted the lot: 100% visual check of the flash on cavity 3, 14 units removed.",
+    "action": "sorted", "severity": "tightened", "recorded_at": "2026-11-23T09:30:00Z",
+    "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}))]
+pub struct LotResubmission {
+    /// Id of the resubmission.
+    pub id: ResubmissionId,
+    /// The lot resubmitted.
+    pub lot_id: LotId,
+    /// Why, as recorded (trimmed).
+    pub reason: String,
+    /// What the supplier did.
+    pub action: ResubmissionAction,
+    /// The severity it is inspected at.
+    pub severity: ResubmissionSeverity,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// Its inspection as it stands (the correction that replaced it, if corrected); null
+    /// while the resubmission awaits its inspection.
+    pub inspection_id: Option<InspectionId>,
+}
+
+/// List the resubmissions of a lot (ISO 2859-1 7.6) in the order recorded, each with its inspection.
+///
+/// A token bound to a supplier lists only its own supplier's lots; another supplier's
+/// lot is answered 404.
+#[utoipa::path(
+    tag = "decisions",
+    params(("lot_id" = LotId, Path, description = "Id of the lot")),
+    responses(
+        (status = 200, description = "The lot's resubmissions, oldest first", body = Vec<LotResubmission>),
+        (status = 404, response = responses::NotFound),
+        (status = 503, response = responses::Unavailable),
+    )
+)]
+#[get("/lots/{lot_id}/resubmissions")]
+pub async fn list_lot_resubmissions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<LotId>,
+) -> Result<web::Json<Vec<LotResubmission>>, ApiError> {
+    let lot_id = path.into_inner();
+    let listed = db(&state, move |conn| {
+        Ok(service::list(conn, &caller.0, lot_id)?)
+    })
+    .await?;
+    Ok(web::Json(
+        listed.into_iter().map(LotResubmission::of).collect(),
+    ))
+}
+
+impl LotResubmission {
+    fn of(listed: ListedResubmission) -> Self {
+        let r = listed.resubmission;
+        LotResubmission {
+            id: r.id,
+            lot_id: r.lot_id,
+            reason: r.reason,
+            action: r.action,
+            severity: r.severity,
+            recorded_at: r.recorded_at,
+            inspection_id: listed.inspection_id,
         }
     }
 }

@@ -16,9 +16,9 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, dispositions, golden_samples, health,
-    inspection_plan, inspections, lots, metrics, parts, photos, resubmissions, sampling,
-    statistics, suppliers, switching, tokens,
+    AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
+    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, resubmissions,
+    sampling, scorecard, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -41,6 +41,8 @@ use super::{
         (name = "sampling", description = "Stateless sampling calculators: plans, OC curves, plan design"),
         (name = "golden-samples", description = "Golden samples: the physical references of a part, \
             with revisions, approval, reference measurements, photos and a condition log"),
+        (name = "defects", description = "Defect codes of a part and their Pareto ranking"),
+        (name = "ncrs", description = "Nonconformance reports of lots not accepted or of units rejected individually"),
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
         (name = "tokens", description = "API tokens of people and devices, with their roles"),
         (name = "audit", description = "The hash-chained audit trail of every change"),
@@ -83,11 +85,17 @@ fn routed() -> UtoipaApp<
                 .service(characteristics::create_characteristic)
                 .service(characteristics::get_characteristic)
                 .service(characteristics::update_characteristic)
+                .service(defect_codes::create_defect_code)
+                .service(defect_codes::list_part_defect_codes)
+                .service(defect_codes::update_defect_code)
+                .service(defect_codes::get_defect_pareto)
                 .service(suppliers::create_supplier)
                 .service(suppliers::list_suppliers)
                 .service(lots::create_lot)
                 .service(lots::list_lots)
                 .service(lots::get_lot)
+                .service(lots::update_lot)
+                .service(lots::cancel_lot)
                 .service(inspection_plan::get_inspection_plan)
                 .service(inspections::record_inspection)
                 .service(inspections::list_lot_inspections)
@@ -104,7 +112,14 @@ fn routed() -> UtoipaApp<
                 .service(dispositions::dispose_lot)
                 .service(dispositions::list_lot_dispositions)
                 .service(dispositions::release_lot)
+                .service(resubmissions::list_lot_resubmissions)
+                .service(ncrs::open_ncr)
+                .service(ncrs::list_ncrs)
+                .service(ncrs::get_ncr)
+                .service(ncrs::update_ncr)
+                .service(ncrs::close_ncr)
                 .service(switching::get_switching)
+                .service(scorecard::get_supplier_scorecard)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)

@@ -69,6 +69,7 @@ fn decide_locked(
         }
         return Ok(Decided::Stored(existing));
     }
+    super::lots::refuse_cancelled(conn, lot_id, "a decision")?;
     let settings = SwitchingSettingsView {
         production_steady: settings.production_steady,
         reduced_approved: settings.reduced_approved,
@@ -132,6 +133,7 @@ fn decide_locked(
         },
         &document,
     )?;
+    super::ncrs::open_for_decision(conn, by, &lot, &view, &current)?;
     Ok(Decided::New(view))
 }
 

@@ -161,6 +161,11 @@ const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
         "another revision of this golden sample was approved at the same moment; read it and retry",
     ),
     (
+        "defect_codes_part_id_code_key",
+        "code",
+        "the part's catalogue already has this code; retire or reuse it, or choose another",
+    ),
+    (
         "inspections_supersedes_key",
         "inspection_id",
         "that inspection has already been superseded by another correction",

@@ -15,13 +15,14 @@ use super::{Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::After;
 use crate::db::characteristics as chars_db;
+use crate::db::defect_codes::{self as defect_codes_db, ResultDefect};
 use crate::db::golden_samples as golden_db;
 use crate::db::inspections::{self as inspections_db, InspectionRows};
 use crate::db::models::{self, AttributeResultRow, Inspection, InspectionUnit, MeasurementRow};
 use crate::db::resubmissions as resubmissions_db;
 use crate::domain::{
-    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode, ResubmissionId,
-    RevisionStatus, Source,
+    CharacteristicId, DefectCodeId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode,
+    ResubmissionId, RevisionStatus, Source,
 };
 
 mod bulk;
@@ -76,6 +77,8 @@ pub struct NewAttribute {
     /// As sent; stored as 1 for a failed unit and 0 for a passed one when absent.
     pub defects: Option<i64>,
     pub note: Option<String>,
+    /// Codes of the part's defect catalogue, only on a failed result, in the order sent.
+    pub defect_codes: Vec<String>,
 }
 
 /// An inspection as stored, with every unit, measurement and attribute result.
@@ -85,6 +88,9 @@ pub struct StoredInspection {
     pub rows: InspectionRows,
     /// The correction that replaced it, if any.
     pub superseded_by: Option<InspectionId>,
+    /// The resubmission it inspects (or, for a correction, that of the inspection it
+    /// corrects), if any.
+    pub resubmission_id: Option<ResubmissionId>,
 }
 
 /// What a recording did.
@@ -177,10 +183,12 @@ pub fn get(
     let superseded_by = inspections_db::superseded_by(conn, &[id])?
         .get(&id)
         .copied();
+    let resubmission_id = resubmissions_db::of_inspection(conn, id)?;
     Ok(StoredInspection {
         inspection,
         rows,
         superseded_by,
+        resubmission_id,
     })
 }
 
@@ -192,6 +200,8 @@ pub struct LotInspections {
     pub unit_counts: HashMap<InspectionId, i64>,
     /// For each corrected inspection, the correction that replaced it.
     pub superseded_by: HashMap<InspectionId, InspectionId>,
+    /// For each inspection of a resubmission (or correction of one), the resubmission.
+    pub resubmissions: HashMap<InspectionId, ResubmissionId>,
 }
 
 /// The lot's inspections after the cursor `after`, at most `limit`, corrections included.
@@ -208,6 +218,7 @@ pub fn list(
     Ok(LotInspections {
         unit_counts: inspections_db::unit_counts(conn, &ids)?,
         superseded_by: inspections_db::superseded_by(conn, &ids)?,
+        resubmissions: resubmissions_db::of_inspections(conn, &ids)?,
         inspections,
     })
 }
@@ -231,6 +242,20 @@ fn store(
     let kinds: HashMap<CharacteristicId, Kind> =
         characteristics.iter().map(|c| (c.id, c.kind)).collect();
     check::against_lot(conn, input, &lot, &kinds)?;
+    let catalogue = if input
+        .units
+        .iter()
+        .any(|u| u.attributes.iter().any(|a| !a.defect_codes.is_empty()))
+    {
+        defect_codes_db::of_part(conn, lot.part_id)?
+    } else {
+        Vec::new()
+    };
+    let codes: HashMap<&str, (DefectCodeId, bool)> = catalogue
+        .iter()
+        .map(|c| (c.code.as_str(), (c.id, c.retired)))
+        .collect();
+    check::defect_codes(input, &codes)?;
     let golden_sample_revision_id = judged_against(conn, input, &lot)?;
     // After every check of the request itself: a refusal for what is stored comes last.
     let correction = match origin {
@@ -247,7 +272,8 @@ fn store(
         Origin::Correction(c) => resubmissions_db::of_inspection(conn, c.supersedes)?,
         Origin::Resubmission(r) => Some(original::check_resubmission(conn, &lot, input, r)?),
     };
-    let rows = rows_of(input);
+    super::lots::refuse_cancelled(conn, lot_id, "recording an inspection")?;
+    let rows = rows_of(input, &codes);
     let new = models::NewInspection {
         id: input.id,
         lot_id,
@@ -283,6 +309,7 @@ fn store(
                     inspection,
                     rows,
                     superseded_by: None,
+                    resubmission_id: resubmission,
                 },
                 created: true,
             })
@@ -298,7 +325,7 @@ fn store(
                      (or for none); use a new id",
                 ));
             }
-            replay(conn, existing, fingerprint)
+            replay(conn, existing, fingerprint, resubmission)
         }
     }
 }
@@ -340,6 +367,7 @@ fn replay(
     conn: &mut PgConnection,
     existing: Inspection,
     fingerprint: &str,
+    resubmission_id: Option<ResubmissionId>,
 ) -> Result<Recorded, ServiceError> {
     if existing.body_sha256 != fingerprint {
         return Err(ServiceError::conflict(
@@ -356,13 +384,15 @@ fn replay(
             inspection: existing,
             rows,
             superseded_by,
+            resubmission_id,
         },
         created: false,
     })
 }
 
 /// The rows to insert; defects default to 1 for a failed unit and 0 for a passed one.
-fn rows_of(input: &NewInspection) -> InspectionRows {
+/// `codes` resolves every defect code (checked before).
+fn rows_of(input: &NewInspection, codes: &HashMap<&str, (DefectCodeId, bool)>) -> InspectionRows {
     let mut rows = InspectionRows::default();
     for u in &input.units {
         let unit_index = u.unit as i32;
@@ -387,6 +417,22 @@ fn rows_of(input: &NewInspection) -> InspectionRows {
                 defects: a.defects.unwrap_or(if a.pass { 0 } else { 1 }) as i32,
                 note: a.note.clone(),
             }));
+        for a in &u.attributes {
+            for (position, code) in a.defect_codes.iter().enumerate() {
+                if let Some((id, _)) = codes.get(code.as_str()) {
+                    rows.defects.push((
+                        ResultDefect {
+                            inspection_id: input.id,
+                            unit_index,
+                            characteristic_id: a.characteristic_id,
+                            position: position as i32,
+                            defect_code_id: *id,
+                        },
+                        code.clone(),
+                    ));
+                }
+            }
+        }
     }
     rows
 }

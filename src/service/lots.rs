@@ -1,4 +1,6 @@
-//! Lots: register (a retry with the same id and content is harmless), read, list.
+//! Lots: register (a retry with the same id and content is harmless), read, list; and
+//! the changes of a lot's life that are not inspections or decisions: a reviewer's
+//! correction of its number, size or production date, and its cancellation.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::PgConnection;
@@ -7,14 +9,27 @@ use super::staleness::{self, LotDecisionState};
 use super::{Checks, Found, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::After;
-use crate::db::lots as lots_db;
+use crate::db::lots::{self as lots_db, InputCounts, LotLifecycle};
 use crate::db::models::{Lot, NewLot};
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
 use crate::domain::{LotId, LotSize, PartId, SupplierId, dates};
 
+mod changes;
+
+pub use changes::{LotCorrectionInput, REASON_MAX, cancel, refuse_cancelled, update};
+
 /// What a list of lots is filtered on: part, supplier, production dates, need of a
-/// decision.
-pub use crate::db::lots::LotFilter;
+/// decision, status, verdict, lot number.
+pub use crate::db::lots::{LotFilter, StatusFilter};
+
+/// A lot as a reader sees it: as registered (or corrected), where it is in its life,
+/// and where it stands with its decision.
+#[derive(Debug, Clone)]
+pub struct LotState {
+    pub lot: Lot,
+    pub lifecycle: LotLifecycle,
+    pub decision: LotDecisionState,
+}
 
 /// A lot to register: a quantity of one part number from one supplier.
 #[derive(Debug, Clone)]
@@ -44,10 +59,9 @@ impl LotInput {
 /// The lot as stored, and whether this call registered it (false for a retry).
 #[derive(Debug, Clone)]
 pub struct Registered {
-    pub lot: Lot,
+    /// The lot; a retry may find it inspected, decided or cancelled.
+    pub state: LotState,
     pub created: bool,
-    /// Where the lot stands with its decision (a retry may find it inspected).
-    pub decision: LotDecisionState,
 }
 
 /// Registers a lot of a known part and supplier. The same id with the same content
@@ -90,36 +104,43 @@ pub fn create(
         }
         if created {
             audit::created(conn, by, "lot", lot.id, &lot)?;
-            return Ok(Registered {
-                lot,
-                created,
-                decision: LotDecisionState::default(),
-            });
         }
-        let (lot, decision) = with_state(conn, lot)?;
-        Ok(Registered {
-            lot,
-            created,
-            decision,
-        })
+        let state = with_state(conn, lot)?;
+        Ok(Registered { state, created })
     })
 }
 
-/// The lot, if `by` may see it, with where it stands with its decision.
-pub fn get(
-    conn: &mut PgConnection,
-    by: &Principal,
-    id: LotId,
-) -> Result<(Lot, LotDecisionState), ServiceError> {
+/// The lot, if `by` may see it, with where it is in its life and with its decision.
+pub fn get(conn: &mut PgConnection, by: &Principal, id: LotId) -> Result<LotState, ServiceError> {
     let lot = scope::lot(conn, by, id)?;
     with_state(conn, lot)
 }
 
-fn with_state(conn: &mut PgConnection, lot: Lot) -> Result<(Lot, LotDecisionState), ServiceError> {
+fn with_state(conn: &mut PgConnection, lot: Lot) -> Result<LotState, ServiceError> {
+    let lifecycle = lots_db::lifecycle(conn, lot.id)?;
     let counts = lots_db::input_counts(conn, lot.id)?;
-    staleness::of_lots(conn, vec![(lot, counts)])?
+    states(conn, vec![(lot, lifecycle, counts)])?
         .pop()
         .ok_or_else(|| ServiceError::internal("a lot read went missing"))
+}
+
+/// The lots with their decision states, worked out for all of them at once.
+fn states(
+    conn: &mut PgConnection,
+    rows: Vec<(Lot, LotLifecycle, InputCounts)>,
+) -> Result<Vec<LotState>, ServiceError> {
+    let rows = rows
+        .into_iter()
+        .map(|(lot, lifecycle, counts)| ((lot, lifecycle), counts))
+        .collect();
+    Ok(staleness::of_lots(conn, rows, |(lot, _)| lot.id)?
+        .into_iter()
+        .map(|((lot, lifecycle), decision)| LotState {
+            lot,
+            lifecycle,
+            decision,
+        })
+        .collect())
 }
 
 /// Lots newest production date first, filtered (`needs_decision`: only those never
@@ -132,7 +153,7 @@ pub fn list(
     filter: &LotFilter,
     after: Option<After<NaiveDate>>,
     limit: i64,
-) -> Result<Vec<(Lot, LotDecisionState)>, ServiceError> {
+) -> Result<Vec<LotState>, ServiceError> {
     let Some(supplier_id) = scope::supplier_filter(by, filter.supplier_id) else {
         return Ok(Vec::new());
     };
@@ -141,5 +162,5 @@ pub fn list(
         ..filter.clone()
     };
     let lots = lots_db::list_with_counts(conn, &filter, after, limit)?;
-    staleness::of_lots(conn, lots)
+    states(conn, lots)
 }

@@ -10,9 +10,12 @@ use diesel::PgConnection;
 
 use super::{Checks, ServiceError, audit, scope};
 use crate::auth::Principal;
+use crate::db::inspections as inspections_db;
 use crate::db::lots as lots_db;
 use crate::db::resubmissions::{self as resubmissions_db, Resubmission};
-use crate::domain::{LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity};
+use crate::domain::{
+    InspectionId, LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity,
+};
 
 /// Longest reason, in characters.
 pub const REASON_MAX: usize = 2000;
@@ -53,6 +56,7 @@ pub fn resubmit(
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
         lots_db::lock_inputs(conn, lot_id)?;
+        super::lots::refuse_cancelled(conn, lot_id, "a resubmission")?;
         let reason = input.reason.trim();
         if let Some(id) = input.id
             && let Some(stored) = resubmissions_db::find(conn, id)?
@@ -129,4 +133,34 @@ pub fn resubmit(
             created: true,
         })
     })
+}
+
+/// A resubmission with the current (not superseded) inspection recorded against it.
+#[derive(Debug)]
+pub struct ListedResubmission {
+    pub resubmission: Resubmission,
+    /// Its inspection, or the correction that replaced it; `None` while it awaits one.
+    pub inspection_id: Option<InspectionId>,
+}
+
+/// The resubmissions of a lot `by` may see, in the order recorded.
+pub fn list(
+    conn: &mut PgConnection,
+    by: &Principal,
+    lot_id: LotId,
+) -> Result<Vec<ListedResubmission>, ServiceError> {
+    scope::lot(conn, by, lot_id)?;
+    let linked = resubmissions_db::linked_of_lot(conn, lot_id)?;
+    let ids: Vec<InspectionId> = linked.iter().map(|(i, _)| *i).collect();
+    let superseded = inspections_db::superseded_by(conn, &ids)?;
+    Ok(resubmissions_db::of_lot(conn, lot_id)?
+        .into_iter()
+        .map(|r| ListedResubmission {
+            inspection_id: linked
+                .iter()
+                .find(|(i, of)| *of == r.id && !superseded.contains_key(i))
+                .map(|(i, _)| *i),
+            resubmission: r,
+        })
+        .collect())
 }

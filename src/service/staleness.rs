@@ -1,7 +1,7 @@
 //! Stale decisions. A decision is stale when a change to the lot's inputs was recorded
-//! after it: today an inspection or a correction; a resubmission or a lot correction
-//! will count the same way, by calling the database's `lot_input_changed` in the
-//! transaction that records them. Changes are numbered per lot by the database, and a
+//! after it: an inspection, a correction of one, a resubmission of the lot, or a
+//! correction of the lot itself (its number, size or production date); each counts by
+//! calling the database's `lot_input_changed` in the transaction that records it. Changes are numbered per lot by the database, and a
 //! decision keeps the number it was computed from, so "after" means "not seen by the
 //! decision", whatever the clocks say.
 //!
@@ -14,8 +14,8 @@ use diesel::PgConnection;
 use super::ServiceError;
 use crate::db::decisions as decisions_db;
 use crate::db::inspections::{self as inspections_db, InputChange};
-use crate::db::lots::InputCounts;
-use crate::db::models::Lot;
+use crate::db::lots::{self as lots_db, InputCounts, LotCorrection};
+use crate::db::resubmissions::{self as resubmissions_db, ResubmissionChange};
 use crate::domain::LotId;
 
 /// Where a lot stands with its decision.
@@ -33,11 +33,70 @@ pub struct DecisionStaleness {
     pub stale_because: Option<String>,
 }
 
+/// A numbered change to a lot's inputs, as its record says.
+#[derive(Debug, Clone, Copy)]
+enum Change<'a> {
+    Inspection(&'a InputChange),
+    LotCorrection(&'a LotCorrection),
+    Resubmission(&'a ResubmissionChange),
+}
+
+/// The records of the changes wanted, of every kind.
+struct Changes {
+    inspections: Vec<InputChange>,
+    corrections: Vec<LotCorrection>,
+    resubmissions: Vec<ResubmissionChange>,
+}
+
+impl Changes {
+    fn read(conn: &mut PgConnection, wanted: &[(LotId, i32)]) -> Result<Self, ServiceError> {
+        Ok(Self {
+            inspections: inspections_db::changes(conn, wanted)?,
+            corrections: lots_db::correction_changes(conn, wanted)?,
+            resubmissions: resubmissions_db::changes(conn, wanted)?,
+        })
+    }
+}
+
+/// The record of change `number` of `lot` among those read.
+fn find(changes: &Changes, lot: LotId, number: i32) -> Option<Change<'_>> {
+    changes
+        .inspections
+        .iter()
+        .find(|c| c.lot_id == lot && c.lot_change == number)
+        .map(Change::Inspection)
+        .or_else(|| {
+            changes
+                .corrections
+                .iter()
+                .find(|c| c.lot_id == lot && c.lot_change == Some(number))
+                .map(Change::LotCorrection)
+        })
+        .or_else(|| {
+            changes
+                .resubmissions
+                .iter()
+                .find(|r| r.lot_id == lot && r.lot_change == number)
+                .map(Change::Resubmission)
+        })
+}
+
 /// The first change a decision did not see, in words: which record, when it was
 /// recorded, and how many more followed it.
-fn because(change: Option<&InputChange>, number: i32, changes: i32, decision: &str) -> String {
+fn because(change: Option<Change<'_>>, number: i32, changes: i32, decision: &str) -> String {
     let first = match change {
-        Some(c) => {
+        // The reason stays out: this text is also a response header.
+        Some(Change::LotCorrection(c)) => format!(
+            "lot correction of {} recorded at {}, after {decision}",
+            c.fields.join(", "),
+            c.corrected_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        ),
+        Some(Change::Resubmission(r)) => format!(
+            "resubmission {} recorded at {}, after {decision}",
+            r.resubmission_id,
+            r.recorded_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        ),
+        Some(Change::Inspection(c)) => {
             let record = match c.supersedes {
                 Some(old) => format!("correction {} of inspection {old}", c.inspection_id),
                 None => format!("inspection {}", c.inspection_id),
@@ -47,8 +106,7 @@ fn because(change: Option<&InputChange>, number: i32, changes: i32, decision: &s
                 c.recorded_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
             )
         }
-        // Every numbered change is an inspection today; a kind of change without one
-        // is still named by its number.
+        // A kind of change without a record of its own is still named by its number.
         None => format!("change {number} to the lot's inputs was recorded after {decision}"),
     };
     match changes - number {
@@ -58,22 +116,24 @@ fn because(change: Option<&InputChange>, number: i32, changes: i32, decision: &s
     }
 }
 
-/// The decision state of each lot, with one query for all the stale ones.
-pub fn of_lots(
+/// The decision state of each lot (`id` tells a lot's id), with two queries for all the
+/// stale ones: their first unseen inspections, lot corrections and resubmissions.
+pub fn of_lots<T>(
     conn: &mut PgConnection,
-    lots: Vec<(Lot, InputCounts)>,
-) -> Result<Vec<(Lot, LotDecisionState)>, ServiceError> {
+    lots: Vec<(T, InputCounts)>,
+    id: impl Fn(&T) -> LotId,
+) -> Result<Vec<(T, LotDecisionState)>, ServiceError> {
     let wanted: Vec<(LotId, i32)> = lots
         .iter()
         .filter(|(_, counts)| counts.stale())
-        .filter_map(|(lot, counts)| Some((lot.id, counts.decided? + 1)))
+        .filter_map(|(lot, counts)| Some((id(lot), counts.decided? + 1)))
         .collect();
-    let changes = inspections_db::changes(conn, &wanted)?;
+    let changes = Changes::read(conn, &wanted)?;
     Ok(lots
         .into_iter()
         .map(|(lot, counts)| {
             let stale_because = counts.decided.filter(|_| counts.stale()).map(|seen| {
-                let first = changes.iter().find(|c| c.lot_id == lot.id);
+                let first = find(&changes, id(&lot), seen + 1);
                 because(first, seen + 1, counts.changes, "the lot's latest decision")
             });
             let state = LotDecisionState {
@@ -92,15 +152,17 @@ pub fn of_decision(
     lot: LotId,
     revision: Option<i32>,
 ) -> Result<DecisionStaleness, ServiceError> {
-    let (seen, changes) = decisions_db::seen_changes(conn, lot, revision)?;
-    if changes <= seen {
+    let (seen, count) = decisions_db::seen_changes(conn, lot, revision)?;
+    if count <= seen {
         return Ok(DecisionStaleness {
             stale_because: None,
         });
     }
-    let first = inspections_db::changes(conn, &[(lot, seen + 1)])?;
+    let wanted = [(lot, seen + 1)];
+    let changes = Changes::read(conn, &wanted)?;
+    let first = find(&changes, lot, seen + 1);
     Ok(DecisionStaleness {
-        stale_because: Some(because(first.first(), seen + 1, changes, "this decision")),
+        stale_because: Some(because(first, seen + 1, count, "this decision")),
     })
 }
 
@@ -124,7 +186,12 @@ mod tests {
     #[test]
     fn names_the_first_unseen_inspection_and_its_time() {
         assert_eq!(
-            because(Some(&change(None)), 3, 3, "this decision"),
+            because(
+                Some(Change::Inspection(&change(None))),
+                3,
+                3,
+                "this decision"
+            ),
             "inspection 00000000-0000-0000-0000-000000000007 recorded at \
              2026-12-03T10:00:00Z, after this decision"
         );
@@ -133,7 +200,9 @@ mod tests {
     #[test]
     fn names_a_correction_with_the_inspection_it_corrects_and_counts_the_rest() {
         let text = because(
-            Some(&change(Some(InspectionId(uuid::Uuid::from_u128(5))))),
+            Some(Change::Inspection(&change(Some(InspectionId(
+                uuid::Uuid::from_u128(5),
+            ))))),
             3,
             5,
             "this decision",
@@ -146,5 +215,27 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("; 2 more changes since"), "{text}");
+    }
+
+    #[test]
+    fn names_a_lot_correction_by_its_fields_and_time() {
+        let correction = LotCorrection {
+            id: uuid::Uuid::nil(),
+            lot_id: LotId(uuid::Uuid::nil()),
+            lot_change: Some(4),
+            fields: vec!["lot_size".into(), "produced_on".into()],
+            reason: "the delivery note said 1200".into(),
+            corrected_at: Utc.with_ymd_and_hms(2026, 12, 3, 11, 30, 0).unwrap(),
+        };
+        assert_eq!(
+            because(
+                Some(Change::LotCorrection(&correction)),
+                4,
+                5,
+                "this decision"
+            ),
+            "lot correction of lot_size, produced_on recorded at 2026-12-03T11:30:00Z, \
+             after this decision; 1 more change since"
+        );
     }
 }

@@ -21,6 +21,19 @@ where
     S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: MessageBody,
 {
+    /// A token of `role` bound to `supplier`, created through `create_token`.
+    pub async fn supplier_token(&self, supplier: &str, role: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/tokens",
+                json!({"name": "Factory tablet", "holder": "device", "role": role,
+                    "supplier_id": supplier}),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        reply.body["token"].as_str().unwrap().to_string()
+    }
+
     pub async fn create_part(&self, number: &str) -> String {
         let reply = self
             .post(

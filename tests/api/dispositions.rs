@@ -85,19 +85,6 @@ where
         self.post(&format!("/api/v1/lots/{lot}/release"), json!({}))
             .await
     }
-
-    /// A token of `role` bound to `supplier`.
-    async fn supplier_token(&self, supplier: &str, role: &str) -> String {
-        let reply = self
-            .post(
-                "/api/v1/tokens",
-                json!({"name": "Factory tablet", "holder": "device", "role": role,
-                    "supplier_id": supplier}),
-            )
-            .await;
-        assert_eq!(reply.status, 201, "{}", reply.body);
-        reply.body["token"].as_str().unwrap().to_string()
-    }
 }
 
 fn concession() -> Value {

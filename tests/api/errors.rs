@@ -155,7 +155,7 @@ async fn a_known_path_with_a_wrong_method_is_a_405_naming_the_allowed_methods() 
     reply.assert_problem(405);
     assert_eq!(reply.headers.get("allow").unwrap(), "GET, POST");
     on_a_lot.assert_problem(405);
-    assert_eq!(on_a_lot.headers.get("allow").unwrap(), "GET");
+    assert_eq!(on_a_lot.headers.get("allow").unwrap(), "GET, PATCH");
 }
 
 #[actix_web::test]

@@ -162,6 +162,7 @@ fn a_new_optional_field_left_empty_keeps_the_version_1_fingerprint() {
                             pass: a.pass,
                             defects: a.defects,
                             note: a.note,
+                            defect_codes: Vec::new(),
                         })
                         .collect(),
                 })

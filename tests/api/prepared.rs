@@ -48,6 +48,7 @@ fn rows(
             })
             .collect(),
         photos: Vec::new(),
+        defects: Vec::new(),
     }
 }
 

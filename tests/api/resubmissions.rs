@@ -288,3 +288,210 @@ async fn a_factory_sample_does_not_block_incoming_inspection_which_decides() {
     assert_eq!(c["decided_by"], in_house.as_str());
     assert_eq!(c["later_disagreeing"], json!([factory]));
 }
+
+/// The inspection views say which inspection is a resubmission's (ISO 2859-1 7.6): the
+/// resubmission's id on its inspection, null on the lot's original one.
+#[actix_web::test]
+async fn inspection_views_name_the_resubmission_an_inspection_inspects() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, original) = app.rejected_lot(&s).await;
+    let r = app
+        .resubmit(&lot, json!({"reason": "sorted", "action": "sorted"}))
+        .await;
+    let rid = r.body["id"].as_str().unwrap().to_string();
+    let (resampled, reply) = app.sample(&lot, &s, 80, 0, Some(&rid)).await;
+
+    let one = app.get(&format!("/api/v1/inspections/{resampled}")).await;
+    let first = app.get(&format!("/api/v1/inspections/{original}")).await;
+    let list = app.get(&format!("/api/v1/lots/{lot}/inspections")).await;
+
+    assert_eq!(
+        reply.body["resubmission_id"],
+        rid.as_str(),
+        "{}",
+        reply.body
+    );
+    assert_eq!(one.body["resubmission_id"], rid.as_str(), "{}", one.body);
+    assert_eq!(first.body["resubmission_id"], Value::Null, "{}", first.body);
+    let listed: std::collections::HashMap<&str, &Value> = list.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), &i["resubmission_id"]))
+        .collect();
+    assert_eq!(listed.len(), 2, "{}", list.body);
+    assert_eq!(listed[original.as_str()], &Value::Null);
+    assert_eq!(listed[resampled.as_str()], &json!(rid));
+}
+
+/// A correction of a resubmission's inspection stays the resubmission's, in the views too.
+#[actix_web::test]
+async fn a_correction_of_a_resubmissions_inspection_shows_its_resubmission() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, _) = app.rejected_lot(&s).await;
+    let r = app
+        .resubmit(&lot, json!({"reason": "sorted", "action": "sorted"}))
+        .await;
+    let rid = r.body["id"].as_str().unwrap().to_string();
+    let (resampled, _) = app.sample(&lot, &s, 80, 0, Some(&rid)).await;
+
+    let corrected = app
+        .attribute_inspection(&lot, &s.char_id, 80, 1, "sampling", Some(&resampled))
+        .await;
+
+    let view = app.get(&format!("/api/v1/inspections/{corrected}")).await;
+    assert_eq!(view.body["resubmission_id"], rid.as_str(), "{}", view.body);
+    assert_eq!(view.body["supersedes"], resampled.as_str());
+}
+
+/// The CSV import records a resubmission's inspection (ISO 2859-1 7.6) under the same
+/// rules as the JSON path: one inspection per resubmission.
+#[actix_web::test]
+async fn the_csv_import_records_the_inspection_of_a_resubmission() {
+    let app = app().await;
+    let s = app
+        .stream(
+            json!({"name": "Width", "kind": "variable", "unit": "mm", "nominal": 12.0,
+            "lsl": 11.8, "usl": 12.2}),
+        )
+        .await;
+    let lot = app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
+    // H n 50 Ac 1 Re 2: 3 widths above the USL of 12.2 reject the lot.
+    let units: Vec<Value> = (1..=50)
+        .map(|i| {
+            json!({"unit": i, "measurements": [{"characteristic_id": s.char_id,
+            "value": if i <= 3 { 12.5 } else { 12.0 }}]})
+        })
+        .collect();
+    let first = app
+        .post(
+            &format!("/api/v1/lots/{lot}/inspections"),
+            json!({"id": uuid::Uuid::new_v4(), "source": "in_house", "mode": "sampling",
+                "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z", "units": units}),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(app.decide(&lot).await.body["verdict"], "reject");
+    let r = app
+        .resubmit(
+            &lot,
+            json!({"reason": "sorted by width", "action": "sorted"}),
+        )
+        .await;
+    let rid = r.body["id"].as_str().unwrap().to_string();
+    // Tightened J n 80: 80 rows in spec.
+    let csv: String = std::iter::once("unit,serial,Width\n".to_string())
+        .chain((1..=80).map(|i| format!("{i},,12.0\n")))
+        .collect();
+    let import = |id: String| {
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/lots/{lot}/inspections/import?id={id}&source=in_house&mode=sampling\
+                 &inspector=kim&inspected_at=2026-11-21T08:00:00Z&resubmission_id={rid}"
+            ))
+            .insert_header(("content-type", "text/csv"))
+            .set_payload(csv.clone())
+    };
+
+    let id = uuid::Uuid::new_v4().to_string();
+    let imported = app.send(import(id.clone())).await;
+    let again = app.send(import(uuid::Uuid::new_v4().to_string())).await;
+
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    assert_eq!(imported.body["resubmission_id"], rid.as_str());
+    again.assert_problem(409);
+    assert_eq!(again.error_fields(), ["resubmission_id"], "{}", again.body);
+    let judged = &app.decide(&lot).await.body["resubmissions"][0];
+    assert_eq!(judged["inspection_id"], id.as_str(), "{judged}");
+    assert_eq!(judged["verdict"], "accept", "{judged}");
+}
+
+/// An unknown resubmission in the CSV import is an unknown reference (404) naming
+/// `resubmission_id`, as in the JSON path.
+#[actix_web::test]
+async fn the_csv_import_refuses_an_unknown_resubmission_naming_it() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let unknown = uuid::Uuid::new_v4();
+    let req = TestRequest::post()
+        .uri(&format!(
+            "/api/v1/lots/{}/inspections/import?id={}&source=in_house&mode=sampling\
+             &inspector=kim&inspected_at=2026-11-21T08:00:00Z&resubmission_id={unknown}",
+            f.lot_id,
+            uuid::Uuid::new_v4()
+        ))
+        .insert_header(("content-type", "text/csv"))
+        .set_payload("unit,serial,Width\n1,,12.0\n");
+
+    let reply = app.send(req).await;
+
+    reply.assert_problem(404);
+    assert_eq!(reply.error_fields(), ["resubmission_id"], "{}", reply.body);
+}
+
+/// `list_lot_resubmissions`: the lot's resubmissions in the order recorded, each with
+/// its inspection as it stands (the correction, once corrected), null while it awaits one.
+#[actix_web::test]
+async fn a_lots_resubmissions_are_listed_in_order_with_their_inspections() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, _) = app.rejected_lot(&s).await;
+    let first = app
+        .resubmit(&lot, json!({"reason": "sorted", "action": "sorted"}))
+        .await;
+    let first_id = first.body["id"].as_str().unwrap().to_string();
+    let (sample, _) = app.sample(&lot, &s, 80, 3, Some(&first_id)).await;
+    let corrected = app
+        .attribute_inspection(&lot, &s.char_id, 80, 2, "sampling", Some(&sample))
+        .await;
+    // Still rejected on the original inspection, so it may be resubmitted again.
+    let second = app
+        .resubmit(&lot, json!({"reason": "reworked", "action": "reworked"}))
+        .await;
+    assert_eq!(second.status, 201, "{}", second.body);
+
+    let list = app.get(&format!("/api/v1/lots/{lot}/resubmissions")).await;
+
+    assert_eq!(list.status, 200, "{}", list.body);
+    let rows: Vec<(&Value, &Value, &Value)> = list
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (&r["id"], &r["action"], &r["inspection_id"]))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (&json!(first_id), &json!("sorted"), &json!(corrected)),
+            (&second.body["id"], &json!("reworked"), &Value::Null),
+        ]
+    );
+}
+
+/// A token bound to another supplier does not see the lot's resubmissions (404); one
+/// bound to the lot's supplier does.
+#[actix_web::test]
+async fn a_bound_token_lists_only_its_own_suppliers_resubmissions() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let (lot, _) = app.rejected_lot(&s).await;
+    let other = app.create_supplier("OTH").await;
+    let own = app.supplier_token(&s.supplier_id, "inspector").await;
+    let foreign = app.supplier_token(&other, "inspector").await;
+    let uri = format!("/api/v1/lots/{lot}/resubmissions");
+
+    let seen = app.send_as(&own, TestRequest::get().uri(&uri)).await;
+    let hidden = app.send_as(&foreign, TestRequest::get().uri(&uri)).await;
+
+    assert_eq!(seen.status, 200, "{}", seen.body);
+    assert_eq!(seen.body, json!([]));
+    hidden.assert_problem(404);
+    assert!(
+        hidden.body["detail"].as_str().unwrap().contains("lot"),
+        "{}",
+        hidden.body
+    );
+}

@@ -254,3 +254,43 @@ async fn a_bound_token_lists_only_its_suppliers_lots_needing_a_decision() {
     assert_eq!(ids(&bound.body), vec![own.as_str()]);
     assert_eq!(ids(&unbound.body), vec![other.as_str(), own.as_str()]);
 }
+
+/// A resubmission (ISO 2859-1 7.6) recorded after the decision that rejected the lot
+/// makes it stale, naming the resubmission: that decision does not list it.
+#[actix_web::test]
+async fn a_resubmission_recorded_after_the_decision_makes_it_stale() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    // Lot 1000, AQL 1.0, level II: J, n 80, Ac 2, Re 3 (ISO 2859-1 Tables I and II-A);
+    // 3 failures reject it.
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    app.attribute_inspection(&lot, &s.char_id, 80, 3, "sampling", None)
+        .await;
+    let decided = app.decide(&lot).await;
+    assert_eq!(decided.body["verdict"], "reject", "{}", decided.body);
+
+    let r = app
+        .post(
+            &format!("/api/v1/lots/{lot}/resubmissions"),
+            json!({"reason": "sorted at the supplier", "action": "sorted"}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rid = r.body["id"].as_str().unwrap();
+    let read = app.get(&format!("/api/v1/lots/{lot}")).await;
+    let decision = app.get(&format!("/api/v1/lots/{lot}/decision")).await;
+
+    assert_eq!(read.body["decision_stale"], true, "{}", read.body);
+    assert_eq!(read.body["needs_decision"], true);
+    let why = read.body["stale_because"].as_str().unwrap();
+    assert!(
+        why.starts_with(&format!("resubmission {rid} recorded at 20")),
+        "{why}"
+    );
+    assert_eq!(header(&decision, "decision-stale"), Some("true"));
+
+    let again = app.decide(&lot).await;
+    assert_eq!(again.body["resubmissions"][0]["resubmission_id"], rid);
+    let read = app.get(&format!("/api/v1/lots/{lot}")).await;
+    assert_eq!(read.body["decision_stale"], false, "{}", read.body);
+}

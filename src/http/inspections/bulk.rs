@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::view::InspectionView;
-use crate::domain::{InspectionId, LotId, Mode, Source};
+use crate::domain::{InspectionId, LotId, Mode, ResubmissionId, Source};
 use crate::http::access::Caller;
 use crate::http::error::{ApiError, responses};
 use crate::http::extract::QueryParams;
@@ -27,7 +27,8 @@ pub const CSV_LIMIT: usize = 32 * 1024 * 1024;
 /// line and column. Stored in one transaction; importing the same file with the same
 /// id again returns the stored inspection. A token bound to a supplier imports only
 /// into that supplier's lots (another supplier's lot is answered 404) and cannot import
-/// `source=in_house` (a 422 naming `source`).
+/// `source=in_house` (a 422 naming `source`). With `resubmission_id` the file is the
+/// inspection of a resubmission (ISO 2859-1 7.6), as with `record_inspection`.
 #[utoipa::path(
     tag = "inspections",
     params(("lot_id" = LotId, Path, description = "Id of the inspected lot"), ImportMeta),
@@ -125,6 +126,11 @@ pub struct ImportMeta {
     /// the server's clock.
     #[serde(deserialize_with = "dates::timestamp")]
     pub inspected_at: DateTime<Utc>,
+    /// The resubmission (ISO 2859-1 7.6, `resubmit_lot`) this sampling inspection
+    /// inspects, with the same rules as `resubmission_id` of `record_inspection`: one
+    /// inspection per resubmission, of its lot, in sampling mode.
+    #[serde(default)]
+    pub resubmission_id: Option<ResubmissionId>,
 }
 
 impl From<ImportMeta> for ImportHeader {
@@ -135,6 +141,7 @@ impl From<ImportMeta> for ImportHeader {
             mode: meta.mode,
             inspector: meta.inspector,
             inspected_at: meta.inspected_at,
+            resubmission_id: meta.resubmission_id,
         }
     }
 }

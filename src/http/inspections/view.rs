@@ -5,7 +5,9 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::models::Inspection;
-use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, Source};
+use crate::domain::{
+    CharacteristicId, GoldenSampleRevisionId, InspectionId, LotId, Mode, ResubmissionId, Source,
+};
 use crate::http::photos::PhotoLinks;
 use crate::service::inspections::StoredInspection;
 
@@ -35,6 +37,9 @@ pub struct InspectionView {
     pub recorded_at: DateTime<Utc>,
     /// The golden-sample revision the units were judged against, if any.
     pub golden_sample_revision_id: Option<GoldenSampleRevisionId>,
+    /// The resubmission (ISO 2859-1 7.6) this inspection inspects, or for a correction
+    /// that of the inspection it corrects; null for the lot's own inspections.
+    pub resubmission_id: Option<ResubmissionId>,
     /// The inspected units in unit order.
     pub units: Vec<UnitView>,
 }
@@ -74,6 +79,8 @@ pub struct AttributeView {
     pub note: Option<String>,
     /// Photos of the defects, oldest first.
     pub photos: Vec<PhotoLinks>,
+    /// Codes of the part's defect catalogue the result carries, in the order sent.
+    pub defect_codes: Vec<String>,
 }
 
 /// An inspection in a list, without its units.
@@ -99,6 +106,9 @@ pub struct InspectionSummary {
     pub reason: Option<String>,
     /// The correction that replaced this inspection, if any.
     pub superseded_by: Option<InspectionId>,
+    /// The resubmission (ISO 2859-1 7.6) this inspection inspects, or for a correction
+    /// that of the inspection it corrects; null for the lot's own inspections.
+    pub resubmission_id: Option<ResubmissionId>,
     /// When lotgate stored it.
     pub recorded_at: DateTime<Utc>,
 }
@@ -109,6 +119,7 @@ pub fn inspection(stored: StoredInspection) -> InspectionView {
         inspection: i,
         rows,
         superseded_by,
+        resubmission_id,
     } = stored;
     let mut units: Vec<UnitView> = rows
         .units
@@ -144,6 +155,14 @@ pub fn inspection(stored: StoredInspection) -> InspectionView {
                     .filter(|(u, c, _)| *u == a.unit_index && *c == a.characteristic_id)
                     .map(|(_, _, id)| PhotoLinks::of(*id))
                     .collect(),
+                defect_codes: rows
+                    .defects
+                    .iter()
+                    .filter(|(d, _)| {
+                        d.unit_index == a.unit_index && d.characteristic_id == a.characteristic_id
+                    })
+                    .map(|(_, code)| code.clone())
+                    .collect(),
             });
         }
     }
@@ -159,6 +178,7 @@ pub fn inspection(stored: StoredInspection) -> InspectionView {
         superseded_by,
         recorded_at: i.recorded_at,
         golden_sample_revision_id: i.golden_sample_revision_id,
+        resubmission_id,
         units,
     }
 }
@@ -167,6 +187,7 @@ pub fn summary(
     i: Inspection,
     unit_count: i64,
     superseded_by: Option<InspectionId>,
+    resubmission_id: Option<ResubmissionId>,
 ) -> InspectionSummary {
     InspectionSummary {
         id: i.id,
@@ -179,6 +200,7 @@ pub fn summary(
         supersedes: i.supersedes,
         reason: i.reason,
         superseded_by,
+        resubmission_id,
         recorded_at: i.recorded_at,
     }
 }

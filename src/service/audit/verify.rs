@@ -147,6 +147,13 @@ const KINDS: &[Kind] = &[
         check: lots,
     },
     Kind {
+        name: "lot_cancellation",
+        entity: "lot",
+        actions: &["cancel"],
+        every_row: false,
+        check: lot_cancellations,
+    },
+    Kind {
         name: "token",
         entity: "token",
         actions: &["create", "revoke"],
@@ -228,6 +235,20 @@ const KINDS: &[Kind] = &[
         actions: &["release"],
         every_row: false,
         check: releases,
+    },
+    Kind {
+        name: "defect_code",
+        entity: "defect_code",
+        actions: &["create", "update", "retire", "reinstate"],
+        every_row: false,
+        check: defect_codes,
+    },
+    Kind {
+        name: "ncr",
+        entity: "ncr",
+        actions: &["open", "update", "close"],
+        every_row: false,
+        check: ncrs,
     },
     Kind {
         name: "switching_resume",
@@ -347,6 +368,14 @@ fn lots(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, Serv
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 
+fn lot_cancellations(
+    conn: &mut PgConnection,
+    batch: &[Audited],
+) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::lot_cancellations(conn, &ids(batch, crate::domain::LotId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
 fn resubmissions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = records::resubmissions(conn, &ids(batch, crate::domain::ResubmissionId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
@@ -361,6 +390,16 @@ fn dispositions(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcom
 /// lotgate's back differs in it.
 fn releases(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
     let rows = crate::db::dispositions::releases(conn, &ids(batch, crate::domain::LotId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+fn defect_codes(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::defect_codes(conn, &ids(batch, crate::domain::DefectCodeId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+fn ncrs(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::ncrs(conn, &ids(batch, crate::domain::NcrId))?;
     Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 
@@ -558,6 +597,27 @@ fn hash_rows(
                     a.pass,
                     a.defects,
                     a.note.as_deref(),
+                );
+            }
+        }
+    }
+    let mut after = (nil, i32::MIN, CharacteristicId(Uuid::nil()), i32::MIN);
+    loop {
+        let page = crate::db::defect_codes::after(conn, ids, after, ROWS_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = (
+            last.inspection_id,
+            last.unit_index,
+            last.characteristic_id,
+            last.position,
+        );
+        for d in &page {
+            if let Some((_, hasher)) = hashers.get_mut(&d.inspection_id) {
+                hasher.defect(
+                    d.unit_index,
+                    d.characteristic_id.0,
+                    d.position,
+                    d.defect_code_id.0,
                 );
             }
         }

@@ -22,7 +22,7 @@ use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::inspections as inspections_db;
 use crate::db::models::Characteristic;
-use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, Source};
+use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, ResubmissionId, Source};
 use crate::service::{ServiceError, Violation, scope};
 
 /// Errors reported at most, so a wrong file does not produce a novel.
@@ -38,6 +38,8 @@ pub struct ImportHeader {
     pub mode: Mode,
     pub inspector: String,
     pub inspected_at: DateTime<Utc>,
+    /// The resubmission the file inspects, if any.
+    pub resubmission_id: Option<ResubmissionId>,
 }
 
 /// Reads, checks and stores a CSV import of an inspection of the lot in one transaction,
@@ -50,6 +52,7 @@ pub fn import_csv(
     header: ImportHeader,
     csv_bytes: &[u8],
 ) -> Result<Recorded, ServiceError> {
+    let resubmission = header.resubmission_id;
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
         scope::source(by, header.source)?;
@@ -58,15 +61,11 @@ pub fn import_csv(
             .check(Utc::now(), max_results)
             .map_err(name_lines)?;
         let fingerprint = fingerprint::v1(lot_id, &input, None);
-        store(
-            conn,
-            by,
-            lot_id,
-            &input,
-            super::Origin::Original,
-            &fingerprint,
-        )
-        .map_err(name_lines)
+        let origin = match resubmission {
+            Some(r) => super::Origin::Resubmission(r),
+            None => super::Origin::Original,
+        };
+        store(conn, by, lot_id, &input, origin, &fingerprint).map_err(name_lines)
     })
 }
 

@@ -125,6 +125,69 @@ fn shape(
                 _ => {}
             }
             checks.optional_text(&format!("{field}.note"), a.note.as_deref(), 500);
+            defect_codes_shape(&mut checks, &field, a);
+        }
+    }
+    checks.finish()
+}
+
+/// Most defect codes on one attribute result.
+pub const MAX_DEFECT_CODES: usize = 20;
+
+/// Codes name what made a result fail: none on a passed result, each once.
+fn defect_codes_shape(checks: &mut Checks, field: &str, a: &super::NewAttribute) {
+    if a.defect_codes.is_empty() {
+        return;
+    }
+    let at = format!("{field}.defect_codes");
+    if a.pass {
+        checks.add(
+            at,
+            "a unit that passed has no defects to code; leave defect_codes out",
+        );
+        return;
+    }
+    if a.defect_codes.len() > MAX_DEFECT_CODES {
+        checks.add(
+            at,
+            format!("at most {MAX_DEFECT_CODES} defect codes per result"),
+        );
+        return;
+    }
+    let mut seen = HashSet::new();
+    for (k, code) in a.defect_codes.iter().enumerate() {
+        if !seen.insert(code.as_str()) {
+            checks.add(format!("{at}[{k}]"), format!("`{code}` is given twice"));
+        }
+    }
+}
+
+/// The part's defect catalogue resolves the codes of every failed result: an unknown or
+/// retired code is refused, naming its place (`units[3].attributes[0].defect_codes[1]`).
+pub(super) fn defect_codes(
+    input: &NewInspection,
+    catalogue: &HashMap<&str, (crate::domain::DefectCodeId, bool)>,
+) -> Result<(), ServiceError> {
+    let mut checks = Checks::new();
+    for (i, unit) in input.units.iter().enumerate() {
+        for (j, a) in unit.attributes.iter().enumerate() {
+            for (k, code) in a.defect_codes.iter().enumerate() {
+                let field = format!("units[{i}].attributes[{j}].defect_codes[{k}]");
+                match catalogue.get(code.as_str()) {
+                    None => checks.add(
+                        field,
+                        format!(
+                            "`{code}` is not in the defect catalogue of the lot's part; \
+                             add it with create_defect_code or use one of its codes"
+                        ),
+                    ),
+                    Some((_, true)) => checks.add(
+                        field,
+                        format!("`{code}` is retired from the part's defect catalogue"),
+                    ),
+                    Some((_, false)) => {}
+                }
+            }
         }
     }
     checks.finish()

@@ -29,7 +29,8 @@
 //!   {"unit":<integer>,"serial":<string|null>,
 //!    "measurements":[{"characteristic_id":"<uuid>","value":<number>},...],
 //!    "attributes":[{"characteristic_id":"<uuid>","pass":<true|false>,
-//!                   "defects":<integer|null, as sent>,"note":<string|null>},...]},...]}
+//!                   "defects":<integer|null, as sent>,"note":<string|null>
+//!                   (,"defect_codes":[<string>,...] only when not empty)},...]},...]}
 //!  (,{"supersedes":"<uuid>","reason":<string, trimmed>} for a correction)]
 //! ```
 
@@ -170,6 +171,7 @@ impl Canonical {
                 pass,
                 defects,
                 note,
+                defect_codes,
             } = attribute;
             self.raw("{\"characteristic_id\":");
             self.uuid(characteristic_id.0);
@@ -188,6 +190,18 @@ impl Canonical {
             match note {
                 Some(note) => self.string(note),
                 None => self.raw("null"),
+            }
+            // Written only when present: v1 of an attribute without codes (every
+            // request before the defect catalogue) is unchanged.
+            if !defect_codes.is_empty() {
+                self.raw(",\"defect_codes\":[");
+                for (k, code) in defect_codes.iter().enumerate() {
+                    if k > 0 {
+                        self.raw(",");
+                    }
+                    self.string(code);
+                }
+                self.raw("]");
             }
             self.raw("}");
         }

@@ -22,6 +22,12 @@
 //!
 //! The three kinds are hashed apart (so each can be read in its own order) and the
 //! result is the SHA-256 of `lotgate-rows-v1\n` followed by the three hashes in hex.
+//!
+//! Defect codes of failed attribute results (added with the defect catalogue) are a
+//! fourth kind, `d:<unit>:<characteristic>:<position>:<defect code id>\n` ordered by
+//! unit, characteristic, position, whose hash is appended after the other three only
+//! when the inspection has at least one: the hash of every inspection recorded without
+//! codes, all those stored before, stays what its audit row holds.
 
 use std::fmt::Write as _;
 
@@ -36,6 +42,7 @@ pub struct RowsHasher {
     units: Sha256,
     measurements: Sha256,
     attributes: Sha256,
+    defects: Option<Sha256>,
     line: String,
 }
 
@@ -79,11 +86,27 @@ impl RowsHasher {
         self.attributes.update(self.line.as_bytes());
     }
 
+    pub fn defect(&mut self, unit: i32, characteristic: Uuid, position: i32, code: Uuid) {
+        self.line.clear();
+        let _ = writeln!(
+            self.line,
+            "d:{unit}:{}:{position}:{}",
+            characteristic.hyphenated(),
+            code.hyphenated()
+        );
+        self.defects
+            .get_or_insert_with(Sha256::new)
+            .update(self.line.as_bytes());
+    }
+
     /// The hash in lowercase hex.
     pub fn finish(self) -> String {
         let mut outer = Sha256::new();
         outer.update(b"lotgate-rows-v1\n");
-        for part in [self.units, self.measurements, self.attributes] {
+        for part in [self.units, self.measurements, self.attributes]
+            .into_iter()
+            .chain(self.defects)
+        {
             outer.update(hex(&part.finalize()).as_bytes());
         }
         hex(&outer.finalize())
@@ -112,6 +135,16 @@ pub fn rows_sha256(rows: &InspectionRows) -> String {
             a.pass,
             a.defects,
             a.note.as_deref(),
+        );
+    }
+    let mut defects: Vec<_> = rows.defects.iter().map(|(d, _)| d).collect();
+    defects.sort_by_key(|d| (d.unit_index, d.characteristic_id, d.position));
+    for d in defects {
+        hasher.defect(
+            d.unit_index,
+            d.characteristic_id.0,
+            d.position,
+            d.defect_code_id.0,
         );
     }
     hasher.finish()
@@ -179,6 +212,7 @@ mod tests {
                 note: Some("scratch".into()),
             }],
             photos: vec![],
+            defects: vec![],
         }
     }
 
@@ -208,5 +242,46 @@ mod tests {
         let mut fewer = rows(10.0);
         fewer.measurements.pop();
         assert_ne!(rows_sha256(&rows(10.0)), rows_sha256(&fewer));
+    }
+
+    #[test]
+    fn defect_codes_append_a_fourth_section_only_when_present() {
+        use crate::db::defect_codes::ResultDefect;
+        use crate::domain::DefectCodeId;
+        let section = |text: &str| hex(&Sha256::digest(text.as_bytes()));
+        let plain = rows(10.0);
+        let mut coded = rows(10.0);
+        coded.defects.push((
+            ResultDefect {
+                inspection_id: InspectionId(Uuid::from_u128(1)),
+                unit_index: 1,
+                characteristic_id: CharacteristicId(Uuid::from_u128(3)),
+                position: 0,
+                defect_code_id: DefectCodeId(Uuid::from_u128(4)),
+            },
+            "scratch".into(),
+        ));
+        // The v1 hash without codes is the outer hash of three sections; with codes the
+        // fourth section's hash is appended to the same text.
+        let without = rows_sha256(&plain);
+        let fourth = section(
+            "d:1:00000000-0000-0000-0000-000000000003:0:00000000-0000-0000-0000-000000000004\n",
+        );
+        assert_ne!(rows_sha256(&coded), without);
+        let mut inner = RowsHasher::default();
+        for u in [(1, Some("SN-1")), (2, None)] {
+            inner.unit(u.0, u.1);
+        }
+        inner.measurement(1, Uuid::from_u128(2), 10.0);
+        inner.measurement(2, Uuid::from_u128(2), 10.02);
+        inner.attribute(1, Uuid::from_u128(3), false, 2, Some("scratch"));
+        let three = [&inner.units, &inner.measurements, &inner.attributes]
+            .map(|h| hex(&h.clone().finalize()))
+            .concat();
+        assert_eq!(
+            rows_sha256(&coded),
+            section(&format!("lotgate-rows-v1\n{three}{fourth}"))
+        );
+        assert_eq!(without, section(&format!("lotgate-rows-v1\n{three}")));
     }
 }

@@ -1,0 +1,2 @@
+DROP TABLE lot_corrections;
+DROP FUNCTION refuse_change_of_lot_correction();

@@ -1,0 +1,2 @@
+DROP TABLE attribute_result_defects;
+DROP TABLE defect_codes;

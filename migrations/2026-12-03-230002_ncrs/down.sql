@@ -1,0 +1,2 @@
+DROP TABLE ncrs;
+DROP TABLE ncr_counters;

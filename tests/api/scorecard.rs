@@ -1,0 +1,346 @@
+//! The supplier scorecard (issue 14 item 5): its figures add up to the lots behind them,
+//! and the totals to the months.
+//!
+//! Plans (ISO 2859-1:1999 Table I and II-A, as in resubmissions.rs): lot 500, level II
+//! -> H, AQL 1.0 normal: n 50, Ac 1, Re 2.
+//! ppm intervals: exact binomial (Clopper-Pearson), from SciPy 1.17.1 (the same as GNU R
+//! `binom.test(x, n)$conf.int`):
+//! `python3 -c 'from scipy.stats import binomtest
+//! for x,n in [(4,150),(3,100),(1,50),(2,50)]:
+//!     c=binomtest(x,n).proportion_ci(method="exact"); print(x,n,c.low*1e6,c.high*1e6)'`
+//! 4 150 7312.546398008253 66867.87667748964
+//! 3 100 6229.971538306227 85176.05297428029
+//! 1 50 506.2279831152354 106469.54571150096
+//! 2 50 4881.433426136251 137137.62560396866
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::test::TestRequest;
+use serde_json::{Value, json};
+
+use crate::streams::Stream;
+use crate::support::{Reply, TestApp, app};
+
+impl<S, B> TestApp<S>
+where
+    S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    async fn scorecard(&self, supplier: &str, query: &str) -> Reply {
+        self.get(&format!("/api/v1/suppliers/{supplier}/scorecard{query}"))
+            .await
+    }
+
+    /// A lot of 500 of the stream, sampled (`units`, the first `failures` failed) and
+    /// decided; returns its id.
+    async fn scored_lot(
+        &self,
+        s: &Stream,
+        number: &str,
+        day: &str,
+        units: usize,
+        failures: usize,
+    ) -> String {
+        let lot = self.stream_lot(s, number, 500, day).await;
+        self.attribute_inspection(&lot, &s.char_id, units, failures, "sampling", None)
+            .await;
+        assert_eq!(self.decide(&lot).await.status, 201);
+        lot
+    }
+}
+
+fn close(actual: &Value, expected: f64) {
+    let a = actual.as_f64().unwrap_or(f64::NAN);
+    assert!((a - expected).abs() < 1e-6, "{a} vs {expected}");
+}
+
+/// Three decided lots in two months, one rejected and resubmitted (ISO 2859-1 7.6), one
+/// registered and inspected but not decided, and another supplier's lot:
+///
+/// | lot | produced   | sample | failed | verdict          | resubmissions |
+/// | L-1 | 2026-10-15 | 50     | 0      | accept           | 0             |
+/// | L-2 | 2026-10-28 | 50     | 3      | reject (Re 2)    | 1 (its 80 aside) |
+/// | L-3 | 2026-11-05 | 50     | 1      | accept (Ac 1)    | 0             |
+/// | L-4 | 2026-11-20 | 50     | 0      | not decided: not counted       |
+///
+/// October: 2 decided, 1 accepted, 1 resubmission, 100 units, 3 nonconforming
+/// (30,000 ppm). November: 1, 1, 0, 50 units, 1 nonconforming (20,000 ppm). Total: 3
+/// decided, 2 accepted (2/3), 1 resubmission, 150 units, 4 nonconforming: 4/150 x 10^6
+/// = 26,666.67 ppm, interval 7,312.55 to 66,867.88.
+#[actix_web::test]
+async fn the_scorecards_figures_add_up_to_the_lots_behind_them() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let l1 = app.scored_lot(&s, "L-1", "2026-10-15", 50, 0).await;
+    let l2 = app.scored_lot(&s, "L-2", "2026-10-28", 50, 3).await;
+    let r = app
+        .post(
+            &format!("/api/v1/lots/{l2}/resubmissions"),
+            json!({"reason": "sorted", "action": "sorted"}),
+        )
+        .await;
+    let rid = r.body["id"].as_str().unwrap();
+    let units: Vec<Value> = (1..=80)
+        .map(|i| json!({"unit": i, "attributes": [{"characteristic_id": s.char_id, "pass": true}]}))
+        .collect();
+    let resampled = app
+        .post(
+            &format!("/api/v1/lots/{l2}/inspections"),
+            json!({"id": uuid::Uuid::new_v4(), "source": "in_house", "mode": "sampling",
+                "inspector": "kim", "inspected_at": "2026-11-02T09:00:00Z",
+                "resubmission_id": rid, "units": units}),
+        )
+        .await;
+    assert_eq!(resampled.status, 201, "{}", resampled.body);
+    let l3 = app.scored_lot(&s, "L-3", "2026-11-05", 50, 1).await;
+    let l4 = app.stream_lot(&s, "L-4", 500, "2026-11-20").await;
+    app.attribute_inspection(&l4, &s.char_id, 50, 0, "sampling", None)
+        .await;
+    let other = app.create_supplier("OTH").await;
+    let foreign = app
+        .create_lot(&s.part_id, &other, "O-1", 500, "2026-11-06")
+        .await;
+    app.attribute_inspection(&foreign, &s.char_id, 50, 2, "sampling", None)
+        .await;
+    app.decide(&foreign).await;
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(card.status, 200, "{}", card.body);
+    let f = &card.body["figures"];
+    assert_eq!(f["lots_decided"], 3, "{f}");
+    assert_eq!(f["lots_accepted"], 2);
+    close(&f["acceptance_rate"], 2.0 / 3.0);
+    assert_eq!(f["resubmissions"], 1);
+    assert_eq!(f["units_inspected"], 150);
+    assert_eq!(f["units_nonconforming"], 4);
+    close(&f["ppm"], 26_666.666_666_666_668);
+    close(&f["ppm_interval"]["lower"], 7_312.546_398_008_253);
+    close(&f["ppm_interval"]["upper"], 66_867.876_677_489_64);
+    let months = card.body["by_month"].as_array().unwrap();
+    let listed: Vec<(&Value, &Value)> = months
+        .iter()
+        .map(|m| (&m["month"], &m["lot_ids"]))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            (&json!("2026-10"), &json!([l1, l2])),
+            (&json!("2026-11"), &json!([l3]))
+        ]
+    );
+    let (oct, nov) = (&months[0]["figures"], &months[1]["figures"]);
+    assert_eq!(
+        [
+            &oct["lots_decided"],
+            &oct["lots_accepted"],
+            &oct["resubmissions"],
+            &oct["units_inspected"],
+            &oct["units_nonconforming"]
+        ],
+        [&json!(2), &json!(1), &json!(1), &json!(100), &json!(3)]
+    );
+    close(&oct["ppm"], 30_000.0);
+    close(&oct["ppm_interval"]["lower"], 6_229.971_538_306_227);
+    close(&oct["ppm_interval"]["upper"], 85_176.052_974_280_29);
+    assert_eq!(
+        [
+            &nov["lots_decided"],
+            &nov["lots_accepted"],
+            &nov["resubmissions"],
+            &nov["units_inspected"],
+            &nov["units_nonconforming"]
+        ],
+        [&json!(1), &json!(1), &json!(0), &json!(50), &json!(1)]
+    );
+    close(&nov["ppm_interval"]["lower"], 506.227_983_115_235_4);
+    close(&nov["ppm_interval"]["upper"], 106_469.545_711_500_96);
+    // The totals are the sums of the months.
+    for field in [
+        "lots_decided",
+        "lots_accepted",
+        "resubmissions",
+        "units_inspected",
+        "units_nonconforming",
+    ] {
+        let sum: u64 = months
+            .iter()
+            .map(|m| m["figures"][field].as_u64().unwrap())
+            .sum();
+        assert_eq!(f[field], sum, "{field}");
+    }
+    // One rejection in the last five lots on normal inspection: still normal (9.3.2).
+    let switching = &card.body["switching"];
+    assert_eq!(switching.as_array().unwrap().len(), 1, "{switching}");
+    assert_eq!(switching[0]["part_id"], s.part_id.as_str());
+    assert_eq!(switching[0]["part_number"], "CLP-9");
+    assert_eq!(
+        switching[0]["characteristics"][0]["characteristic_id"],
+        s.char_id.as_str()
+    );
+    assert_eq!(switching[0]["characteristics"][0]["severity"], "normal");
+}
+
+/// `from` and `to` bound the production date (both inclusive) and `part_id` the part.
+#[actix_web::test]
+async fn the_period_and_part_narrow_the_lots_counted() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    app.scored_lot(&s, "L-1", "2026-10-31", 50, 2).await;
+    let nov = app.scored_lot(&s, "L-2", "2026-11-01", 50, 0).await;
+    app.scored_lot(&s, "L-3", "2026-12-01", 50, 0).await;
+    let other_part = app.create_part("CLP-10").await;
+
+    let card = app
+        .scorecard(&s.supplier_id, "?from=2026-11-01&to=2026-11-30")
+        .await;
+    let none = app
+        .scorecard(&s.supplier_id, &format!("?part_id={other_part}"))
+        .await;
+
+    assert_eq!(card.status, 200, "{}", card.body);
+    assert_eq!(card.body["from"], "2026-11-01");
+    assert_eq!(card.body["figures"]["lots_decided"], 1);
+    assert_eq!(card.body["by_month"][0]["lot_ids"], json!([nov]));
+    assert_eq!(none.status, 200, "{}", none.body);
+    assert_eq!(none.body["figures"]["lots_decided"], 0);
+    assert_eq!(none.body["by_month"], json!([]));
+    assert_eq!(none.body["switching"][0]["part_number"], "CLP-10");
+}
+
+/// Without a decided lot there is no rate and no ppm (no units): null, not 0.
+#[actix_web::test]
+async fn a_supplier_without_decided_lots_has_no_rate_and_no_ppm() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(card.status, 200, "{}", card.body);
+    let f = &card.body["figures"];
+    assert_eq!(f["lots_decided"], 0);
+    assert_eq!(f["acceptance_rate"], Value::Null);
+    assert_eq!(f["units_inspected"], 0);
+    assert_eq!(f["ppm"], Value::Null);
+    assert_eq!(f["ppm_interval"], Value::Null);
+}
+
+/// A unit with a serial is one physical unit, whoever recorded it (ISO 2859-1 6.4, as
+/// the decision's nonconforming units): the factory failed S-1, in-house failed S-1 and
+/// S-2 of the same 50 serials; the lot has 50 units, 2 nonconforming (40,000 ppm,
+/// interval 4,881.43 to 137,137.63). A superseded inspection no longer counts.
+#[actix_web::test]
+async fn a_serialised_unit_counts_once_whoever_recorded_it() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
+    let body = |source: &str, failed: usize| {
+        let units: Vec<Value> = (1..=50)
+            .map(|i| {
+                json!({"unit": i, "serial": format!("S-{i}"),
+                "attributes": [{"characteristic_id": s.char_id, "pass": i > failed}]})
+            })
+            .collect();
+        json!({"id": uuid::Uuid::new_v4(), "source": source, "mode": "sampling",
+            "inspector": "kim", "inspected_at": "2026-11-02T09:00:00Z", "units": units})
+    };
+    let uri = format!("/api/v1/lots/{lot}/inspections");
+    let factory = app.post(&uri, body("factory", 1)).await;
+    let wrong = app.post(&uri, body("in_house", 5)).await;
+    let id = wrong.body["id"].as_str().unwrap();
+    let corrected = app
+        .post(
+            &format!("/api/v1/inspections/{id}/corrections"),
+            json!({"reason": "recount", "inspection": body("in_house", 2)}),
+        )
+        .await;
+    assert_eq!(factory.status, 201, "{}", factory.body);
+    assert_eq!(corrected.status, 201, "{}", corrected.body);
+    app.decide(&lot).await;
+
+    let f = &app.scorecard(&s.supplier_id, "").await.body["figures"];
+
+    assert_eq!(
+        (&f["units_inspected"], &f["units_nonconforming"]),
+        (&json!(50), &json!(2)),
+        "{f}"
+    );
+    close(&f["ppm"], 40_000.0);
+    close(&f["ppm_interval"]["lower"], 4_881.433_426_136_251);
+    close(&f["ppm_interval"]["upper"], 137_137.625_603_968_66);
+}
+
+#[actix_web::test]
+async fn to_before_from_is_refused_naming_to_and_an_unknown_part_naming_part_id() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+
+    let reversed = app
+        .scorecard(&s.supplier_id, "?from=2026-11-02&to=2026-11-01")
+        .await;
+    let unknown = app
+        .scorecard(
+            &s.supplier_id,
+            &format!("?part_id={}", uuid::Uuid::new_v4()),
+        )
+        .await;
+    let no_supplier = app.scorecard(&uuid::Uuid::new_v4().to_string(), "").await;
+
+    reversed.assert_problem(422);
+    assert_eq!(reversed.error_fields(), ["to"], "{}", reversed.body);
+    unknown.assert_problem(404);
+    assert_eq!(unknown.error_fields(), ["part_id"], "{}", unknown.body);
+    no_supplier.assert_problem(404);
+}
+
+/// A token bound to a supplier reads its own supplier's scorecard only: another
+/// supplier's is answered 404, as if it did not exist.
+#[actix_web::test]
+async fn a_bound_token_reads_only_its_own_suppliers_scorecard() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let other = app.create_supplier("OTH").await;
+    let token = app.supplier_token(&s.supplier_id, "inspector").await;
+    let get =
+        |supplier: &str| TestRequest::get().uri(&format!("/api/v1/suppliers/{supplier}/scorecard"));
+
+    let own = app.send_as(&token, get(&s.supplier_id)).await;
+    let foreign = app.send_as(&token, get(&other)).await;
+
+    assert_eq!(own.status, 200, "{}", own.body);
+    foreign.assert_problem(404);
+    assert!(
+        foreign.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("supplier"),
+        "{}",
+        foreign.body
+    );
+}
+
+/// A cancelled lot is not counted, decided or not. Cancelling has no use case on this
+/// branch yet, so the test sets the lot's facts (`cancelled_at`, `cancel_reason`) the
+/// way that use case will.
+#[actix_web::test]
+async fn a_cancelled_lot_is_not_counted() {
+    use diesel::RunQueryDsl;
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let kept = app.scored_lot(&s, "L-1", "2026-11-01", 50, 0).await;
+    let cancelled = app.scored_lot(&s, "L-2", "2026-11-02", 50, 3).await;
+    diesel::sql_query(
+        "UPDATE lots SET cancelled_at = now(), cancel_reason = 'wrong part delivered' \
+         WHERE id = $1",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(cancelled.parse::<uuid::Uuid>().unwrap())
+    .execute(&mut app.db.pool.get().unwrap())
+    .unwrap();
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+
+    assert_eq!(card.body["figures"]["lots_decided"], 1, "{}", card.body);
+    assert_eq!(card.body["figures"]["units_nonconforming"], 0);
+    assert_eq!(card.body["by_month"][0]["lot_ids"], json!([kept]));
+}
