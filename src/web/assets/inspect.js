@@ -187,7 +187,7 @@ function fix(main, order, item) {
   const scope = item.body.units.map((u) => {
     const unit = { serial: u.serial || "", values: {}, confirmed: {}, attrs: {}, photos: [] };
     for (const m of u.measurements) { unit.values[m.characteristic_id] = String(m.value); unit.confirmed[m.characteristic_id] = String(m.value); }
-    for (const a of u.attributes) unit.attrs[a.characteristic_id] = { pass: a.pass, defects: a.defects, note: a.note || "", code: "" };
+    for (const a of u.attributes) unit.attrs[a.characteristic_id] = { pass: a.pass, defects: a.defects, note: a.note || "", code: (a.defect_codes || [])[0] || "" };
     unit.photos = item.photos.filter((p) => p.unit === u.unit && !p.sent);
     draft.units[u.unit] = unit;
     return { unit: u.unit, characteristic_ids: [...u.measurements, ...u.attributes].map((r) => r.characteristic_id) };
@@ -204,12 +204,6 @@ function fix(main, order, item) {
       sent(main, order, entries);
     },
   });
-}
-
-function noteOf(a, c) {
-  const code = a.code && (c.defect_codes || []).find((d) => d.code === a.code);
-  const parts = [code ? `${code.code} ${code.name}` : null, (a.note || "").trim() || null].filter(Boolean);
-  return parts.length ? parts.join(": ").slice(0, 500) : undefined;
 }
 
 /**
@@ -236,8 +230,12 @@ export function buildEntries(order, scope, draft, { mode }) {
         rec.measurements.push({ characteristic_id: cid, value: parseValue(u.values[cid]) });
       } else {
         const a = u.attrs[cid];
-        const note = a.pass ? (a.note || "").trim() || undefined : noteOf(a, c);
-        rec.attributes.push({ characteristic_id: cid, pass: a.pass, defects: a.pass ? 0 : Math.max(1, Number(a.defects) || 1), ...(note ? { note } : {}) });
+        const note = (a.note || "").trim();
+        const coded = !a.pass && a.code && (c.defect_codes || []).some((d) => d.code === a.code);
+        rec.attributes.push({
+          characteristic_id: cid, pass: a.pass, defects: a.pass ? 0 : Math.max(1, Number(a.defects) || 1),
+          ...(note ? { note } : {}), ...(coded ? { defect_codes: [a.code] } : {}),
+        });
         if (!a.pass) {
           for (const p of u.photos.filter((p) => p.characteristic_id === cid)) g.photos.push({ ...p, unit: entry.unit, sent: false, problem: null });
         }

@@ -79,12 +79,12 @@ function attributeField(c, u, save, rerender) {
     const id = `a-${cid}`;
     const defects = h("input", { id: `${id}-defects`, inputmode: "numeric", autocomplete: "off", value: a.defects ?? 1 });
     defects.addEventListener("input", () => { a.defects = defects.value; save(); });
-    const note = h("input", { id: `${id}-note`, maxlength: 400, autocomplete: "off", value: a.note || "" });
+    const note = h("input", { id: `${id}-note`, maxlength: 500, autocomplete: "off", value: a.note || "" });
     note.addEventListener("input", () => { a.note = note.value; save(); });
     body.push(h("div", { class: "field" }, h("label", { for: `${id}-defects` }, "Defects on this unit"), defects));
     const codes = c.defect_codes || [];
     if (codes.length) {
-      const select = h("select", { id: `${id}-code` }, h("option", { value: "" }, "—"),
+      const select = h("select", { id: `${id}-code` }, h("option", { value: "" }, "— none —"),
         codes.map((d) => h("option", { value: d.code }, `${d.code} ${d.name}`)));
       select.value = a.code || "";
       select.addEventListener("change", () => { a.code = select.value; save(); });
