@@ -100,6 +100,12 @@ enum TokenCommand {
         /// cannot record in-house inspections. The binding never changes.
         #[arg(long)]
         supplier_id: Option<uuid::Uuid>,
+        /// Also draw the token as a QR code in the terminal, for a tablet's camera. With
+        /// a URL (`--qr http://lotgate.local:8080`), the code holds that address with
+        /// `/#token=...`, which the tablet app opens and signs in with; without one, the
+        /// token alone, to paste into the app's sign-in.
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "URL")]
+        qr: Option<String>,
     },
     /// List tokens (never their secrets).
     List,
@@ -324,6 +330,7 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
             role,
             holder,
             supplier_id,
+            qr,
         } => {
             let new = tokens::NewToken {
                 name,
@@ -357,6 +364,9 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
                 "created {} token {} for {}{bound}; it is shown only now:",
                 token.role, token.id, token.name
             );
+            if let Some(url) = qr {
+                eprintln!("{}", qr_code(&sign_in_address(&url, &secret))?);
+            }
             println!("{secret}");
         }
         TokenCommand::List => {
@@ -390,6 +400,30 @@ fn token(url: &str, command: TokenCommand) -> Result<(), BoxError> {
         }
     }
     Ok(())
+}
+
+/// What the QR code of `token create --qr` holds: the tablet app's address with the
+/// token in its fragment (never sent to a server, and removed by the app once read), or
+/// the token alone.
+fn sign_in_address(url: &str, secret: &str) -> String {
+    let url = url.trim().trim_end_matches('/');
+    if url.is_empty() {
+        secret.to_string()
+    } else {
+        format!("{url}/#token={secret}")
+    }
+}
+
+/// `text` as a QR code drawn with half-block characters, dark on a light quiet zone.
+fn qr_code(text: &str) -> Result<String, BoxError> {
+    use qrcode::render::unicode::Dense1x2;
+    let code = qrcode::QrCode::new(text.as_bytes())?;
+    Ok(code
+        .render::<Dense1x2>()
+        .dark_color(Dense1x2::Light)
+        .light_color(Dense1x2::Dark)
+        .quiet_zone(true)
+        .build())
 }
 
 /// Prints what `audit verify` found, one line per record that differs.
@@ -605,8 +639,52 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
             "try: curl -H 'Authorization: Bearer {admin}' http://{}/api/v1/lots",
             args.bind
         );
+        if let Some((_, inspector)) = demo_tokens
+            .iter()
+            .find(|(r, _)| *r == crate::domain::Role::Inspector)
+        {
+            println!("tablet app: http://{}/#token={inspector}", args.bind);
+        }
     }
     actix_web::rt::System::new().block_on(server.run())?;
     drop(listener);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_code_holds_the_app_address_with_the_token_in_its_fragment() {
+        let secret = "lgt_0123";
+
+        assert_eq!(
+            sign_in_address("http://lotgate.local:8080/", secret),
+            "http://lotgate.local:8080/#token=lgt_0123"
+        );
+        assert_eq!(sign_in_address("", secret), secret);
+    }
+
+    #[test]
+    fn the_qr_code_is_drawn_as_a_square_of_half_blocks() {
+        // The smallest code (version 1) has 21 modules a side; with a quiet zone of 4
+        // modules on each side every line is at least 29 characters, one per module.
+        let text = format!("http://127.0.0.1:8080/#token=lgt_{}", "a".repeat(64));
+
+        let drawn = qr_code(&text).unwrap();
+
+        let lines: Vec<&str> = drawn.lines().collect();
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.chars().count() == lines[0].chars().count())
+        );
+        assert!(lines[0].chars().count() >= 29, "{drawn}");
+        assert_eq!(
+            lines.len(),
+            lines[0].chars().count().div_ceil(2),
+            "two rows a line"
+        );
+    }
 }

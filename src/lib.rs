@@ -5,7 +5,7 @@
 //! `service` the use cases (transactions and audit rows), `domain` the types that cannot
 //! hold invalid values, `decision` the pure decision and switching logic, `db` the pool,
 //! schema and queries; `metrics` the lock-free counters behind `/metrics`, which every
-//! layer may use.
+//! layer may use; `web` the tablet's pages and their embedded assets.
 
 pub mod allocator;
 pub mod audit;
@@ -21,3 +21,4 @@ pub mod http;
 pub mod metrics;
 pub mod operations;
 pub mod service;
+pub mod web;

@@ -89,6 +89,9 @@ impl Operations {
             ),
             ("get_api_docs".into(), Method::GET, "/docs/{_:.*}".into()),
         ];
+        for (name, path) in crate::web::ROUTES {
+            found.push((name.to_string(), Method::GET, path.to_string()));
+        }
         for (path, item) in api.paths.paths.iter() {
             for (method, op) in operations(item) {
                 let name = op.operation_id.clone().unwrap_or_else(|| path.clone());

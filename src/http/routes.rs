@@ -210,6 +210,7 @@ pub fn build_app(
             }),
         )
         .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from("/api-docs/openapi.json")))
+        .configure(crate::web::routes)
         .default_service(web::to(move |req: actix_web::HttpRequest| {
             let known = known.clone();
             async move { known.refuse(&req) }

@@ -47,4 +47,5 @@ mod streams;
 mod supplier_tokens;
 mod support;
 mod switching;
+mod web;
 mod wire;
