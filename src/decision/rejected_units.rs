@@ -7,6 +7,7 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use super::types::NonconformingUnit;
+use super::units::PhysicalUnit;
 use crate::domain::{CharacteristicId, InspectionId};
 
 /// A unit a disposition covers, as the decision it answers named it.
@@ -26,13 +27,9 @@ pub struct CoveredUnit {
 }
 
 impl CoveredUnit {
-    /// The physical unit: its serial when it has one (the same serial is one unit
-    /// whatever characteristic or inspection found it), else its place in its inspection.
-    fn key(&self) -> (Option<&str>, Option<(InspectionId, i32)>) {
-        match &self.serial {
-            Some(s) => (Some(s), None),
-            None => (None, Some((self.inspection_id, self.unit))),
-        }
+    /// The physical unit it is.
+    fn key(&self) -> PhysicalUnit<'_> {
+        PhysicalUnit::of(self.serial.as_deref(), self.inspection_id, self.unit)
     }
 
     /// How a message names it: `unit 3 (serial B-3) of inspection <id>`.

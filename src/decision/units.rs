@@ -10,7 +10,33 @@ use super::evaluate::stored_limits;
 use super::types::NonconformingUnit;
 use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection};
-use crate::domain::Kind;
+use crate::domain::{InspectionId, Kind};
+
+/// One physical unit of a lot: its serial when it was recorded with one (the same serial
+/// is one unit whatever characteristic or inspection found it), else its position in
+/// the inspection that recorded it (a unit without a serial cannot be recognised across
+/// inspections). Units are counted, covered and compared by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhysicalUnit<'a> {
+    Serial(&'a str),
+    Recorded(InspectionId, i32),
+}
+
+impl<'a> PhysicalUnit<'a> {
+    pub fn of(serial: Option<&'a str>, inspection: InspectionId, unit: i32) -> Self {
+        match serial {
+            Some(s) => PhysicalUnit::Serial(s),
+            None => PhysicalUnit::Recorded(inspection, unit),
+        }
+    }
+}
+
+impl NonconformingUnit {
+    /// The physical unit it is.
+    pub fn physical(&self) -> PhysicalUnit<'_> {
+        PhysicalUnit::of(self.serial.as_deref(), self.inspection_id, self.unit)
+    }
+}
 
 /// The nonconforming units of `c` in the lot's current inspections (given in the order
 /// they were carried out; superseded ones are not among them, so a corrected record

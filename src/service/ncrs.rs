@@ -22,7 +22,7 @@ use crate::db::lots as lots_db;
 use crate::db::models::{Inspection, Lot};
 use crate::db::ncrs::{self as ncrs_db, LotFacts, Ncr, NcrFilter};
 use crate::decision::types::{DecisionVerdict, LotDecisionView, NonconformingUnit};
-use crate::decision::units::nonconforming_units;
+use crate::decision::units::{PhysicalUnit, nonconforming_units};
 use crate::domain::{CharacteristicId, InspectionId, LotId, NcrId, NcrStatus, PhotoId};
 
 /// Longest description or containment, in characters.
@@ -99,21 +99,13 @@ pub struct Findings {
     pub photo_ids: Vec<PhotoId>,
 }
 
-/// One physical unit: its serial, or without one, the inspection and position that
-/// recorded it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum UnitKey<'a> {
-    Serial(&'a str),
-    Recorded(InspectionId, i32),
-}
-
 /// The findings of these nonconforming units (per characteristic) in these inspections.
 pub fn findings(
     found: &[(CharacteristicId, &[NonconformingUnit])],
     current: &[(Inspection, InspectionRows)],
 ) -> Findings {
     let mut characteristic_ids = Vec::new();
-    let mut units: HashSet<UnitKey<'_>> = HashSet::new();
+    let mut units: HashSet<PhysicalUnit<'_>> = HashSet::new();
     let mut codes: BTreeMap<&str, i64> = BTreeMap::new();
     let mut photo_ids = Vec::new();
     for (c, nonconforming) in found {
@@ -122,10 +114,7 @@ pub fn findings(
         }
         characteristic_ids.push(*c);
         for u in *nonconforming {
-            units.insert(match &u.serial {
-                Some(serial) => UnitKey::Serial(serial),
-                None => UnitKey::Recorded(u.inspection_id, u.unit),
-            });
+            units.insert(u.physical());
             let Some((_, rows)) = current.iter().find(|(i, _)| i.id == u.inspection_id) else {
                 continue;
             };
