@@ -78,32 +78,6 @@ pub fn of_lot_scope(conn: &mut PgConnection, lot: LotId) -> QueryResult<Option<L
         .optional()
 }
 
-/// Where a lot stands in its life: the facts its status is generated from, the status,
-/// and its change counts (a decision is stale when `input_changes` passed
-/// `decided_input_changes`).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = lots, check_for_backend(diesel::pg::Pg))]
-pub struct Lifecycle {
-    pub status: LotStatus,
-    pub disposition: Option<Disposition>,
-    pub accepted_on_resubmission: bool,
-    pub released_at: Option<DateTime<Utc>>,
-    pub cancelled_at: Option<DateTime<Utc>>,
-    pub input_changes: i32,
-    pub decided_input_changes: Option<i32>,
-}
-
-/// The lot's lifecycle, its row locked until the end of the transaction (as a decision
-/// locks it), so that no decision, inspection, disposition or release of the lot
-/// happens between this read and the change made from it.
-pub fn lock_lifecycle(conn: &mut PgConnection, lot: LotId) -> QueryResult<Lifecycle> {
-    lots::table
-        .find(lot)
-        .select(Lifecycle::as_select())
-        .for_no_key_update()
-        .first(conn)
-}
-
 /// The lot's status as PostgreSQL has worked it out.
 pub fn status(conn: &mut PgConnection, lot: LotId) -> QueryResult<LotStatus> {
     lots::table.find(lot).select(lots::status).first(conn)

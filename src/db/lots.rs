@@ -38,6 +38,8 @@ pub struct LotLifecycle {
     /// The verdict of the lot's latest decision, as stored (`accept`, `reject`, `pending`).
     pub verdict: Option<String>,
     pub disposition: Option<Disposition>,
+    /// The lot's latest resubmission was accepted by its latest decision.
+    pub accepted_on_resubmission: bool,
     pub released_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
     pub cancel_reason: Option<String>,

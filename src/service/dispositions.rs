@@ -10,7 +10,8 @@ use diesel::PgConnection;
 
 use super::{Checks, ServiceError, audit, scope};
 use crate::auth::Principal;
-use crate::db::dispositions::{self as db, Lifecycle, LotDisposition};
+use crate::db::dispositions::{self as db, LotDisposition};
+use crate::db::lots::{self as lots_db, InputCounts, LotLifecycle};
 use crate::db::models::Lot;
 use crate::decision::rejected_units::{self, CoveredUnit};
 use crate::domain::{DecisionId, Disposition, DispositionId, DispositionScope, LotId, LotStatus};
@@ -123,7 +124,7 @@ pub fn dispose(
     check(&input, now.date_naive())?;
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
-        let life = db::lock_lifecycle(conn, lot_id)?;
+        let (_, life, counts) = lots_db::lock(conn, lot_id)?;
         let mut row = LotDisposition {
             id: input.id.unwrap_or_else(DispositionId::new_random),
             lot_id,
@@ -145,7 +146,7 @@ pub fn dispose(
         {
             return retried(conn, stored, &row);
         }
-        let (decision_id, units) = answered(conn, &lot, &life, &input)?;
+        let (decision_id, units) = answered(conn, &lot, &life, counts, &input)?;
         if let Some(q) = input.quantity
             && q > i64::from(lot.lot_size)
         {
@@ -214,7 +215,8 @@ fn retried(
 fn answered(
     conn: &mut PgConnection,
     lot: &Lot,
-    life: &Lifecycle,
+    life: &LotLifecycle,
+    counts: InputCounts,
     input: &DisposeInput,
 ) -> Result<(DecisionId, Vec<CoveredUnit>), ServiceError> {
     let name = &lot.lot_number;
@@ -236,7 +238,7 @@ fn answered(
              (resubmit_lot), after use_as_is release it (release_lot)"
         ));
     }
-    let decision = current_decision(conn, lot, life)?;
+    let decision = current_decision(conn, lot, counts)?;
     let named = rejected_units::named(&decision.document).map_err(ServiceError::internal)?;
     match life.status {
         LotStatus::NotAccepted => Ok((decision.id, named)),
@@ -284,7 +286,7 @@ pub(crate) struct CurrentDecision {
 pub(crate) fn current_decision(
     conn: &mut PgConnection,
     lot: &Lot,
-    life: &Lifecycle,
+    counts: InputCounts,
 ) -> Result<CurrentDecision, ServiceError> {
     let name = &lot.lot_number;
     let Some((id, verdict, document)) = db::latest_decision(conn, lot.id)? else {
@@ -295,15 +297,12 @@ pub(crate) fn current_decision(
             ),
         ));
     };
-    if life
-        .decided_input_changes
-        .is_some_and(|seen| life.input_changes > seen)
-    {
+    if counts.stale() {
         return Err(ServiceError::conflict(
             None,
             format!(
-                "the latest decision of lot '{name}' is stale: inspections were recorded \
-                 after it; decide the lot again (decide_lot) first"
+                "the latest decision of lot '{name}' is stale: a change to its inputs \
+                 was recorded after it; decide the lot again (decide_lot) first"
             ),
         ));
     }

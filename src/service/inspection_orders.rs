@@ -18,7 +18,6 @@ use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::defect_codes::{self as defect_codes_db, DefectCode};
-use crate::db::dispositions as lifecycle_db;
 use crate::db::golden_samples::{self as golden_db, ReferenceRow, Revision};
 use crate::db::inspection_orders::{self as orders_db, OrderItemRow, OrderRow, StoredOrder};
 use crate::db::models::{Characteristic, Lot, Part, Supplier};
@@ -77,7 +76,7 @@ pub fn get(
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
         // Held to the end: a second reader waits here and then finds the order drawn.
-        let life = lifecycle_db::lock_lifecycle(conn, lot_id)?;
+        let life = crate::db::lots::lock_lifecycle(conn, lot_id)?;
         if life.cancelled_at.is_some() {
             return Err(ServiceError::conflict(
                 None,

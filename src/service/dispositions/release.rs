@@ -10,6 +10,7 @@ use diesel::PgConnection;
 use super::{TEXT_MAX, covered, current_decision};
 use crate::auth::Principal;
 use crate::db::dispositions::{self as db, Release};
+use crate::db::lots as lots_db;
 use crate::decision::rejected_units;
 use crate::domain::{Disposition, LotId, LotStatus};
 use crate::service::{Checks, ServiceError, audit, scope};
@@ -40,7 +41,7 @@ pub fn release(
     let now = Utc::now();
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
-        let life = db::lock_lifecycle(conn, lot_id)?;
+        let (_, life, counts) = lots_db::lock(conn, lot_id)?;
         let name = &lot.lot_number;
         let refuse = |detail: String| Err(ServiceError::conflict(None, detail));
         if life.cancelled_at.is_some() {
@@ -49,7 +50,7 @@ pub fn release(
         if let Some(at) = life.released_at {
             return refuse(format!("lot '{name}' was already released at {at}"));
         }
-        let decision = current_decision(conn, &lot, &life)?;
+        let decision = current_decision(conn, &lot, counts)?;
         match (life.status, life.disposition) {
             (LotStatus::Accepted, _) => {
                 let named = rejected_units::named(&decision.document)
