@@ -54,7 +54,11 @@ pub fn lifecycle(conn: &mut PgConnection, id: LotId) -> QueryResult<LotLifecycle
 
 /// [`lifecycle`], with the lot's row locked until the end of the transaction (as
 /// [`lock_inputs`] locks it), so that a cancellation cannot commit between the read and
-/// the change that relies on it.
+/// the change that relies on it. Deciding, recording an inspection and resubmitting
+/// take it before they read the lot's inspections: a change recorded meanwhile is
+/// counted after a decision (and makes it stale), and two recordings cannot both be
+/// taken for the lot's original; the row is locked by the change's own count a moment
+/// later anyway.
 pub fn lock_lifecycle(conn: &mut PgConnection, id: LotId) -> QueryResult<LotLifecycle> {
     lots::table
         .find(id)
@@ -63,8 +67,8 @@ pub fn lock_lifecycle(conn: &mut PgConnection, id: LotId) -> QueryResult<LotLife
         .first(conn)
 }
 
-/// Locks the lot's row for a change of the lot itself (a correction, a cancellation)
-/// and reads it with its lifecycle and input counts.
+/// Locks the lot's row for a change of the lot itself (a correction, a cancellation, a
+/// disposition, a release) and reads it with its lifecycle and input counts.
 pub fn lock(conn: &mut PgConnection, id: LotId) -> QueryResult<(Lot, LotLifecycle, InputCounts)> {
     lots::table
         .find(id)
@@ -201,10 +205,7 @@ pub fn input_counts(conn: &mut PgConnection, id: LotId) -> QueryResult<InputCoun
 /// Locks the lot's row until the end of the transaction, so that no change to its
 /// inputs is counted while a decision reads them: a change recorded meanwhile is
 /// counted after the decision, and makes it stale. `FOR NO KEY UPDATE` leaves the
-/// foreign-key checks of new inspections free to proceed. Recording a sampling
-/// inspection and a resubmission take it too, before they read the lot's inspections,
-/// so two of them cannot both be taken for the lot's original; the row is locked by the
-/// inspection's own count a moment later anyway.
+/// foreign-key checks of new inspections free to proceed.
 pub fn lock_inputs(conn: &mut PgConnection, id: LotId) -> QueryResult<InputCounts> {
     lots::table
         .find(id)

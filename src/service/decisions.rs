@@ -56,7 +56,7 @@ fn decide_locked(
     let settings = switching_db::lock(conn, supplier, part)?;
     // The lot's inputs stay as read until this decision commits: a change recorded
     // meanwhile is counted after it and makes it stale (service::staleness).
-    lots_db::lock_inputs(conn, lot_id)?;
+    let lifecycle = lots_db::lock_lifecycle(conn, lot_id)?;
     // Under the lock, so a retry racing the original sees its committed revision.
     if let Some(id) = wanted
         && let Some(existing) = decisions_db::find(conn, id)?
@@ -69,7 +69,7 @@ fn decide_locked(
         }
         return Ok(Decided::Stored(existing));
     }
-    super::lots::refuse_cancelled(conn, lot_id, "a decision")?;
+    super::lots::refuse_if_cancelled(lot_id, &lifecycle, "a decision")?;
     let settings = SwitchingSettingsView {
         production_steady: settings.production_steady,
         reduced_approved: settings.reduced_approved,

@@ -262,6 +262,10 @@ fn store(
         Origin::Correction(c) => Some(c),
         _ => None,
     };
+    // Locks the lot's row before the lot's inspections are read below, so that two
+    // recordings cannot both be taken for the lot's original, and no cancellation
+    // commits meanwhile.
+    super::lots::refuse_cancelled(conn, lot_id, "recording an inspection")?;
     // The resubmission the stored inspection belongs to: the one named, or, for a
     // correction, that of the inspection it supersedes.
     let resubmission = match origin {
@@ -272,7 +276,6 @@ fn store(
         Origin::Correction(c) => resubmissions_db::of_inspection(conn, c.supersedes)?,
         Origin::Resubmission(r) => Some(original::check_resubmission(conn, &lot, input, r)?),
     };
-    super::lots::refuse_cancelled(conn, lot_id, "recording an inspection")?;
     let rows = rows_of(input, &codes);
     let new = models::NewInspection {
         id: input.id,

@@ -16,7 +16,9 @@ use crate::domain::{LotId, LotSize, PartId, SupplierId, dates};
 
 mod changes;
 
-pub use changes::{LotCorrectionInput, REASON_MAX, cancel, refuse_cancelled, update};
+pub use changes::{
+    LotCorrectionInput, REASON_MAX, cancel, refuse_cancelled, refuse_if_cancelled, update,
+};
 
 /// What a list of lots is filtered on: part, supplier, production dates, need of a
 /// decision, status, verdict, lot number.

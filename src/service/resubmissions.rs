@@ -11,7 +11,6 @@ use diesel::PgConnection;
 use super::{Checks, ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::inspections as inspections_db;
-use crate::db::lots as lots_db;
 use crate::db::resubmissions::{self as resubmissions_db, Resubmission};
 use crate::domain::{
     InspectionId, LotId, ResubmissionAction, ResubmissionId, ResubmissionSeverity,
@@ -55,7 +54,6 @@ pub fn resubmit(
     checks.finish()?;
     conn.build_transaction().run(|conn| {
         let lot = scope::lot(conn, by, lot_id)?;
-        lots_db::lock_inputs(conn, lot_id)?;
         super::lots::refuse_cancelled(conn, lot_id, "a resubmission")?;
         let reason = input.reason.trim();
         if let Some(id) = input.id

@@ -18,7 +18,6 @@ use diesel::PgConnection;
 
 use super::NewInspection;
 use crate::db::inspections as inspections_db;
-use crate::db::lots as lots_db;
 use crate::db::models::{Characteristic, Lot};
 use crate::db::resubmissions as resubmissions_db;
 use crate::domain::{CharacteristicId, InspectionId, Mode, ResubmissionId};
@@ -41,7 +40,7 @@ fn recorded(input: &NewInspection) -> Vec<CharacteristicId> {
 }
 
 /// Refuses a sampling inspection that records a characteristic the lot's original
-/// inspection already recorded. Takes the lot's recording lock (its row) first.
+/// inspection already recorded. The caller holds the lot's row lock.
 pub(super) fn check(
     conn: &mut PgConnection,
     lot: &Lot,
@@ -51,7 +50,6 @@ pub(super) fn check(
     if input.mode != Mode::Sampling {
         return Ok(());
     }
-    lots_db::lock_inputs(conn, lot.id)?;
     let chars = recorded(input);
     let all = inspections_db::list_for_lot(conn, lot.id, None, i64::MAX)?;
     let superseded: HashSet<InspectionId> = all.iter().filter_map(|i| i.supersedes).collect();
@@ -98,8 +96,8 @@ pub(super) fn check(
 }
 
 /// Checks that the inspection may be the one of resubmission `id`: a sampling
-/// inspection of the same lot, and the resubmission's first. Takes the lot's recording
-/// lock (its row) first.
+/// inspection of the same lot, and the resubmission's first. The caller holds the lot's
+/// row lock.
 pub(super) fn check_resubmission(
     conn: &mut PgConnection,
     lot: &Lot,
@@ -107,7 +105,6 @@ pub(super) fn check_resubmission(
     id: ResubmissionId,
 ) -> Result<ResubmissionId, ServiceError> {
     const FIELD: &str = "resubmission_id";
-    lots_db::lock_inputs(conn, lot.id)?;
     let resubmission = resubmissions_db::find(conn, id)
         .and_then(|r| r.ok_or(diesel::result::Error::NotFound))
         .or_unknown(FIELD, "resubmission", id)?;

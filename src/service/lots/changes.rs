@@ -94,9 +94,17 @@ pub fn refuse_cancelled(
     id: LotId,
     what: &str,
 ) -> Result<(), ServiceError> {
-    let lifecycle = lots_db::lock_lifecycle(conn, id)?;
+    refuse_if_cancelled(id, &lots_db::lock_lifecycle(conn, id)?, what)
+}
+
+/// [`refuse_cancelled`] on a lifecycle the caller read under the lot's row lock.
+pub fn refuse_if_cancelled(
+    id: LotId,
+    lifecycle: &LotLifecycle,
+    what: &str,
+) -> Result<(), ServiceError> {
     if lifecycle.status == LotStatus::Cancelled {
-        return Err(cancelled(id, &lifecycle, what));
+        return Err(cancelled(id, lifecycle, what));
     }
     Ok(())
 }
