@@ -75,8 +75,13 @@ pub struct UpdateNcr {
     "verification_note": "Re-inspection of 50 units after sorting: no flash found.",
     "reason": "Containment effective; supplier's corrective action accepted."}))]
 pub struct CloseNcr {
-    /// What verified that the nonconformity is dealt with (at most 2000 characters).
-    #[schema(max_length = 2000)]
+    /// What verified that the nonconformity is dealt with (not blank when given, at most
+    /// 2000 characters).
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    )]
     pub verification_note: Option<String>,
     /// A re-inspection of the report's lot, recorded after the report was opened.
     pub verification_inspection_id: Option<InspectionId>,
