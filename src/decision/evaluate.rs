@@ -382,6 +382,7 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         nonconforming_units: input.nonconforming_units.clone(),
         decided_by: evidence.map(|e| e.inspection_id),
         later_disagreeing,
+        sample_as_drawn: None,
     })
 }
 

@@ -418,6 +418,38 @@ pub struct CharacteristicDecision {
     /// verdict.
     #[serde(default)]
     pub later_disagreeing: Vec<InspectionId>,
+    /// For a characteristic judged on a sampling inspection of a lot whose inspection order
+    /// was drawn (`get_inspection_plan`): whether the units recorded are the units the order
+    /// drew. Absent when no order was drawn, under full inspection, and in decisions stored
+    /// before this field was added.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_as_drawn: Option<DrawnSampleCheck>,
+}
+
+/// The units recorded for a sampled characteristic against the units the lot's stored
+/// inspection order drew for it at random (uniform, without replacement, from 1..N).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"seed": "14638921357209614407", "units_drawn": 13,
+    "units_recorded": 13, "recorded_not_drawn": [], "drawn_not_recorded": [], "as_drawn": true,
+    "explanation": "The 13 units recorded are the 13 units the inspection order drew (seed 14638921357209614407)."}))]
+pub struct DrawnSampleCheck {
+    /// The seed the order was drawn with (a u64 in decimal): with the lot size and the
+    /// characteristic's sample size it reproduces the units drawn.
+    pub seed: String,
+    /// How many units the order drew for this characteristic.
+    pub units_drawn: u64,
+    /// How many units the deciding inspection recorded for it.
+    pub units_recorded: u64,
+    /// Unit numbers recorded that the order did not draw, ascending (extra units taken
+    /// because the plan grew after the order was drawn, or a sample not taken from the
+    /// order).
+    pub recorded_not_drawn: Vec<i32>,
+    /// Unit numbers the order drew that were not recorded, ascending.
+    pub drawn_not_recorded: Vec<i32>,
+    /// True when every unit recorded was drawn by the order.
+    pub as_drawn: bool,
+    /// One sentence saying how the sample compares with the order.
+    pub explanation: String,
 }
 
 /// The switching settings a decision used.

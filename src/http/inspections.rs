@@ -81,8 +81,10 @@ pub struct RecordInspection {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitInput {
-    /// Position of the unit in the sample, from 1; unique within the inspection and at
-    /// most the lot size.
+    /// The unit's number, from 1; unique within the inspection and at most the lot size.
+    /// When the sample is taken from the lot's inspection order (`get_inspection_plan`),
+    /// the unit number the order drew, which the decision then compares with the order
+    /// (`sample_as_drawn`); otherwise the unit's place in the sample.
     #[schema(minimum = 1)]
     pub unit: i64,
     /// Serial number of the unit, when it has one (at most 64 characters).

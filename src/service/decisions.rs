@@ -2,6 +2,8 @@
 //! switching outcome, replay the supplier and part's switching history with it, and read
 //! a stored one.
 
+mod drawn;
+
 use std::collections::HashMap;
 
 use chrono::Utc;
@@ -98,7 +100,8 @@ fn decide_locked(
         resubmissions: &resubmissions,
         resubmitted: &resubmitted,
     };
-    let view = compute(&input).map_err(ServiceError::internal)?;
+    let mut view = compute(&input).map_err(ServiceError::internal)?;
+    drawn::compare_with_order(conn, lot_id, &mut view, &current)?;
     let inputs = inputs_snapshot(&input);
     let document = serde_json::to_value(&view).map_err(ServiceError::internal)?;
     decisions_db::insert(

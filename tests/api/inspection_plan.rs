@@ -507,3 +507,106 @@ async fn an_attribute_characteristic_offers_the_parts_defect_codes_in_use() {
     assert_eq!(of(&ids[1]), json!([{"code": "scratch", "name": "scratch"}]));
     assert_eq!(of(&ids[0]), json!([]));
 }
+
+/// A sampling inspection of `units` of the lot, each with a width within its limits.
+fn widths_of(width_id: &str, units: &[u64]) -> Value {
+    let units: Vec<Value> = units
+        .iter()
+        .map(|u| json!({"unit": u, "measurements": [{"characteristic_id": width_id, "value": 12.0}]}))
+        .collect();
+    json!({"id": uuid::Uuid::new_v4(), "source": "in_house", "mode": "sampling",
+        "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z", "units": units})
+}
+
+#[actix_web::test]
+async fn the_decision_shows_that_the_sample_recorded_is_the_one_drawn() {
+    let app = app().await;
+    let (lot, ids) = app.lot_of(1000, &[width()]).await;
+    let order = app.plan(&lot).await.body;
+    let drawn = units(&order["characteristics"][0]);
+    let recorded = app
+        .post(
+            &format!("/api/v1/lots/{lot}/inspections"),
+            widths_of(&ids[0], &drawn),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+
+    let decision = app.decide(&lot).await;
+
+    assert_eq!(decision.status, 201, "{}", decision.body);
+    let check = &decision.body["characteristics"][0]["sample_as_drawn"];
+    assert_eq!(check["as_drawn"], true, "{check}");
+    assert_eq!(check["seed"], order["seed"]);
+    assert_eq!(
+        (
+            check["units_drawn"].as_u64(),
+            check["units_recorded"].as_u64()
+        ),
+        (Some(80), Some(80))
+    );
+    assert_eq!(check["recorded_not_drawn"], json!([]));
+}
+
+#[actix_web::test]
+async fn the_decision_names_units_recorded_that_the_order_did_not_draw() {
+    let app = app().await;
+    let (lot, ids) = app.lot_of(1000, &[width()]).await;
+    let drawn = units(&app.plan(&lot).await.body["characteristics"][0]);
+    // The first 80 units of the lot, as a worker ignoring the order would take them.
+    let first: Vec<u64> = (1..=80).collect();
+    let not_drawn: Vec<u64> = first
+        .iter()
+        .copied()
+        .filter(|u| !drawn.contains(u))
+        .collect();
+    assert!(
+        !not_drawn.is_empty(),
+        "80 of 1000 drawn at random are not units 1..80"
+    );
+    app.post(
+        &format!("/api/v1/lots/{lot}/inspections"),
+        widths_of(&ids[0], &first),
+    )
+    .await;
+
+    let decision = app.decide(&lot).await;
+
+    let check = &decision.body["characteristics"][0]["sample_as_drawn"];
+    assert_eq!(check["as_drawn"], false, "{check}");
+    assert_eq!(check["recorded_not_drawn"], json!(not_drawn));
+    let missing = drawn.iter().filter(|u| !first.contains(u)).count();
+    assert_eq!(
+        check["drawn_not_recorded"].as_array().unwrap().len(),
+        missing
+    );
+    assert!(
+        check["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("not drawn by the inspection order"),
+        "{check}"
+    );
+}
+
+#[actix_web::test]
+async fn a_lot_decided_without_an_order_has_no_drawn_sample_check() {
+    let app = app().await;
+    let (lot, ids) = app.lot_of(1000, &[width()]).await;
+    app.post(
+        &format!("/api/v1/lots/{lot}/inspections"),
+        widths_of(&ids[0], &(1..=80).collect::<Vec<u64>>()),
+    )
+    .await;
+
+    let decision = app.decide(&lot).await;
+
+    assert_eq!(decision.status, 201, "{}", decision.body);
+    assert!(
+        decision.body["characteristics"][0]
+            .get("sample_as_drawn")
+            .is_none(),
+        "{}",
+        decision.body
+    );
+}
