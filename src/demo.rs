@@ -153,10 +153,13 @@ fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<
             }
             .map_err(refused(&what))?;
         }
-        // Every lot is decided once its inspections are in; lots come in production
-        // order per supplier and part, so the switching history builds up as it would.
-        decisions::decide(conn, by, lot.id, None)
-            .map_err(refused(format!("decision of lot {}", lot.lot_number)))?;
+        // Every inspected lot is decided once its inspections are in; lots come in
+        // production order per supplier and part, so the switching history builds up as it
+        // would. A lot without inspections waits for the tablet.
+        if !lot.inspections.is_empty() {
+            decisions::decide(conn, by, lot.id, None)
+                .map_err(refused(format!("decision of lot {}", lot.lot_number)))?;
+        }
         for step in &lot.afterwards {
             afterwards::apply(conn, by, lot.id, &lot.lot_number, revision, step)?;
         }
