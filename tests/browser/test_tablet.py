@@ -3,7 +3,9 @@ through the pages, the network cut halfway, values outside the limits marked, bo
 tablet orientations; every request stays on the server's origin and nothing is logged
 as an error. Results are checked through the API."""
 
+import json
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -132,12 +134,12 @@ def expected_units(plan):
     return units
 
 
-def stored_units(server, lot):
-    status, page = server.api("GET", f"/api/v1/lots/{lot['id']}/inspections", role="inspector")
+def stored_units(server, lot, role="inspector"):
+    status, page = server.api("GET", f"/api/v1/lots/{lot['id']}/inspections", role=role)
     assert status == 200, page
     found = {}
     for summary in page["items"]:
-        status, inspection = server.api("GET", f"/api/v1/inspections/{summary['id']}", role="inspector")
+        status, inspection = server.api("GET", f"/api/v1/inspections/{summary['id']}", role=role)
         assert status == 200, inspection
         for u in inspection["units"]:
             serial, values, passes = found.setdefault(u["unit"], [u.get("serial"), {}, {}])
@@ -193,6 +195,87 @@ def test_an_inspection_finished_offline_arrives_once_when_the_network_returns(ta
     inspections, units = stored_units(server, lot)
     assert len(inspections) == len(modes_of(plan))
     assert units == expected_units(plan)
+    tablet.check_clean()
+
+
+def test_the_demos_registered_lot_is_recorded_from_the_printed_address_with_the_network_cut(tablet, server):
+    # The README's run command prints the tablet's address (with a token in it); the
+    # demo's registered lot DPM-2612-01 is on the home page; nothing else is typed.
+    status, found = server.api("GET", "/api/v1/lots?lot_number=DPM-2612-01", role="reviewer")
+    assert status == 200 and len(found["items"]) == 1, found
+    lot = found["items"][0]
+    plan = plan_of(server, lot)
+    half = len(plan["units"]) // 2
+    page = tablet.page
+
+    page.goto(server.tablet_address)
+    page.click("a[data-lot='DPM-2612-01']")
+    expect(page.locator("h1")).to_have_text("Lot DPM-2612-01")
+    page.fill("#inspector", "kim")
+    page.click("#start")
+    for entry in plan["units"][:half]:
+        fill_unit(tablet, plan, entry)
+    tablet.set_offline(True)
+    for entry in plan["units"][half:]:
+        fill_unit(tablet, plan, entry)
+    send(tablet)
+    expect(page.locator("#sync")).to_contain_text("waiting to be sent")
+    tablet.set_offline(False)
+
+    expect(page.locator("#sync")).to_have_text("all sent", timeout=30000)
+    inspections, units = stored_units(server, lot, role="reviewer")
+    assert len(inspections) == len(modes_of(plan)), inspections
+    assert units == expected_units(plan)
+    tablet.check_clean()
+
+
+def test_a_busy_or_failing_server_is_retried_with_backoff_and_records_once(tablet, server):
+    lot = server.new_lot()
+    plan = plan_of(server, lot)
+    tablet.sign_in()
+    open_order(tablet, lot)
+    for entry in plan["units"]:
+        fill_unit(tablet, plan, entry)
+    # The first POST reaches the server and is stored, but its answer is lost (a 502
+    # from a proxy instead); then the server is busy (429), unavailable (503), failing
+    # (500) with no Retry-After; then it answers.
+    script = ["store-then-lose", (429, "1"), (503, "1"), (500, None)]
+    attempts = {}
+
+    def handle(route):
+        body = route.request.post_data_json
+        attempts.setdefault(body["id"], []).append(time.monotonic())
+        step = script.pop(0) if script else None
+        if step is None:
+            route.continue_()
+            return
+        problem = {"type": "about:blank", "title": "unavailable", "status": 502, "detail": "try again"}
+        if step == "store-then-lose":
+            stored = route.fetch()
+            assert stored.status == 201, stored.text()
+            route.fulfill(status=502, content_type="application/problem+json", body=json.dumps(problem))
+            return
+        status, retry_after = step
+        headers = {"Retry-After": retry_after} if retry_after else {}
+        route.fulfill(status=status, headers=headers, content_type="application/problem+json",
+                      body=json.dumps({**problem, "status": status}))
+
+    tablet.page.route(re.compile(r"/api/v1/lots/[^/]+/inspections$"), handle)
+    tablet.errors_allowed = "the server responded with a status of"
+
+    send(tablet)
+    expect(tablet.page.locator("#sync")).to_contain_text("waiting to be sent")
+
+    expect(tablet.page.locator("#sync")).to_have_text("all sent", timeout=45000)
+    assert script == [], f"not every refusal was met: {script}"
+    inspections, units = stored_units(server, lot)
+    assert len(inspections) == len(modes_of(plan)), "a retry recorded an inspection twice"
+    assert sorted(i["id"] for i in inspections) == sorted(attempts)
+    assert units == expected_units(plan)
+    for times in attempts.values():
+        gaps = [b - a for a, b in zip(times, times[1:])]
+        # Retry-After: 1 is waited for, and the backoff without it is at least 1 s.
+        assert all(g >= 0.9 for g in gaps), f"retried too soon: {gaps}"
     tablet.check_clean()
 
 

@@ -261,9 +261,15 @@ export function buildEntries(order, scope, draft, { mode }) {
 
 function sent(main, order, entries) {
   const units = entries.reduce((n, e) => n + e.body.units.length, 0);
+  // An inspection has one mode, so an order mixing full inspection and sampling is sent
+  // as one record per mode; the worker is told so.
+  const parts = entries.map((e) => `${e.body.mode === "full" ? "full inspection" : "sampling"} (${e.body.units.length} unit(s))`);
+  const what = entries.length > 1
+    ? `Inspection saved on this tablet as ${entries.length} records, one per mode: ${parts.join(" and ")}.`
+    : `Inspection of ${units} unit(s) saved on this tablet.`;
   show(main,
     h("h1", {}, `Lot ${order.lot_number}`),
-    notice("info", `Inspection of ${units} unit(s) saved on this tablet. It is sent as soon as the network allows; the bar at the top says what is still waiting.`),
+    notice("info", `${what} It is sent as soon as the network allows; the bar at the top says what is still waiting.`),
     h("div", { class: "row" },
       h("a", { class: "button big", href: "/" }, "Lots"),
       h("a", { class: "button secondary big", href: `/inspect/${order.lot_id}` }, "This lot's order")));
