@@ -118,6 +118,12 @@ RELATIONAL = {
          "from 2000 on: JSON Schema has no bound for a date"),
         ("produced_on", "lies more than a day in the future", "depends on the clock"),
     ],
+    "create_webhook": [
+        (r"events\[\d+\]", "is listed more than once", "unique within the array"),
+    ],
+    "update_webhook": [
+        (r"events\[\d+\]", "is listed more than once", "unique within the array"),
+    ],
     "create_token": [
         ("supplier_id", "an admin token cannot be bound to a supplier",
          "depends on `role`: two fields"),

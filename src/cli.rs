@@ -203,6 +203,18 @@ struct ServeArgs {
     /// full_page_writes off (only for a database whose loss does not matter).
     #[arg(long, env = "LOTGATE_THROWAWAY_DATABASE")]
     throwaway_database: bool,
+    /// Milliseconds before a failed webhook delivery is tried again the first time; the
+    /// wait doubles after each failure up to 720 times this (6 h for the default), with
+    /// jitter, and attempts go on for 8640 times this (3 days for the default).
+    #[arg(long, env = "LOTGATE_WEBHOOK_BACKOFF_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    webhook_backoff_ms: u64,
+    /// Seconds a webhook endpoint has to answer a delivery (connection included).
+    #[arg(long, env = "LOTGATE_WEBHOOK_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    webhook_timeout: u64,
+    /// Webhook deliveries this process makes at once (each on a thread and a database
+    /// connection of its own, outside the pool).
+    #[arg(long, env = "LOTGATE_WEBHOOK_WORKERS", default_value_t = 4, value_parser = clap::value_parser!(u64).range(1..=64))]
+    webhook_workers: u64,
 }
 
 pub fn run() -> Result<(), BoxError> {
@@ -603,6 +615,17 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
         ],
         url.to_owned(),
     )?;
+    // Kept until the server has stopped, like the listener.
+    let deliverer = crate::webhooks::Deliverer::start(
+        url.to_owned(),
+        crate::webhooks::DelivererConfig {
+            schedule: crate::webhooks::Schedule {
+                base: Duration::from_millis(args.webhook_backoff_ms),
+            },
+            timeout: Duration::from_secs(args.webhook_timeout),
+            workers: args.webhook_workers as usize,
+        },
+    )?;
     let state = AppState {
         tokens,
         decisions,
@@ -647,6 +670,7 @@ fn serve(database: &Database, args: &ServeArgs) -> Result<(), BoxError> {
         }
     }
     actix_web::rt::System::new().block_on(server.run())?;
+    drop(deliverer);
     drop(listener);
     Ok(())
 }

@@ -22,3 +22,4 @@ pub mod metrics;
 pub mod operations;
 pub mod service;
 pub mod web;
+pub mod webhooks;

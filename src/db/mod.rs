@@ -27,6 +27,7 @@ pub mod statistics;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;
+pub mod webhooks;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};

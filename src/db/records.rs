@@ -18,14 +18,16 @@ use super::resubmissions::Resubmission;
 use super::schema::{
     api_tokens, attribute_result_photos, characteristics, defect_codes, golden_sample_conditions,
     golden_samples, inspections, lot_decisions, lot_dispositions, lots, ncrs, parts, photos,
-    resubmissions, suppliers,
+    resubmissions, suppliers, webhook_deliveries, webhooks,
 };
 use super::switching::ResumeRow;
 use super::tokens::Token;
+use super::webhooks::{Redelivery, Webhook};
 use crate::db::golden_samples::GoldenSample;
 use crate::domain::{
     CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, DispositionId, GoldenSampleId,
     InspectionId, LotId, NcrId, PartId, PhotoId, ResubmissionId, ResumeId, SupplierId, TokenId,
+    WebhookDeliveryId, WebhookId,
 };
 
 /// Loaders of whole stored records by id, one per audited table, all alike.
@@ -54,6 +56,8 @@ by_ids! {
     dispositions: lot_dispositions, DispositionId => LotDisposition;
     defect_codes: defect_codes, DefectCodeId => DefectCode;
     ncrs: ncrs, NcrId => Ncr;
+    webhooks: webhooks, WebhookId => Webhook;
+    redeliveries: webhook_deliveries, WebhookDeliveryId => Redelivery;
 }
 
 /// The stored documents of these decisions.

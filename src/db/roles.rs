@@ -48,6 +48,10 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("switching_resumes", "SELECT, INSERT"),
     ("switching_settings", "SELECT, INSERT, UPDATE"),
     ("switching_states", "SELECT, INSERT, DELETE"),
+    ("webhook_deliveries", "SELECT, INSERT, UPDATE"),
+    ("webhook_delivery_attempts", "SELECT, INSERT"),
+    ("webhook_events", "SELECT, INSERT"),
+    ("webhooks", "SELECT, INSERT, UPDATE"),
 ];
 
 /// `role` as an SQL identifier.

@@ -450,6 +450,53 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        webhook_id -> Uuid,
+        event_id -> Uuid,
+        status -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_delivery_attempts (delivery_id, attempt) {
+        delivery_id -> Uuid,
+        attempt -> Int4,
+        started_at -> Timestamptz,
+        duration_ms -> Int4,
+        status_code -> Nullable<Int4>,
+        error -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_events (id) {
+        id -> Uuid,
+        event_type -> Text,
+        occurred_at -> Timestamptz,
+        data -> Jsonb,
+    }
+}
+
+diesel::table! {
+    webhooks (id) {
+        id -> Uuid,
+        url -> Text,
+        events -> Array<Text>,
+        description -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_at -> Timestamptz,
+        created_by -> Nullable<Uuid>,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(api_tokens -> suppliers (supplier_id));
 diesel::joinable!(attribute_result_photos -> photos (photo_id));
 diesel::joinable!(attribute_result_defects -> defect_codes (defect_code_id));
@@ -502,6 +549,10 @@ diesel::joinable!(switching_settings -> suppliers (supplier_id));
 diesel::joinable!(switching_states -> characteristics (characteristic_id));
 diesel::joinable!(switching_states -> parts (part_id));
 diesel::joinable!(switching_states -> suppliers (supplier_id));
+diesel::joinable!(webhook_deliveries -> webhook_events (event_id));
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
+diesel::joinable!(webhook_delivery_attempts -> webhook_deliveries (delivery_id));
+diesel::joinable!(webhooks -> api_tokens (created_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
@@ -539,4 +590,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     switching_resumes,
     switching_settings,
     switching_states,
+    webhook_deliveries,
+    webhook_delivery_attempts,
+    webhook_events,
+    webhooks,
 );

@@ -268,6 +268,35 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// A change that webhooks announce.
+    WebhookEventType {
+        /// A lot decision was stored (a new revision).
+        LotDecided = "lot.decided",
+        /// A disposition of a lot, or of its rejected units, was recorded.
+        LotDispositioned = "lot.dispositioned",
+        /// A nonconformance report was opened (by a decision or by a reviewer).
+        NcrOpened = "ncr.opened",
+        /// An inspection was recorded: a new one, a correction, a CSV import or the
+        /// inspection of a resubmission.
+        InspectionRecorded = "inspection.recorded",
+        /// A golden-sample revision was approved.
+        GoldenSampleApproved = "golden_sample.approved",
+    }
+);
+
+text_enum!(
+    /// Where a webhook delivery stands.
+    DeliveryStatus {
+        /// Not delivered yet: due at `next_attempt_at`.
+        Pending = "pending",
+        /// The endpoint answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt failed and the retry period is over; redeliver to try again.
+        Failed = "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,4 +64,10 @@ typed_id!(
     DefectCodeId,
     /// Id of a nonconformance report.
     NcrId,
+    /// Id of a webhook endpoint.
+    WebhookId,
+    /// Id of an event sent to webhooks (the same for every endpoint that receives it).
+    WebhookEventId,
+    /// Id of the delivery of one event to one endpoint.
+    WebhookDeliveryId,
 );

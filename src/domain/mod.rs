@@ -7,13 +7,13 @@ mod ids;
 mod values;
 
 pub use enums::{
-    Classification, Disposition, DispositionScope, InspectionLevel, Kind, LotStatus, Mode,
-    NcrStatus, ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role, Source, Stage,
-    TokenHolder,
+    Classification, DeliveryStatus, Disposition, DispositionScope, InspectionLevel, Kind,
+    LotStatus, Mode, NcrStatus, ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role,
+    Source, Stage, TokenHolder, WebhookEventType,
 };
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, DispositionId, GoldenSampleId,
     GoldenSampleRevisionId, InspectionId, LotId, NcrId, PartId, PhotoId, ResubmissionId, ResumeId,
-    SupplierId, TokenId,
+    SupplierId, TokenId, WebhookDeliveryId, WebhookEventId, WebhookId,
 };
 pub use values::{Aql, DomainError, LotSize, Measurement, SpecLimits};

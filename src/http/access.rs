@@ -58,6 +58,8 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         "list_audit_events" => Reviewer,
         "create_part" | "update_part" | "create_characteristic" | "update_characteristic" => Admin,
         "create_supplier" | "create_token" | "list_tokens" | "revoke_token" => Admin,
+        "create_webhook" | "list_webhooks" | "get_webhook" | "update_webhook" => Admin,
+        "list_webhook_deliveries" | "redeliver_webhook_delivery" => Admin,
         _ => return None,
     })
 }

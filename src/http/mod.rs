@@ -39,6 +39,7 @@ pub mod statistics;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;
+pub mod webhooks;
 
 pub use routes::{build_app, openapi};
 

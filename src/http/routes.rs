@@ -18,7 +18,7 @@ use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
     health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, resubmissions,
-    sampling, scorecard, statistics, suppliers, switching, tokens,
+    sampling, scorecard, statistics, suppliers, switching, tokens, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -45,6 +45,8 @@ use super::{
         (name = "ncrs", description = "Nonconformance reports of lots not accepted or of units rejected individually"),
         (name = "photos", description = "Stored photos: originals, thumbnails and side-by-side comparison"),
         (name = "tokens", description = "API tokens of people and devices, with their roles"),
+        (name = "webhooks", description = "Webhook endpoints notified of decisions, dispositions, \
+            NCRs, inspections and golden-sample approvals; signed, retried, with a delivery log"),
         (name = "audit", description = "The hash-chained audit trail of every change"),
         (name = "health", description = "Liveness, readiness and metrics"),
     ),
@@ -142,6 +144,12 @@ fn routed() -> UtoipaApp<
                 .service(tokens::create_token)
                 .service(tokens::list_tokens)
                 .service(tokens::revoke_token)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::list_webhook_deliveries)
+                .service(webhooks::redeliver_webhook_delivery)
                 .service(audit::list_audit_events),
         )
 }

@@ -22,7 +22,8 @@ use crate::decision::outcome::DecidedLot;
 use crate::decision::stored::outcome_rows;
 use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide as compute, inputs_snapshot};
-use crate::domain::{DecisionId, InspectionId, LotId, ResubmissionId};
+use crate::domain::{DecisionId, InspectionId, LotId, ResubmissionId, WebhookEventType};
+use crate::service::webhooks::events::LotDecided;
 
 /// What `decide` did.
 #[derive(Debug)]
@@ -135,6 +136,20 @@ fn decide_locked(
             reason: None,
         },
         &document,
+    )?;
+    super::webhooks::emit(
+        conn,
+        WebhookEventType::LotDecided,
+        &LotDecided {
+            decision_id: view.id,
+            lot_id,
+            lot_number: lot.lot_number.clone(),
+            part_id: part,
+            supplier_id: supplier,
+            revision,
+            verdict: view.verdict,
+            decided_at: view.decided_at,
+        },
     )?;
     super::ncrs::open_for_decision(conn, by, &lot, &view, &current)?;
     Ok(Decided::New(view))

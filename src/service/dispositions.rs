@@ -14,7 +14,10 @@ use crate::db::dispositions::{self as db, LotDisposition};
 use crate::db::lots::{self as lots_db, InputCounts, LotLifecycle};
 use crate::db::models::Lot;
 use crate::decision::rejected_units::{self, CoveredUnit};
-use crate::domain::{DecisionId, Disposition, DispositionId, DispositionScope, LotId, LotStatus};
+use crate::domain::{
+    DecisionId, Disposition, DispositionId, DispositionScope, LotId, LotStatus, WebhookEventType,
+};
+use crate::service::webhooks::events::LotDispositioned;
 
 mod release;
 
@@ -176,8 +179,23 @@ pub fn dispose(
             },
             &row,
         )?;
+        let lot_status = db::status(conn, lot_id)?;
+        super::webhooks::emit(
+            conn,
+            WebhookEventType::LotDispositioned,
+            &LotDispositioned {
+                disposition_id: row.id,
+                lot_id,
+                scope: row.scope,
+                disposition: row.disposition,
+                reason: row.reason.clone(),
+                decision_id: row.decision_id,
+                lot_status,
+                expires_on: row.expires_on,
+            },
+        )?;
         Ok(Disposed {
-            lot_status: db::status(conn, lot_id)?,
+            lot_status,
             disposition: row,
             created: true,
         })

@@ -22,8 +22,9 @@ use crate::db::models::{self, AttributeResultRow, Inspection, InspectionUnit, Me
 use crate::db::resubmissions as resubmissions_db;
 use crate::domain::{
     CharacteristicId, DefectCodeId, GoldenSampleRevisionId, InspectionId, Kind, LotId, Mode,
-    ResubmissionId, RevisionStatus, Source,
+    ResubmissionId, RevisionStatus, Source, WebhookEventType,
 };
+use crate::service::webhooks::events::InspectionRecorded;
 
 mod bulk;
 mod check;
@@ -307,6 +308,21 @@ fn store(
             };
             let summary = AuditSummary::of(&inspection, RowCounts::of(&rows));
             audit::write(conn, by, entry, &summary)?;
+            super::webhooks::emit(
+                conn,
+                WebhookEventType::InspectionRecorded,
+                &InspectionRecorded {
+                    inspection_id: inspection.id,
+                    lot_id,
+                    source: inspection.source,
+                    mode: inspection.mode,
+                    inspector: inspection.inspector.clone(),
+                    inspected_at: inspection.inspected_at,
+                    supersedes: inspection.supersedes,
+                    resubmission_id: resubmission,
+                    units: rows.units.len(),
+                },
+            )?;
             Ok(Recorded {
                 stored: StoredInspection {
                     inspection,

@@ -24,5 +24,6 @@ pub mod statistics;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;
+pub mod webhooks;
 
 pub use error::{Checks, Found, ServiceError, Violation, is_connection_loss};

@@ -23,7 +23,10 @@ use crate::db::models::{Inspection, Lot};
 use crate::db::ncrs::{self as ncrs_db, LotFacts, Ncr, NcrFilter};
 use crate::decision::types::{DecisionVerdict, LotDecisionView, NonconformingUnit};
 use crate::decision::units::{PhysicalUnit, nonconforming_units};
-use crate::domain::{CharacteristicId, InspectionId, LotId, NcrId, NcrStatus, PhotoId};
+use crate::domain::{
+    CharacteristicId, InspectionId, LotId, NcrId, NcrStatus, PhotoId, WebhookEventType,
+};
+use crate::service::webhooks::events::NcrOpened;
 
 /// Longest description or containment, in characters.
 pub const TEXT_MAX: usize = 4000;
@@ -247,6 +250,19 @@ fn open(
             reason: Some(reason),
         },
         &row,
+    )?;
+    super::webhooks::emit(
+        conn,
+        WebhookEventType::NcrOpened,
+        &NcrOpened {
+            ncr_id: row.id,
+            number: row.number.clone(),
+            lot_id: row.lot_id,
+            decision_id: row.decision_id,
+            quantity_nonconforming: row.quantity_nonconforming,
+            opened_by: row.opened_by.clone(),
+            opened_at: row.opened_at,
+        },
     )?;
     Ok(row)
 }

@@ -48,4 +48,5 @@ mod supplier_tokens;
 mod support;
 mod switching;
 mod web;
+mod webhooks;
 mod wire;

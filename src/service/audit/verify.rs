@@ -258,6 +258,20 @@ const KINDS: &[Kind] = &[
         check: inspection_orders,
     },
     Kind {
+        name: "webhook",
+        entity: "webhook",
+        actions: &["create", "update"],
+        every_row: false,
+        check: webhooks,
+    },
+    Kind {
+        name: "webhook_redelivery",
+        entity: "webhook_delivery",
+        actions: &["redeliver"],
+        every_row: false,
+        check: redeliveries,
+    },
+    Kind {
         name: "switching_resume",
         entity: "switching",
         actions: &["resume"],
@@ -431,6 +445,18 @@ fn tokens(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, Se
         keyed(rows, |r| r.id.to_string())?,
         &["last_used_at"],
     ))
+}
+
+fn webhooks(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::webhooks(conn, &ids(batch, crate::domain::WebhookId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
+}
+
+/// A redelivery's value names the delivery, its endpoint and its event, which never
+/// change (the deliverer moves only its state on).
+fn redeliveries(conn: &mut PgConnection, batch: &[Audited]) -> Result<Vec<Outcome>, ServiceError> {
+    let rows = records::redeliveries(conn, &ids(batch, crate::domain::WebhookDeliveryId))?;
+    Ok(by_id(batch, keyed(rows, |r| r.id.to_string())?, &[]))
 }
 
 /// The registration's value also holds the first condition entry, checked with the

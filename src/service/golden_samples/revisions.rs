@@ -15,8 +15,10 @@ use crate::db::characteristics as chars_db;
 use crate::db::golden_samples::{self as golden_db, GoldenSample, JudgedLot, Revision};
 use crate::domain::{
     CharacteristicId, GoldenSampleId, GoldenSampleRevisionId, Kind, RevisionStatus,
+    WebhookEventType,
 };
 use crate::service::photos::{self, CheckedPhoto};
+use crate::service::webhooks::events::GoldenSampleApproved;
 use crate::service::{Checks, Found, ServiceError, audit};
 
 /// A revision to open; its letter and its `draft` status are the server's.
@@ -256,6 +258,19 @@ pub fn approve(
             reason: comment,
         };
         audit::write(conn, by, entry, &outcome)?;
+        let approved = &outcome.revision.revision;
+        crate::service::webhooks::emit(
+            conn,
+            WebhookEventType::GoldenSampleApproved,
+            &GoldenSampleApproved {
+                golden_sample_id: id,
+                revision_id: approved.id,
+                revision: approved.revision.clone(),
+                superseded_revision: outcome.superseded_revision.clone(),
+                approved_by: approved.approved_by.clone(),
+                approved_at: approved.approved_at,
+            },
+        )?;
         Ok(outcome)
     })
 }
