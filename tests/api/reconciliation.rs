@@ -478,3 +478,74 @@ async fn a_token_bound_to_another_supplier_cannot_read_the_reconciliation() {
     assert_eq!(theirs.status, 404, "{}", theirs.body);
     assert_eq!(own.status, 200, "{}", own.body);
 }
+
+#[actix_web::test]
+async fn lot_statistics_give_each_source_apart_and_never_count_a_serial_twice() {
+    let app = app().await;
+    let f = app.fixture().await;
+    record!(
+        app,
+        f,
+        body(
+            &f,
+            "factory",
+            "2026-11-20T08:00:00Z",
+            1,
+            &FACTORY,
+            &FACTORY_SCRATCHED,
+            true
+        )
+    );
+    record!(
+        app,
+        f,
+        body(
+            &f,
+            "in_house",
+            "2026-11-21T08:00:00Z",
+            31,
+            &IN_HOUSE,
+            &IN_HOUSE_SCRATCHED,
+            true
+        )
+    );
+
+    let reply = app
+        .get(&format!("/api/v1/lots/{}/statistics", f.lot_id))
+        .await;
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let w = characteristic(&reply.body, &f.width_id);
+    // 100 readings of 80 serials: S-31..S-50 count once, with the in-house reading.
+    // p <- c(fa[1:30], ih); c(length(p), mean(p), sd(p))
+    assert_eq!(w["pooled"]["n"], 80);
+    close(&w["pooled"]["mean"], 11.9962625, "pooled mean");
+    close(&w["pooled"]["sd"], 0.075548415819998466, "pooled sd");
+    // c(mean(fa), sd(fa), mean(ih), sd(ih))
+    let per_source = w["per_source"].as_array().unwrap();
+    assert_eq!(per_source.len(), 2);
+    assert_eq!(per_source[0]["source"], "factory");
+    assert_eq!(per_source[0]["statistics"]["n"], 50);
+    close(
+        &per_source[0]["statistics"]["mean"],
+        11.97822,
+        "factory mean",
+    );
+    close(
+        &per_source[0]["statistics"]["sd"],
+        0.082529472781249544,
+        "factory sd",
+    );
+    assert_eq!(per_source[1]["source"], "in_house");
+    assert_eq!(per_source[1]["statistics"]["n"], 50);
+    close(
+        &per_source[1]["statistics"]["mean"],
+        12.01768,
+        "in-house mean",
+    );
+    close(
+        &per_source[1]["statistics"]["sd"],
+        0.077961382381645489,
+        "in-house sd",
+    );
+}
