@@ -7,6 +7,10 @@
 //! schema and queries; `metrics` the lock-free counters behind `/metrics`, which every
 //! layer may use; `web` the tablet's pages and their embedded assets.
 
+// The reconciliation's schema example is one JSON object of some 35 fields, deeper
+// than serde_json's json! macro can munch within the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod allocator;
 pub mod audit;
 pub mod auth;

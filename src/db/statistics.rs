@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment};
 use std::collections::HashMap;
 
-use diesel::sql_types::{Array, Date, Double, Nullable, Uuid as SqlUuid};
+use diesel::sql_types::{Array, Date, Double, Nullable, Text, Uuid as SqlUuid};
 
 use super::models::Inspection;
 use crate::domain::{CharacteristicId, LotId, PartId, SupplierId};
@@ -29,12 +29,15 @@ pub fn lot_series(conn: &mut PgConnection, lot: LotId) -> QueryResult<Vec<Inspec
             current.push(InspectionSeries {
                 inspection: row.inspection,
                 series: HashMap::new(),
+                serials: HashMap::new(),
             });
         }
         if let (Some(characteristic), Some(values), Some(last)) =
             (row.characteristic_id, row.values, current.last_mut())
         {
             last.series.insert(characteristic, values);
+            last.serials
+                .insert(characteristic, row.serials.unwrap_or_default());
         }
     }
     Ok(current)
@@ -55,11 +58,15 @@ impl QueryFragment<Pg> for LotSeries {
         out.push_sql(
             "SELECT i.id, i.lot_id, i.source, i.mode, i.inspector, i.inspected_at, \
                     i.supersedes, i.reason, i.body_sha256, i.recorded_at, \
-                    i.golden_sample_revision_id, s.characteristic_id, s.values \
+                    i.golden_sample_revision_id, s.characteristic_id, s.values, s.serials \
              FROM inspections i \
              LEFT JOIN LATERAL ( \
-                 SELECT m.characteristic_id, array_agg(m.value ORDER BY m.unit_index) AS values \
-                 FROM measurements m WHERE m.inspection_id = i.id \
+                 SELECT m.characteristic_id, array_agg(m.value ORDER BY m.unit_index) AS values, \
+                        array_agg(u.serial ORDER BY m.unit_index) AS serials \
+                 FROM measurements m \
+                 LEFT JOIN inspection_units u \
+                   ON u.inspection_id = m.inspection_id AND u.unit_index = m.unit_index \
+                 WHERE m.inspection_id = i.id \
                  GROUP BY m.characteristic_id \
              ) s ON true \
              WHERE i.lot_id = ",
@@ -78,6 +85,9 @@ impl QueryFragment<Pg> for LotSeries {
 pub struct InspectionSeries {
     pub inspection: Inspection,
     pub series: HashMap<CharacteristicId, Vec<f64>>,
+    /// The serial of each value of `series` (null for a unit recorded without one), in
+    /// the same order.
+    pub serials: HashMap<CharacteristicId, Vec<Option<String>>>,
 }
 
 #[derive(Debug, QueryableByName)]
@@ -88,6 +98,8 @@ struct SeriesRow {
     characteristic_id: Option<CharacteristicId>,
     #[diesel(sql_type = Nullable<Array<Double>>)]
     values: Option<Vec<f64>>,
+    #[diesel(sql_type = Nullable<Array<Nullable<Text>>>)]
+    serials: Option<Vec<Option<String>>>,
 }
 
 /// One measured value of a characteristic, with the lot it came from.

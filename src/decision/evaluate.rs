@@ -45,7 +45,7 @@ fn ppk(values: &[f64], limits: &SpecLimits) -> Option<f64> {
 
 /// The stored limits of a variable characteristic. Limits that break the rules they were
 /// stored under are an error: read as "no limits" they would find nothing defective.
-pub(super) fn stored_limits(c: &Characteristic) -> Result<SpecLimits, DecisionError> {
+pub(crate) fn stored_limits(c: &Characteristic) -> Result<SpecLimits, DecisionError> {
     SpecLimits::parse(c.nominal, c.lsl, c.usl).map_err(|e| {
         let show = |v: Option<f64>| v.map_or_else(|| "none".to_string(), |v| v.to_string());
         DecisionError::ImpossibleValue(format!(

@@ -29,6 +29,7 @@ pub mod parts;
 pub mod photos;
 mod query_names;
 pub mod rate_limit;
+pub mod reconciliation;
 pub mod respond;
 pub mod resubmissions;
 mod routes;

@@ -17,8 +17,8 @@ use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
-    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, resubmissions,
-    sampling, scorecard, statistics, suppliers, switching, tokens, webhooks,
+    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, reconciliation,
+    resubmissions, sampling, scorecard, statistics, suppliers, switching, tokens, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -108,6 +108,7 @@ fn routed() -> UtoipaApp<
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)
                 .service(statistics::get_characteristic_capability)
+                .service(reconciliation::get_lot_reconciliation)
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
                 .service(resubmissions::resubmit_lot)

@@ -16,6 +16,7 @@ pub mod lots;
 pub mod ncrs;
 pub mod parts;
 pub mod photos;
+pub mod reconciliation;
 pub mod resubmissions;
 pub mod scope;
 pub mod scorecard;

@@ -17,7 +17,9 @@ use crate::db::lots::{self as lots_db, LotFilter};
 use crate::db::models::{Characteristic, Inspection, Lot};
 use crate::db::statistics::{self as stats_db, InspectionSeries, LotValue};
 use crate::db::{characteristics as chars_db, parts as parts_db};
-use crate::domain::{CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, PartId};
+use crate::domain::{
+    CharacteristicId, GoldenSampleRevisionId, InspectionId, Kind, LotId, PartId, Source,
+};
 
 /// Which lots the capability of a characteristic covers: production dates, supplier.
 pub use crate::db::statistics::LotRange;
@@ -123,8 +125,53 @@ pub struct CharacteristicReport {
     /// Pooled over every current inspection, in inspection then unit order; with
     /// control-chart data.
     pub pooled: CapabilityReport,
+    /// Each source on its own, one value per unit (figures only).
+    pub per_source: Vec<SourceReport>,
     /// Each inspection that measured it, on its own (figures only).
     pub per_inspection: Vec<InspectionReport>,
+}
+
+/// One characteristic as one source measured it.
+pub struct SourceReport {
+    pub source: Source,
+    pub report: CapabilityReport,
+}
+
+/// The values of the inspections `rank` admits (`None` leaves one out), one per physical
+/// unit, in inspection then unit order: a serial measured by several inspections counts
+/// once, with the reading of the highest rank and, among equals, the latest inspection's.
+/// A unit without a serial cannot be recognised across inspections and counts as recorded.
+fn one_per_unit(
+    measured: &[(&Inspection, Vec<f64>, Spec)],
+    serials: &[Vec<Option<String>>],
+    rank: impl Fn(&Inspection) -> Option<u8>,
+) -> Vec<f64> {
+    let mut chosen: HashMap<&str, (u8, usize)> = HashMap::new();
+    for (at, ((inspection, _, _), serials)) in measured.iter().zip(serials).enumerate() {
+        let Some(r) = rank(inspection) else { continue };
+        for serial in serials.iter().flatten() {
+            let best = chosen.entry(serial.as_str()).or_insert((r, at));
+            if (r, at) >= *best {
+                *best = (r, at);
+            }
+        }
+    }
+    let mut values = Vec::new();
+    for (at, ((inspection, series, _), serials)) in measured.iter().zip(serials).enumerate() {
+        if rank(inspection).is_none() {
+            continue;
+        }
+        for (i, v) in series.iter().enumerate() {
+            let keep = match serials.get(i).and_then(Option::as_deref) {
+                Some(serial) => chosen.get(serial).is_some_and(|(_, best)| *best == at),
+                None => true,
+            };
+            if keep {
+                values.push(*v);
+            }
+        }
+    }
+    values
 }
 
 /// One characteristic in one inspection.
@@ -158,9 +205,11 @@ pub fn lot_report(series: LotSeries, subgroup: usize) -> Result<LotReport, Servi
         let spec = spec_of(&c, reference.as_ref().map(|(_, value)| *value));
         // Each inspection's values with the spec it was judged against.
         let mut measured = Vec::new();
+        let mut serials = Vec::new();
         for InspectionSeries {
             inspection,
             series: by_char,
+            serials: serials_by_char,
         } in &mut inspections
         {
             let Some(values) = by_char.remove(&c.id).filter(|v| !v.is_empty()) else {
@@ -168,8 +217,20 @@ pub fn lot_report(series: LotSeries, subgroup: usize) -> Result<LotReport, Servi
             };
             let revision = inspection.golden_sample_revision_id;
             let own = spec_of(&c, revision.and_then(|r| judged.get(&(r, c.id)).copied()));
+            serials.push(serials_by_char.remove(&c.id).unwrap_or_default());
             measured.push((&*inspection, values, own));
         }
+        let per_source = [Source::Factory, Source::InHouse]
+            .into_iter()
+            .filter_map(|source| {
+                let values =
+                    one_per_unit(&measured, &serials, |i| (i.source == source).then_some(0));
+                (!values.is_empty()).then(|| {
+                    capability(&values, &spec, subgroup, SUMMARY)
+                        .map(|report| SourceReport { source, report })
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let of = |inspection: &Inspection, own: &Spec, report| InspectionReport {
             inspection: inspection.clone(),
             golden_reference: own.golden_sample,
@@ -191,10 +252,11 @@ pub fn lot_report(series: LotSeries, subgroup: usize) -> Result<LotReport, Servi
                     let report = capability(values, own, subgroup, SUMMARY)?;
                     per_inspection.push(of(inspection, own, report));
                 }
-                let pooled: Vec<f64> = measured
-                    .iter()
-                    .flat_map(|(_, values, _)| values.iter().copied())
-                    .collect();
+                // A serial measured by both sources counts once, with the in-house
+                // reading (the thorough one).
+                let pooled = one_per_unit(&measured, &serials, |i| {
+                    Some(u8::from(i.source == Source::InHouse))
+                });
                 capability(&pooled, &spec, subgroup, CHART)?
             }
         };
@@ -202,6 +264,7 @@ pub fn lot_report(series: LotSeries, subgroup: usize) -> Result<LotReport, Servi
             characteristic: c,
             golden_sample: reference,
             pooled,
+            per_source,
             per_inspection,
         });
     }

@@ -36,6 +36,7 @@ mod outage;
 mod parts;
 mod photos;
 mod prepared;
+mod reconciliation;
 mod resubmissions;
 mod roles;
 mod sampling;

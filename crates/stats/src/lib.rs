@@ -6,6 +6,7 @@
 //! Anything undefined for the input is `None`, never NaN or infinite, and the
 //! report's [`Warning`]s explain why.
 
+pub mod agreement;
 pub mod capability;
 pub mod constants;
 pub mod control;
@@ -19,6 +20,11 @@ pub mod rules;
 pub mod spec;
 pub mod warning;
 
+pub use agreement::{
+    Findings, LimitsOfAgreement, PairedJudgements, PairedTTest, Undefined, VarianceRatioTest,
+    WelchTTest, cohens_kappa, fisher_factory_reports_fewer, limits_of_agreement, paired_t_test,
+    variance_ratio_test, welch_t_test,
+};
 pub use capability::{Indices, indices};
 pub use control::{ChartKind, ChartSeries, ControlChart, control_chart};
 pub use descriptive::{Descriptive, describe};

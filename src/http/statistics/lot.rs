@@ -59,10 +59,27 @@ pub struct CharacteristicStatistics {
     /// that revision has no reference value for this characteristic.
     pub golden_sample: Option<GoldenReferenceView>,
     /// Pooled over all current inspections of the lot, in inspection then unit order,
-    /// with control-chart data.
+    /// with control-chart data: one value per unit, so a serial measured by several
+    /// inspections counts once (the in-house reading before the factory's, then the
+    /// latest). Units without a serial cannot be recognised across inspections and count
+    /// as recorded. The two sources are different evidence: compare them in `per_source`
+    /// and with `get_lot_reconciliation`.
     pub pooled: CapabilityView,
+    /// Each source on its own (the factory's QC, the in-house inspection), one value per
+    /// unit (a serial measured again counts once, with its latest reading); summaries
+    /// without chart data. A source that did not measure the characteristic is left out.
+    pub per_source: Vec<SourceStatistics>,
     /// Each current inspection on its own (summaries without chart data).
     pub per_inspection: Vec<InspectionStatistics>,
+}
+
+/// Statistics of one characteristic as one source measured it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceStatistics {
+    /// Who inspected.
+    pub source: Source,
+    /// The statistics of its values.
+    pub statistics: CapabilityView,
 }
 
 /// A reference value measured on a golden-sample revision.
@@ -125,6 +142,18 @@ impl From<CharacteristicReport> for CharacteristicStatistics {
                 value,
             }),
             pooled: CapabilityView::from_report(r.pooled, golden_reference, Detail::CHART),
+            per_source: r
+                .per_source
+                .into_iter()
+                .map(|s| SourceStatistics {
+                    source: s.source,
+                    statistics: CapabilityView::from_report(
+                        s.report,
+                        golden_reference,
+                        Detail::SUMMARY,
+                    ),
+                })
+                .collect(),
             per_inspection: r.per_inspection.into_iter().map(Into::into).collect(),
         }
     }

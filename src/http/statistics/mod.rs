@@ -10,7 +10,7 @@ pub use calculator::{CapabilityRequest, compute_capability};
 pub use characteristic::{CharacteristicCapability, LotPoint, get_characteristic_capability};
 pub use lot::{
     CharacteristicStatistics, GoldenReferenceView, InspectionStatistics, LotStatistics,
-    get_lot_statistics,
+    SourceStatistics, get_lot_statistics,
 };
 pub use view::{
     CapabilityView, ChartSeriesView, ControlChartView, ValuesView, ViolationView, WarningView,
