@@ -187,31 +187,41 @@ pub struct DecidedLotRows {
 }
 
 /// The outcome of the latest decision of every decided lot of a supplier and part, in lot
-/// order: production date, then lot id. Reads no decision document.
+/// order (production date, then lot id), after the place `after` when given. Reads no
+/// decision document.
 pub fn latest_outcomes_of_stream(
     conn: &mut PgConnection,
     supplier: SupplierId,
     part: PartId,
+    after: Option<(NaiveDate, LotId)>,
 ) -> QueryResult<Vec<DecidedLotRows>> {
+    let mut query = lot_decisions::table
+        .inner_join(lots::table)
+        .left_join(decision_outcomes::table)
+        .filter(lots::supplier_id.eq(supplier))
+        .filter(lots::part_id.eq(part))
+        // A cancelled lot leaves the history (it was never decided: its decisions
+        // were pending).
+        .filter(lots::cancelled_at.is_null())
+        .distinct_on((lots::produced_on, lots::id))
+        .order((lots::produced_on, lots::id, lot_decisions::revision.desc()))
+        .select((
+            lot_decisions::id,
+            lots::id,
+            lots::lot_number,
+            lots::produced_on,
+            Option::<OutcomeRow>::as_select(),
+        ))
+        .into_boxed();
+    // Only the lots after a switching checkpoint; the bound on `produced_on` alone lets
+    // the index on the stream start there.
+    if let Some((day, lot)) = after {
+        query = query
+            .filter(lots::produced_on.ge(day))
+            .filter(lots::produced_on.gt(day).or(lots::id.gt(lot)));
+    }
     let latest: Vec<(DecisionId, LotId, String, NaiveDate, Option<OutcomeRow>)> =
-        lot_decisions::table
-            .inner_join(lots::table)
-            .left_join(decision_outcomes::table)
-            .filter(lots::supplier_id.eq(supplier))
-            .filter(lots::part_id.eq(part))
-            // A cancelled lot leaves the history (it was never decided: its decisions
-            // were pending).
-            .filter(lots::cancelled_at.is_null())
-            .distinct_on((lots::produced_on, lots::id))
-            .order((lots::produced_on, lots::id, lot_decisions::revision.desc()))
-            .select((
-                lot_decisions::id,
-                lots::id,
-                lots::lot_number,
-                lots::produced_on,
-                Option::<OutcomeRow>::as_select(),
-            ))
-            .load(conn)?;
+        query.load(conn)?;
     let ids: Vec<DecisionId> = latest.iter().map(|l| l.0).collect();
     let mut rows: std::collections::HashMap<DecisionId, Vec<CharacteristicOutcomeRow>> =
         std::collections::HashMap::new();

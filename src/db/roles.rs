@@ -44,6 +44,7 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("resubmission_inspections", "SELECT, INSERT"),
     ("resubmissions", "SELECT, INSERT"),
     ("suppliers", "SELECT, INSERT"),
+    ("switching_checkpoints", "SELECT, INSERT, DELETE"),
     ("switching_events", "SELECT, INSERT, DELETE"),
     ("switching_resumes", "SELECT, INSERT"),
     ("switching_settings", "SELECT, INSERT, UPDATE"),

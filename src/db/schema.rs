@@ -403,6 +403,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    switching_checkpoints (supplier_id, part_id, produced_on, lot_id) {
+        supplier_id -> Uuid,
+        part_id -> Uuid,
+        produced_on -> Date,
+        lot_id -> Uuid,
+        decision_id -> Uuid,
+        histories -> Jsonb,
+    }
+}
+
+diesel::table! {
     switching_events (supplier_id, part_id, characteristic_id, seq) {
         supplier_id -> Uuid,
         part_id -> Uuid,
@@ -534,6 +545,10 @@ diesel::joinable!(ncrs -> lots (lot_id));
 diesel::joinable!(resubmission_inspections -> inspections (inspection_id));
 diesel::joinable!(resubmission_inspections -> resubmissions (resubmission_id));
 diesel::joinable!(resubmissions -> lots (lot_id));
+diesel::joinable!(switching_checkpoints -> lot_decisions (decision_id));
+diesel::joinable!(switching_checkpoints -> lots (lot_id));
+diesel::joinable!(switching_checkpoints -> parts (part_id));
+diesel::joinable!(switching_checkpoints -> suppliers (supplier_id));
 diesel::joinable!(switching_events -> characteristics (characteristic_id));
 diesel::joinable!(switching_events -> lot_decisions (decision_id));
 diesel::joinable!(switching_events -> lots (lot_id));
@@ -586,6 +601,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     resubmission_inspections,
     resubmissions,
     suppliers,
+    switching_checkpoints,
     switching_events,
     switching_resumes,
     switching_settings,

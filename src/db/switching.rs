@@ -4,8 +4,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use chrono::NaiveDate;
+
 use super::schema::{
-    lots, switching_events, switching_resumes, switching_settings, switching_states,
+    lots, switching_checkpoints, switching_events, switching_resumes, switching_settings,
+    switching_states,
 };
 use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
 
@@ -117,21 +120,124 @@ pub fn set(
         .get_result(conn)
 }
 
-/// Replaces the derived state and history of a supplier and part. Call inside the
-/// transaction that holds [`lock`].
-pub fn replace(
+/// The replayed state right after one decided lot; `histories` is a
+/// [`crate::decision::checkpoint::CheckpointDocument`].
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = switching_checkpoints, check_for_backend(diesel::pg::Pg))]
+pub struct CheckpointRow {
+    pub supplier_id: SupplierId,
+    pub part_id: PartId,
+    pub produced_on: NaiveDate,
+    pub lot_id: LotId,
+    pub decision_id: DecisionId,
+    pub histories: serde_json::Value,
+}
+
+/// The last checkpoint of a supplier and part before `key` in lot order (the last of all
+/// when `key` is `None`), with its lot's number. The bound on `produced_on` alone lets the
+/// primary key's index stop where the lot order does.
+pub fn checkpoint_before(
     conn: &mut PgConnection,
     supplier: SupplierId,
     part: PartId,
+    key: Option<(NaiveDate, LotId)>,
+) -> QueryResult<Option<(CheckpointRow, String)>> {
+    let mut query = switching_checkpoints::table
+        .inner_join(lots::table)
+        .filter(switching_checkpoints::supplier_id.eq(supplier))
+        .filter(switching_checkpoints::part_id.eq(part))
+        .order((
+            switching_checkpoints::produced_on.desc(),
+            switching_checkpoints::lot_id.desc(),
+        ))
+        .select((CheckpointRow::as_select(), lots::lot_number))
+        .into_boxed();
+    if let Some((day, lot)) = key {
+        query = query
+            .filter(switching_checkpoints::produced_on.le(day))
+            .filter(
+                switching_checkpoints::produced_on
+                    .lt(day)
+                    .or(switching_checkpoints::lot_id.lt(lot)),
+            );
+    }
+    query.first(conn).optional()
+}
+
+/// Replaces the derived state and history of a supplier and part from `start` on: the
+/// checkpoints after the lot at `start`, the switches its lots caused after it and those
+/// resumes placed at or after it caused (everything when `start` is `None`), and every
+/// characteristic's state. `events` are numbered from 1 per characteristic; they are
+/// stored after the switches kept. Call inside the transaction that holds [`lock`].
+pub fn replace_from(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    part: PartId,
+    start: Option<(NaiveDate, LotId)>,
     states: &[StateRow],
-    events: &[EventRow],
+    checkpoints: &[CheckpointRow],
+    mut events: Vec<EventRow>,
 ) -> QueryResult<()> {
-    diesel::delete(
-        switching_events::table
-            .filter(switching_events::supplier_id.eq(supplier))
-            .filter(switching_events::part_id.eq(part)),
-    )
-    .execute(conn)?;
+    let of_stream = |t: switching_events::table| {
+        t.filter(switching_events::supplier_id.eq(supplier))
+            .filter(switching_events::part_id.eq(part))
+    };
+    let checkpoints_of_stream = switching_checkpoints::table
+        .filter(switching_checkpoints::supplier_id.eq(supplier))
+        .filter(switching_checkpoints::part_id.eq(part));
+    match start {
+        None => {
+            diesel::delete(of_stream(switching_events::table)).execute(conn)?;
+            diesel::delete(checkpoints_of_stream).execute(conn)?;
+        }
+        Some((day, lot)) => {
+            let lots_of_stream = lots::table
+                .filter(lots::supplier_id.eq(supplier))
+                .filter(lots::part_id.eq(part))
+                .filter(lots::produced_on.ge(day));
+            let after = lots_of_stream
+                .filter(lots::produced_on.gt(day).or(lots::id.gt(lot)))
+                .select(lots::id);
+            let from = lots_of_stream
+                .filter(lots::produced_on.gt(day).or(lots::id.ge(lot)))
+                .select(lots::id);
+            diesel::delete(
+                of_stream(switching_events::table).filter(
+                    switching_events::lot_id
+                        .eq_any(after)
+                        .or(switching_events::resume_id
+                            .is_not_null()
+                            .and(switching_events::lot_id.eq_any(from))),
+                ),
+            )
+            .execute(conn)?;
+            diesel::delete(
+                checkpoints_of_stream
+                    .filter(switching_checkpoints::produced_on.ge(day))
+                    .filter(
+                        switching_checkpoints::produced_on
+                            .gt(day)
+                            .or(switching_checkpoints::lot_id.gt(lot)),
+                    ),
+            )
+            .execute(conn)?;
+            let kept: Vec<(CharacteristicId, Option<i32>)> = of_stream(switching_events::table)
+                .group_by(switching_events::characteristic_id)
+                .select((
+                    switching_events::characteristic_id,
+                    diesel::dsl::max(switching_events::seq),
+                ))
+                .load(conn)?;
+            let kept: std::collections::HashMap<_, _> = kept.into_iter().collect();
+            for e in &mut events {
+                e.seq += kept
+                    .get(&e.characteristic_id)
+                    .copied()
+                    .flatten()
+                    .unwrap_or(0);
+            }
+        }
+    }
     diesel::delete(
         switching_states::table
             .filter(switching_states::supplier_id.eq(supplier))
@@ -142,8 +248,15 @@ pub fn replace(
         .values(states)
         .execute(conn)?;
     diesel::insert_into(switching_events::table)
-        .values(events)
+        .values(&events)
         .execute(conn)?;
+    // Many lots at once (a late lot early in a long history): in batches under
+    // PostgreSQL's limit of 65,535 bind parameters.
+    for batch in checkpoints.chunks(5000) {
+        diesel::insert_into(switching_checkpoints::table)
+            .values(batch)
+            .execute(conn)?;
+    }
     Ok(())
 }
 

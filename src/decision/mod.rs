@@ -25,6 +25,7 @@
 //! * The lot is rejected when any characteristic is rejected, pending while any is
 //!   pending, otherwise accepted (the sampling crate's `lot_verdict`).
 
+pub mod checkpoint;
 pub mod evaluate;
 pub mod outcome;
 pub mod rejected_units;

@@ -114,7 +114,19 @@ pub fn replay(
     decisions: &[DecidedLot],
     resumes: &[Resume],
 ) -> HashMap<CharacteristicId, CharacteristicHistory> {
-    let mut histories: HashMap<CharacteristicId, CharacteristicHistory> = HashMap::new();
+    replay_from(HashMap::new(), decisions, resumes, |_, _| {})
+}
+
+/// [`replay`] continued from `histories`, the state right after an earlier lot (see
+/// [`super::checkpoint`]): `decisions` are the lots after it, `resumes` those placed at
+/// or after it. `after_lot` sees the state right after each lot, before the resumes
+/// placed after that lot.
+pub fn replay_from(
+    mut histories: HashMap<CharacteristicId, CharacteristicHistory>,
+    decisions: &[DecidedLot],
+    resumes: &[Resume],
+    mut after_lot: impl FnMut(&DecidedLot, &HashMap<CharacteristicId, CharacteristicHistory>),
+) -> HashMap<CharacteristicId, CharacteristicHistory> {
     let mut resumes: Vec<&Resume> = resumes.iter().collect();
     // Stable: resumes after the same lot keep the order they were recorded in.
     resumes.sort_by_key(|r| r.after);
@@ -160,6 +172,7 @@ pub fn replay(
             }
             h.state = t.state;
         }
+        after_lot(d, &histories);
     }
     for r in resumes {
         apply_resume(&mut histories, r);

@@ -281,6 +281,16 @@ impl SwitchingStateDocument {
                 "the stored switching state of characteristic {characteristic} cannot be read: {e}"
             ))
         })?;
+        doc.into_history(characteristic)
+    }
+
+    /// The history a document read from storage holds; one of another version is an
+    /// error naming the characteristic.
+    pub fn into_history(
+        self,
+        characteristic: CharacteristicId,
+    ) -> Result<CharacteristicHistory, DecisionError> {
+        let doc = self;
         if doc.format_version != SWITCHING_STATE_FORMAT {
             return Err(impossible(format!(
                 "the stored switching state of characteristic {characteristic} has format \

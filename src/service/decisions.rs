@@ -10,7 +10,7 @@ use chrono::Utc;
 use diesel::PgConnection;
 
 use super::staleness::{self, DecisionStaleness};
-use super::switching::{history_inputs, replay_before, store_history};
+use super::switching::{store_tail, tail_before};
 use super::{ServiceError, audit, scope};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
@@ -78,8 +78,11 @@ fn decide_locked(
         reduced_approved: settings.reduced_approved,
     };
     let characteristics = chars_db::of_part(conn, part)?;
-    let (stream, resumes) = history_inputs(conn, supplier, part)?;
-    let earlier = replay_before(&stream, &resumes, (lot.produced_on, lot.id));
+    // Only the lots from the last checkpoint before this one are read and replayed: the
+    // newest lot costs the same after five years as after a week.
+    let key = (lot.produced_on, lot.id);
+    let mut tail = tail_before(conn, supplier, part, Some(key))?;
+    let earlier = tail.before(key);
     let current = decisions_db::current_inspections(conn, lot_id)?;
     let original_order = decisions_db::original_order(conn, lot_id)?;
     let resubmissions = resubmissions_db::of_lot(conn, lot_id)?;
@@ -121,10 +124,8 @@ fn decide_locked(
     let (outcome, characteristic_outcomes) =
         outcome_rows(&decided).map_err(ServiceError::internal)?;
     decisions_db::insert_outcome(conn, &outcome, &characteristic_outcomes)?;
-    let mut all: Vec<DecidedLot> = stream.into_iter().filter(|d| d.lot_id != lot_id).collect();
-    all.push(decided);
-    all.sort_by_key(DecidedLot::order);
-    store_history(conn, supplier, part, &all, &resumes)?;
+    tail.with_decided(decided);
+    store_tail(conn, supplier, part, &tail)?;
     audit::write(
         conn,
         by,

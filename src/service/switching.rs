@@ -2,10 +2,11 @@
 //! reviewer controls, the replayed history and its stored state, and the resume of
 //! sampling after discontinuation (9.4).
 //!
-//! The history is always recomputed from the stored outcomes of the latest decision of
-//! every lot and the resumes, under the supplier and part's row lock, and replaces what
-//! was stored: decisions ([`super::decisions`]) and resumes both go through
-//! [`history_inputs`] and [`store_history`].
+//! The history is recomputed from the stored outcomes of the latest decision of every lot
+//! and the resumes, under the supplier and part's row lock, from the last checkpoint
+//! before the earliest lot a change touches ([`crate::decision::checkpoint`]), and
+//! replaces what was stored from there: decisions ([`super::decisions`]), lot changes
+//! and resumes all go through [`tail_before`] and [`store_tail`].
 
 use std::collections::HashMap;
 
@@ -15,13 +16,14 @@ use serde::Serialize;
 
 use super::{Checks, Found, ServiceError, audit, scope};
 use crate::auth::Principal;
+use crate::db::switching::CheckpointRow;
 use crate::db::switching::{self as switching_db, EventRow, ResumeRow, Settings, StateRow};
 use crate::db::{
     characteristics as chars_db, decisions as decisions_db, parts as parts_db,
     suppliers as suppliers_db,
 };
-use crate::decision::outcome::DecidedLot;
-use crate::decision::replay::{CharacteristicHistory, Resume, replay};
+use crate::decision::checkpoint::{Checkpoint, CheckpointDocument, Tail};
+use crate::decision::replay::{CharacteristicHistory, LotOrder, Resume};
 use crate::decision::stored::{SwitchingStateDocument, decided_lot};
 use crate::decision::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, DecisionId, LotId, PartId, ResumeId, SupplierId};
@@ -215,11 +217,21 @@ pub fn resume(
                     characteristic,
                 )
             })?;
-        let (stream, mut resumes) = history_inputs(conn, supplier, part)?;
-        let severity = replay(&stream, &resumes)
+        let mut tail = tail_before(conn, supplier, part, None)?;
+        let severity = tail
+            .replay()
+            .histories
             .get(&characteristic)
             .map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity);
-        let last = match stream.last() {
+        let last = tail.lots.last().map_or_else(
+            || {
+                tail.base
+                    .as_ref()
+                    .map(|b| (b.order(), b.lot_number.clone()))
+            },
+            |d| Some((d.order(), d.lot_number.clone())),
+        );
+        let (last_order, last_number) = match last {
             Some(last) if severity == SwitchingSeverity::Discontinued => last,
             _ => {
                 return Err(ServiceError::conflict(
@@ -240,25 +252,25 @@ pub fn resume(
                 supplier_id: supplier,
                 part_id: part,
                 characteristic_id: characteristic,
-                after_lot_id: last.lot_id,
+                after_lot_id: last_order.1,
                 reason: input.reason.clone(),
                 recorded_at: Utc::now(),
             },
         )?;
-        resumes.push(Resume {
+        tail.resumes.push(Resume {
             id: row.id,
             characteristic_id: characteristic,
-            after: last.order(),
+            after: last_order,
             reason: row.reason.clone(),
         });
-        store_history(conn, supplier, part, &stream, &resumes)?;
+        store_tail(conn, supplier, part, &tail)?;
         let resumed = Resumed {
             id: row.id,
             supplier_id: row.supplier_id,
             part_id: row.part_id,
             characteristic_id: row.characteristic_id,
             after_lot_id: row.after_lot_id,
-            after_lot_number: last.lot_number.clone(),
+            after_lot_number: last_number,
             reason: row.reason,
             severity: SwitchingSeverity::Tightened,
             recorded_at: row.recorded_at,
@@ -275,14 +287,30 @@ pub fn resume(
     })
 }
 
-/// What the replay of a supplier and part reads: the outcome of the latest decision of
-/// every decided lot, in lot order, and every resume, placed after the lot it names.
-pub(crate) fn history_inputs(
+/// What a replay of a supplier and part reads from the last switching checkpoint before
+/// `key` in lot order (the last of all when `key` is `None`) on: the checkpoint, the
+/// outcome of the latest decision of every decided lot after it, in lot order, and the
+/// resumes placed at or after it. Without a checkpoint (nothing decided before `key`, or
+/// a history decided before checkpoints were kept), everything from the first lot.
+pub(crate) fn tail_before(
     conn: &mut PgConnection,
     supplier: SupplierId,
     part: PartId,
-) -> Result<(Vec<DecidedLot>, Vec<Resume>), ServiceError> {
-    let decided = decisions_db::latest_outcomes_of_stream(conn, supplier, part)?
+    key: Option<LotOrder>,
+) -> Result<Tail, ServiceError> {
+    let base = match switching_db::checkpoint_before(conn, supplier, part, key)? {
+        Some((row, lot_number)) => Some(Checkpoint {
+            lot_id: row.lot_id,
+            lot_number,
+            produced_on: row.produced_on,
+            decision_id: row.decision_id,
+            histories: CheckpointDocument::read(row.lot_id, row.histories)
+                .map_err(ServiceError::internal)?,
+        }),
+        None => None,
+    };
+    let start = base.as_ref().map(Checkpoint::order);
+    let lots = decisions_db::latest_outcomes_of_stream(conn, supplier, part, start)?
         .into_iter()
         .map(|rows| decided_lot(rows).map_err(ServiceError::internal))
         .collect::<Result<Vec<_>, _>>()?;
@@ -294,44 +322,38 @@ pub(crate) fn history_inputs(
             after: (produced_on, r.after_lot_id),
             reason: r.reason,
         })
+        .filter(|r| start.is_none_or(|s| r.after >= s))
         .collect();
-    Ok((decided, resumes))
+    Ok(Tail {
+        base,
+        lots,
+        resumes,
+    })
 }
 
-/// The switching history of each characteristic of the supplier and part at `key`: the
-/// replay of the lots before it in lot order and of the resumes after them. A decision
-/// of that lot judges at the severity this gives.
-pub(crate) fn replay_before(
-    stream: &[DecidedLot],
-    resumes: &[Resume],
-    key: (NaiveDate, LotId),
-) -> HashMap<CharacteristicId, CharacteristicHistory> {
-    let earlier: Vec<DecidedLot> = stream.iter().filter(|d| d.order() < key).cloned().collect();
-    let resumed: Vec<Resume> = resumes.iter().filter(|r| r.after < key).cloned().collect();
-    replay(&earlier, &resumed)
-}
-
-/// [`replay_before`] the lot, from what is stored now.
+/// The switching history of each characteristic of the lot's supplier and part before
+/// the lot, from what is stored now. A decision of that lot judges at the severity this
+/// gives.
 pub(crate) fn history_before(
     conn: &mut PgConnection,
     lot: &crate::db::models::Lot,
 ) -> Result<HashMap<CharacteristicId, CharacteristicHistory>, ServiceError> {
-    let (stream, resumes) = history_inputs(conn, lot.supplier_id, lot.part_id)?;
-    Ok(replay_before(&stream, &resumes, (lot.produced_on, lot.id)))
+    let key = (lot.produced_on, lot.id);
+    Ok(tail_before(conn, lot.supplier_id, lot.part_id, Some(key))?.before(key))
 }
 
-/// Replays the decided lots (in lot order) and the resumes, and replaces the stored
-/// switching state and history of the supplier and part with the result. Call under
-/// the lock ([`switching_db::lock`]).
-pub(crate) fn store_history(
+/// Replays the tail (the lots and resumes after its checkpoint) and replaces the stored
+/// switching state, history and checkpoints of the supplier and part from its checkpoint
+/// on with the result. Call under the lock ([`switching_db::lock`]).
+pub(crate) fn store_tail(
     conn: &mut PgConnection,
     supplier: SupplierId,
     part: PartId,
-    decisions: &[DecidedLot],
-    resumes: &[Resume],
+    tail: &Tail,
 ) -> Result<(), ServiceError> {
+    let replayed = tail.replay();
     let (mut states, mut events) = (Vec::new(), Vec::new());
-    for (characteristic_id, mut history) in replay(decisions, resumes) {
+    for (characteristic_id, mut history) in replayed.histories {
         for (k, s) in history.switches.drain(..).enumerate() {
             events.push(EventRow {
                 supplier_id: supplier,
@@ -356,7 +378,28 @@ pub(crate) fn store_history(
             state,
         });
     }
-    Ok(switching_db::replace(
-        conn, supplier, part, &states, &events,
+    let checkpoints = replayed
+        .checkpoints
+        .iter()
+        .map(|c| {
+            Ok(CheckpointRow {
+                supplier_id: supplier,
+                part_id: part,
+                produced_on: c.produced_on,
+                lot_id: c.lot_id,
+                decision_id: c.decision_id,
+                histories: serde_json::to_value(CheckpointDocument::of(&c.histories))
+                    .map_err(ServiceError::internal)?,
+            })
+        })
+        .collect::<Result<Vec<_>, ServiceError>>()?;
+    Ok(switching_db::replace_from(
+        conn,
+        supplier,
+        part,
+        tail.start(),
+        &states,
+        &checkpoints,
+        events,
     )?)
 }

@@ -12,7 +12,7 @@ use crate::db::lots::{self as lots_db, LotCancellation, LotChanges, LotCorrectio
 use crate::db::models::Lot;
 use crate::db::switching as switching_db;
 use crate::domain::{LotId, LotSize, LotStatus, dates};
-use crate::service::switching::{history_inputs, store_history};
+use crate::service::switching::{store_tail, tail_before};
 use crate::service::{Checks, ServiceError, audit, scope};
 
 /// Longest `reason` of a correction or a cancellation, in characters.
@@ -179,7 +179,7 @@ pub fn update(
         };
         audit::write(conn, by, entry, &after)?;
         if counts.decided.is_some() {
-            replay_history(conn, &after)?;
+            replay_history(conn, &before, &after)?;
         }
         with_state(conn, after)
     })
@@ -268,16 +268,18 @@ pub fn cancel(
         };
         audit::write(conn, by, entry, &after)?;
         if counts.decided.is_some() {
-            replay_history(conn, &lot)?;
+            replay_history(conn, &lot, &lot)?;
         }
         with_state(conn, lot)
     })
 }
 
 /// Replays the switching history of the lot's supplier and part from the stored
-/// outcomes, as they stand now (lot order, cancelled lots left out). Call under the
-/// switching lock.
-fn replay_history(conn: &mut PgConnection, lot: &Lot) -> Result<(), ServiceError> {
-    let (stream, resumes) = history_inputs(conn, lot.supplier_id, lot.part_id)?;
-    store_history(conn, lot.supplier_id, lot.part_id, &stream, &resumes)
+/// outcomes, as they stand now (lot order, cancelled lots left out), from the last
+/// checkpoint before the earlier of the lot's places before and after the change. Call
+/// under the switching lock.
+fn replay_history(conn: &mut PgConnection, before: &Lot, after: &Lot) -> Result<(), ServiceError> {
+    let key = (before.produced_on, before.id).min((after.produced_on, after.id));
+    let tail = tail_before(conn, after.supplier_id, after.part_id, Some(key))?;
+    store_tail(conn, after.supplier_id, after.part_id, &tail)
 }

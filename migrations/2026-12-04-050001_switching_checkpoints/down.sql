@@ -1,0 +1,2 @@
+DROP INDEX lots_switching_stream;
+DROP TABLE switching_checkpoints;
