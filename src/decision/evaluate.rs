@@ -381,6 +381,8 @@ pub fn evaluate(input: &CharacteristicInput<'_>) -> Result<CharacteristicDecisio
         comparison,
         nonconforming_units: input.nonconforming_units.clone(),
         decided_by: evidence.map(|e| e.inspection_id),
+        // Filled in by `decide`, which knows the inspections.
+        decided_by_source: None,
         later_disagreeing,
         sample_as_drawn: None,
     })

@@ -120,7 +120,7 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
                 others.push((i.mode, e));
             }
         }
-        let evaluated = evaluate(&CharacteristicInput {
+        let mut evaluated = evaluate(&CharacteristicInput {
             characteristic: c,
             lot_size,
             severity: history.map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity),
@@ -130,6 +130,13 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
             nonconforming_units: units::nonconforming_units(c, input.current)?,
             others,
         })?;
+        evaluated.decided_by_source = evaluated.decided_by.and_then(|id| {
+            input
+                .current
+                .iter()
+                .find(|(i, _)| i.id == id)
+                .map(|(i, _)| i.source)
+        });
         characteristics.push(evaluated);
     }
     let resubmissions = input

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{
     CharacteristicId, Classification, DecisionId, InspectionId, InspectionLevel, Kind, LotId, Mode,
-    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, SupplierId,
+    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, Source, SupplierId,
 };
 
 /// Severity of inspection: which ISO 2859-1 master table a plan is read from.
@@ -411,6 +411,12 @@ pub struct CharacteristicDecision {
     /// added do not have it.
     #[serde(default)]
     pub decided_by: Option<InspectionId>,
+    /// Who carried out the inspection that decided this characteristic: `factory` (the
+    /// supplier's own QC) or `in_house`; null while no inspection records it. The two
+    /// sources are never pooled: one of them decides. Decisions stored before this field
+    /// was added do not have it.
+    #[serde(default)]
+    pub decided_by_source: Option<Source>,
     /// The other current inspections of the lot (resubmissions aside, they are judged in
     /// `resubmissions`) that record this characteristic and whose own verdict, accept or
     /// reject, differs from this one: a sampling inspection judged by the plan above, a

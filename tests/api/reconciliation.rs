@@ -549,3 +549,48 @@ async fn lot_statistics_give_each_source_apart_and_never_count_a_serial_twice() 
         "in-house sd",
     );
 }
+
+#[actix_web::test]
+async fn the_decision_says_which_source_decided_each_characteristic() {
+    let app = app().await;
+    let f = app.fixture().await;
+    record!(
+        app,
+        f,
+        body(
+            &f,
+            "factory",
+            "2026-11-20T08:00:00Z",
+            1,
+            &FACTORY,
+            &FACTORY_SCRATCHED,
+            true
+        )
+    );
+    record!(
+        app,
+        f,
+        body(
+            &f,
+            "in_house",
+            "2026-11-21T08:00:00Z",
+            31,
+            &IN_HOUSE,
+            &IN_HOUSE_SCRATCHED,
+            true
+        )
+    );
+
+    let reply = app.decide(&f.lot_id).await;
+
+    // Both sampled the lot: the in-house inspection is the original one (in_house_decides),
+    // and its three widths above the USL reject the lot under Ac 1 Re 2.
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let w = characteristic(&reply.body, &f.width_id);
+    assert_eq!(w["decided_by_source"], "in_house");
+    assert_eq!(w["verdict"], "reject");
+    assert_eq!(
+        characteristic(&reply.body, &f.scratch_id)["decided_by_source"],
+        "in_house"
+    );
+}
