@@ -707,3 +707,114 @@ async fn a_bad_endpoint_is_refused_naming_each_field() {
         .await;
     missing.assert_problem(404);
 }
+
+#[actix_web::test]
+async fn each_event_type_arrives_naming_what_changed_and_the_trail_verifies() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let receiver = Receiver::start(&[]);
+    let created = app
+        .post(
+            "/api/v1/webhooks",
+            json!({"url": receiver.url(), "events": ["lot.decided", "lot.dispositioned",
+                "ncr.opened", "inspection.recorded", "golden_sample.approved"]}),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let webhook = created.body["id"].as_str().unwrap().to_string();
+    let _deliverer = deliverer(&app.db, Duration::from_millis(50), 2);
+
+    // 12 of 50 units scratched: not accepted, an NCR opened, the lot scrapped.
+    let inspection_id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    let recorded = app
+        .post(
+            &format!("/api/v1/lots/{}/inspections", f.lot_id),
+            inspection(&f, inspection_id, 50),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let decided = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/lots/{}/decision", f.lot_id),
+            None,
+        )
+        .await;
+    assert_eq!(decided.body["verdict"], "reject", "{}", decided.body);
+    let disposed = app
+        .post(
+            &format!("/api/v1/lots/{}/disposition", f.lot_id),
+            json!({"disposition": "scrap", "reason": "scratched surfaces"}),
+        )
+        .await;
+    assert_eq!(disposed.status, 201, "{}", disposed.body);
+    let sample = app.create_golden_sample(&f.part_id, "GS-001").await;
+    let revision = app.create_revision(&sample).await;
+    let letter = revision.body["revision"].as_str().unwrap().to_string();
+    let approved = app.approve(&sample, &letter).await;
+    assert_eq!(approved.status, 200, "{}", approved.body);
+
+    let got = receiver.wait_for(5);
+    let by_type: HashMap<String, Value> = got
+        .iter()
+        .map(|r| {
+            let event = r.json();
+            (
+                event["type"].as_str().unwrap().to_string(),
+                event["data"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(by_type.len(), 5, "{:?}", by_type.keys());
+    assert_eq!(
+        by_type["inspection.recorded"]["inspection_id"],
+        inspection_id
+    );
+    assert_eq!(by_type["lot.decided"]["decision_id"], decided.body["id"]);
+    assert_eq!(by_type["lot.decided"]["verdict"], "reject");
+    assert_eq!(by_type["ncr.opened"]["lot_id"], f.lot_id.as_str());
+    assert_eq!(by_type["ncr.opened"]["decision_id"], decided.body["id"]);
+    assert_eq!(by_type["ncr.opened"]["opened_by"], "lotgate");
+    assert_eq!(by_type["lot.dispositioned"]["disposition"], "scrap");
+    assert_eq!(by_type["lot.dispositioned"]["lot_status"], "dispositioned");
+    assert_eq!(
+        by_type["golden_sample.approved"]["golden_sample_id"],
+        sample.as_str()
+    );
+    assert_eq!(
+        by_type["golden_sample.approved"]["revision"],
+        letter.as_str()
+    );
+    assert_eq!(by_type["golden_sample.approved"]["approved_by"], "sato");
+
+    // Registration, change and redelivery are in the audit trail, which still verifies.
+    let changed = app
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/webhooks/{webhook}"),
+            Some(json!({"description": "QA dashboard"})),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let page = wait_for_status(&app, &webhook, "delivered").await;
+    let delivery = page["items"][0]["id"].as_str().unwrap();
+    let again = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/webhooks/{webhook}/deliveries/{delivery}/redelivery"),
+            None,
+        )
+        .await;
+    assert_eq!(again.status, 202, "{}", again.body);
+    let (ok, text) = crate::support::run_lotgate(&app.db.url(), &["audit", "verify"]);
+    assert!(ok, "{text}");
+    for kind in ["webhook", "webhook_delivery"] {
+        assert_eq!(
+            count(
+                &app.db,
+                &format!("SELECT count(*) AS n FROM audit_events WHERE entity = '{kind}'")
+            ),
+            if kind == "webhook" { 2 } else { 1 }
+        );
+    }
+}
