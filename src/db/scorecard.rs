@@ -93,6 +93,11 @@ pub fn decided_lots(
              SELECT lot_id, bool_or(nonconforming) AS nonconforming
              FROM recorded GROUP BY lot_id, unit
          ),
+         unit_counts AS (
+             SELECT lot_id, count(*) AS inspected,
+                    count(*) FILTER (WHERE nonconforming) AS nonconforming
+             FROM units GROUP BY lot_id
+         ),
          reports AS (
              SELECT n.lot_id, n.status,
                     (SELECT GREATEST(0, EXTRACT(EPOCH FROM d.recorded_at - n.opened_at))
@@ -101,21 +106,28 @@ pub fn decided_lots(
                      WHERE d.lot_id = n.lot_id AND d.scope = 'lot'
                      ORDER BY d.recorded_at LIMIT 1)::float8 AS days
              FROM ncrs n JOIN counted c ON c.id = n.lot_id
+         ),
+         report_counts AS (
+             SELECT lot_id,
+                    count(*) FILTER (WHERE status = 'open') AS open,
+                    count(*) FILTER (WHERE status = 'closed') AS closed,
+                    count(days) AS dispositioned,
+                    COALESCE(sum(days), 0) AS days
+             FROM reports GROUP BY lot_id
          )
+         -- Counted once per lot and joined: a subquery per lot over the units of every
+         -- lot grew with the square of the history (30 s at two years of a factory).
          SELECT c.id AS lot_id, c.produced_on, c.accepted,
                 (SELECT count(*) FROM resubmissions r WHERE r.lot_id = c.id) AS resubmissions,
-                (SELECT count(*) FROM units WHERE units.lot_id = c.id) AS units_inspected,
-                (SELECT count(*) FROM units WHERE units.lot_id = c.id AND units.nonconforming)
-                    AS units_nonconforming,
-                (SELECT count(*) FROM reports WHERE reports.lot_id = c.id
-                                               AND reports.status = 'open') AS ncrs_open,
-                (SELECT count(*) FROM reports WHERE reports.lot_id = c.id
-                                               AND reports.status = 'closed') AS ncrs_closed,
-                (SELECT count(days) FROM reports WHERE reports.lot_id = c.id)
-                    AS ncrs_dispositioned,
-                (SELECT COALESCE(sum(days), 0) FROM reports WHERE reports.lot_id = c.id)
-                    AS days_to_disposition
+                COALESCE(uc.inspected, 0) AS units_inspected,
+                COALESCE(uc.nonconforming, 0) AS units_nonconforming,
+                COALESCE(rc.open, 0) AS ncrs_open,
+                COALESCE(rc.closed, 0) AS ncrs_closed,
+                COALESCE(rc.dispositioned, 0) AS ncrs_dispositioned,
+                COALESCE(rc.days, 0)::float8 AS days_to_disposition
          FROM counted c
+         LEFT JOIN unit_counts uc ON uc.lot_id = c.id
+         LEFT JOIN report_counts rc ON rc.lot_id = c.id
          ORDER BY c.produced_on, c.id",
     )
     .bind::<SqlUuid, _>(supplier.0)
