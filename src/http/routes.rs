@@ -16,9 +16,9 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
-    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, resubmissions,
-    sampling, scorecard, statistics, suppliers, switching, tokens,
+    AppState, audit, characteristics, charts, decisions, defect_codes, dispositions,
+    golden_samples, health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos,
+    resubmissions, sampling, scorecard, statistics, suppliers, switching, tokens,
 };
 
 #[derive(OpenApi)]
@@ -106,6 +106,10 @@ fn routed() -> UtoipaApp<
                 .service(statistics::compute_capability)
                 .service(statistics::get_lot_statistics)
                 .service(statistics::get_characteristic_capability)
+                .service(charts::get_lot_histogram)
+                .service(charts::get_lot_control_chart)
+                .service(charts::get_lot_oc_curve)
+                .service(charts::get_capability_trend_chart)
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
                 .service(resubmissions::resubmit_lot)
@@ -120,6 +124,7 @@ fn routed() -> UtoipaApp<
                 .service(ncrs::close_ncr)
                 .service(switching::get_switching)
                 .service(scorecard::get_supplier_scorecard)
+                .service(charts::get_supplier_scorecard_chart)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)
