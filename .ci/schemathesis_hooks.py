@@ -199,6 +199,14 @@ RELATIONAL = {
     "get_supplier_scorecard": [
         ("to", "must not be before from", "from <= to: two parameters"),
     ],
+    "get_capability_trend_chart": [
+        ("from", "must not be after `to`", "from <= to: two parameters"),
+        ("characteristic_id", "an attribute characteristic has no capability",
+         "depends on the stored characteristic's kind"),
+    ],
+    "get_supplier_scorecard_chart": [
+        ("to", "must not be before from", "from <= to: two parameters"),
+    ],
 }
 # Every list: a cursor is only valid when this server handed it out.
 CURSOR = ("cursor", "not a cursor returned by this list", "handed out by the server")

@@ -7,6 +7,7 @@ pub mod access;
 pub mod audit;
 mod body;
 pub mod characteristics;
+pub mod charts;
 mod dates;
 mod deadline;
 pub mod decisions;

@@ -16,9 +16,10 @@ use super::idempotency::IdempotentPosts;
 use super::middleware::{log_request, problem_for_bare_errors};
 use super::query_names::QueryNames;
 use super::{
-    AppState, audit, characteristics, decisions, defect_codes, dispositions, golden_samples,
-    health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos, reconciliation,
-    resubmissions, sampling, scorecard, statistics, suppliers, switching, tokens, webhooks,
+    AppState, audit, characteristics, charts, decisions, defect_codes, dispositions,
+    golden_samples, health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos,
+    reconciliation, resubmissions, sampling, scorecard, statistics, suppliers, switching, tokens,
+    webhooks,
 };
 
 #[derive(OpenApi)]
@@ -109,6 +110,10 @@ fn routed() -> UtoipaApp<
                 .service(statistics::get_lot_statistics)
                 .service(statistics::get_characteristic_capability)
                 .service(reconciliation::get_lot_reconciliation)
+                .service(charts::get_lot_histogram)
+                .service(charts::get_lot_control_chart)
+                .service(charts::get_lot_oc_curve)
+                .service(charts::get_capability_trend_chart)
                 .service(decisions::decide_lot)
                 .service(decisions::get_lot_decision)
                 .service(resubmissions::resubmit_lot)
@@ -123,6 +128,7 @@ fn routed() -> UtoipaApp<
                 .service(ncrs::close_ncr)
                 .service(switching::get_switching)
                 .service(scorecard::get_supplier_scorecard)
+                .service(charts::get_supplier_scorecard_chart)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod characteristics;
+pub mod charts;
 pub mod decisions;
 pub mod defect_codes;
 pub mod dispositions;

@@ -40,6 +40,12 @@ pub const ASSETS: &[Asset] = &[
     asset!("home.js", "text/javascript; charset=utf-8"),
     asset!("inspect.js", "text/javascript; charset=utf-8"),
     asset!("unit.js", "text/javascript; charset=utf-8"),
+    asset!("review.js", "text/javascript; charset=utf-8"),
+    asset!("review_list.js", "text/javascript; charset=utf-8"),
+    asset!("lot.js", "text/javascript; charset=utf-8"),
+    asset!("lot_actions.js", "text/javascript; charset=utf-8"),
+    asset!("supplier.js", "text/javascript; charset=utf-8"),
+    asset!("part.js", "text/javascript; charset=utf-8"),
     asset!("icon.svg", "image/svg+xml"),
 ];
 

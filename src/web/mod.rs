@@ -1,5 +1,6 @@
 //! The web app, served by lotgate itself outside `/api/v1`: the pages (`/` and
-//! `/inspect/{lot_id}` for the tablet; the reviewer's pages will join them), their
+//! `/inspect/{lot_id}` for the tablet; `/lots/{id}`, `/suppliers/{id}` and `/parts/{id}`
+//! for the reviewer, whose charts are SVG from the API's `charts` operations), their
 //! embedded assets, the service worker that keeps the app working without a network,
 //! and the web manifest. Nothing here needs a token: the pages hold no data, and the
 //! app sends the token the worker signed in with on every API call it makes.
@@ -17,6 +18,9 @@ use actix_web::{HttpResponse, HttpResponseBuilder, web};
 pub const ROUTES: &[(&str, &str)] = &[
     ("web_home_page", "/"),
     ("web_inspect_page", "/inspect/{lot_id}"),
+    ("web_lot_page", "/lots/{lot_id}"),
+    ("web_supplier_page", "/suppliers/{supplier_id}"),
+    ("web_part_page", "/parts/{part_id}"),
     ("web_asset", "/assets/{version}/{name}"),
     ("web_service_worker", "/sw.js"),
     ("web_manifest", "/manifest.webmanifest"),
@@ -32,6 +36,9 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' bl
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/inspect/{lot_id}", web::get().to(pages::inspect))
+        .route("/lots/{lot_id}", web::get().to(pages::lot))
+        .route("/suppliers/{supplier_id}", web::get().to(pages::supplier))
+        .route("/parts/{part_id}", web::get().to(pages::part))
         .route("/assets/{version}/{name}", web::get().to(assets::serve))
         .route("/sw.js", web::get().to(assets::service_worker))
         .route("/manifest.webmanifest", web::get().to(assets::manifest));

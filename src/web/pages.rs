@@ -13,9 +13,41 @@ pub async fn home() -> HttpResponse {
 
 /// `/inspect/{lot_id}`: the inspection order of a lot, then its units one by one.
 pub async fn inspect(path: web::Path<String>) -> HttpResponse {
+    by_id(
+        path,
+        "There is no lot at this address: a lot's id is a UUID.",
+    )
+}
+
+/// `/lots/{lot_id}`: the reviewer's page of a lot, printable as its report.
+pub async fn lot(path: web::Path<String>) -> HttpResponse {
+    by_id(
+        path,
+        "There is no lot at this address: a lot's id is a UUID.",
+    )
+}
+
+/// `/suppliers/{supplier_id}`: a supplier's scorecard.
+pub async fn supplier(path: web::Path<String>) -> HttpResponse {
+    by_id(
+        path,
+        "There is no supplier at this address: a supplier's id is a UUID.",
+    )
+}
+
+/// `/parts/{part_id}`: a part's characteristics, golden samples and capability.
+pub async fn part(path: web::Path<String>) -> HttpResponse {
+    by_id(
+        path,
+        "There is no part at this address: a part's id is a UUID.",
+    )
+}
+
+/// The shell for an address that ends in a UUID, else 404.
+fn by_id(path: web::Path<String>, missing: &str) -> HttpResponse {
     match uuid::Uuid::parse_str(&path.into_inner()) {
         Ok(_) => page(),
-        Err(_) => not_found("There is no lot at this address: a lot's id is a UUID."),
+        Err(_) => not_found(missing),
     }
 }
 
@@ -41,7 +73,7 @@ pub fn shell() -> String {
 <body>
 <header class="bar"><a class="brand" href="/">lotgate</a><span id="sync" class="sync" role="status" aria-live="polite"></span></header>
 <main id="main"><p>Loading…</p></main>
-<noscript><p class="notice">The inspection app needs JavaScript.</p></noscript>
+<noscript><p class="notice">lotgate's pages need JavaScript.</p></noscript>
 </body>
 </html>
 "#

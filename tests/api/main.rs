@@ -8,6 +8,7 @@ mod bounds;
 mod builders;
 mod bulk;
 mod caches;
+mod charts;
 mod crash;
 mod decision_formats;
 mod decisions;

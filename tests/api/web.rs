@@ -13,7 +13,13 @@ async fn the_pages_need_no_token_and_allow_only_this_origin() {
     let app = app().await;
     let lot = "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10";
 
-    for uri in ["/".to_string(), format!("/inspect/{lot}")] {
+    for uri in [
+        "/".to_string(),
+        format!("/inspect/{lot}"),
+        format!("/lots/{lot}"),
+        format!("/suppliers/{lot}"),
+        format!("/parts/{lot}"),
+    ] {
         let page = app.send_anonymous(TestRequest::get().uri(&uri)).await;
 
         assert_eq!(page.status, 200, "{uri}");
@@ -38,6 +44,17 @@ async fn an_inspection_page_for_something_that_is_not_a_lot_id_is_not_found() {
         .await;
 
     page.assert_problem(404);
+}
+
+#[actix_web::test]
+async fn a_reviewer_page_for_something_that_is_not_an_id_is_not_found() {
+    let app = app().await;
+
+    for uri in ["/lots/L-1", "/suppliers/DPM", "/parts/CLP-100"] {
+        let page = app.send_anonymous(TestRequest::get().uri(uri)).await;
+
+        page.assert_problem(404);
+    }
 }
 
 #[actix_web::test]

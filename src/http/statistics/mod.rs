@@ -7,7 +7,9 @@ mod lot;
 mod view;
 
 pub use calculator::{CapabilityRequest, compute_capability};
-pub use characteristic::{CharacteristicCapability, LotPoint, get_characteristic_capability};
+pub use characteristic::{
+    CapabilityQuery, CharacteristicCapability, LotPoint, get_characteristic_capability,
+};
 pub use lot::{
     CharacteristicStatistics, GoldenReferenceView, InspectionStatistics, LotStatistics,
     SourceStatistics, get_lot_statistics,
@@ -58,6 +60,6 @@ fn subgroup_size(requested: Option<i64>) -> Result<usize, String> {
 }
 
 /// The subgroup size of a query, refused by name when out of range.
-fn subgroup_param(requested: Option<i64>) -> Result<usize, ApiError> {
+pub(crate) fn subgroup_param(requested: Option<i64>) -> Result<usize, ApiError> {
     subgroup_size(requested).map_err(|message| ApiError::invalid_field("subgroup_size", message))
 }

@@ -77,3 +77,22 @@ export async function getBlob(path) {
   if (!res.ok) throw new Refused({ status: res.status, ok: false, data: null });
   return res.blob();
 }
+
+/** A chart (SVG text) behind the token; throws Refused with the problem's detail. */
+export async function getSvg(path) {
+  const secret = token();
+  if (!secret) throw signInNeeded("no token on this tablet yet");
+  let res;
+  try {
+    res = await fetch(path, { headers: { Accept: "image/svg+xml, application/problem+json", Authorization: `Bearer ${secret}` },
+      cache: "no-store", credentials: "omit" });
+  } catch (err) {
+    throw new Offline(String(err));
+  }
+  if (res.status === 401) throw signInNeeded("the token was refused");
+  if (!res.ok) {
+    const data = await res.json().catch(() => null);
+    throw new Refused({ status: res.status, ok: false, data });
+  }
+  return res.text();
+}

@@ -1,10 +1,14 @@
-// The tablet app: signs in once with a device token, then draws the page the address
-// names (`/`: lots, `/inspect/{lot_id}`: the inspection order and its units). The
+// The app of the tablet and the reviewer: signs in once with a token, then draws the
+// page the address names (`/`: lots, `/inspect/{lot_id}`: the inspection order and its
+// units; `/lots/{id}`, `/suppliers/{id}`, `/parts/{id}`: the reviewer's pages). The
 // service worker keeps the app's files for offline use; the queue sends what was
 // recorded when the network allows, and the bar at the top always says what waits.
 import { SignInNeeded, setToken, token } from "./api.js";
 import { homePage } from "./home.js";
 import { inspectPage } from "./inspect.js";
+import { lotPage } from "./lot.js";
+import { partPage } from "./part.js";
+import { supplierPage } from "./supplier.js";
 import * as queue from "./queue.js";
 import { h } from "./ui.js";
 
@@ -62,11 +66,20 @@ function signIn(why) {
   input.focus();
 }
 
+const PAGES = [
+  [/^\/inspect\/([0-9a-fA-F-]{36})\/?$/, inspectPage],
+  [/^\/lots\/([0-9a-fA-F-]{36})\/?$/, lotPage],
+  [/^\/suppliers\/([0-9a-fA-F-]{36})\/?$/, supplierPage],
+  [/^\/parts\/([0-9a-fA-F-]{36})\/?$/, partPage],
+];
+
 async function route() {
-  const m = /^\/inspect\/([0-9a-fA-F-]{36})\/?$/.exec(location.pathname);
   try {
-    if (m) await inspectPage(main, m[1].toLowerCase());
-    else await homePage(main);
+    for (const [pattern, page] of PAGES) {
+      const m = pattern.exec(location.pathname);
+      if (m) return await page(main, m[1].toLowerCase());
+    }
+    await homePage(main);
   } catch (err) {
     if (!(err instanceof SignInNeeded)) {
       main.replaceChildren(h("p", { class: "notice error", role: "alert" }, String(err.message || err)));

@@ -5,6 +5,8 @@ const VERSION = "__VERSION__";
 const CACHE = "lotgate-" + VERSION;
 const SHELL = "/";
 const FILES = [/*__ASSETS__*/];
+// The app's pages, all one shell: the tablet's and the reviewer's.
+const PAGES = /^\/(?:$|inspect\/|lots\/|suppliers\/|parts\/)/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -52,7 +54,7 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname.startsWith("/api/")) return;
-  if (event.request.mode === "navigate" && (url.pathname === "/" || url.pathname.startsWith("/inspect/"))) {
+  if (event.request.mode === "navigate" && PAGES.test(url.pathname)) {
     event.respondWith(page(event.request));
   } else if (url.pathname.startsWith("/assets/") || url.pathname === "/manifest.webmanifest") {
     event.respondWith(file(event.request));
