@@ -17,6 +17,7 @@ use crate::service::audit;
 
 /// One change, as recorded in the same transaction as the change itself.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"seq": 41, "at": "2026-11-20T09:15:02Z", "token_id": "18c130ad-951d-4fce-8688-d00d7d2247a4", "actor": "Line 3 tablet", "role": "inspector", "token_supplier_id": null, "action": "create", "entity": "supplier", "entity_id": "e9c16068-68ea-5c93-a650-32fe46a5c550", "old_value": null, "new_value": {"code": "DPM", "name": "Dongguan Precision Moulding"}, "reason": null, "sha256": "2cd21725f917bab9fcf4cc1bdc1eb08e2fcff8458bd14d0e07b1eeabf88fb41c"}))]
 pub struct AuditEventView {
     /// Position in the chain, from 1, without gaps.
     pub seq: i64,

@@ -71,6 +71,7 @@ pub struct CreateCharacteristic {
 
 /// A characteristic of a part.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "22d36ceb-3653-5478-9338-c29c19a40da0", "part_id": "690304a8-bfaa-55e0-9ba2-28479afb73a0", "name": "Weight", "kind": "variable", "unit": "g", "nominal": 2.4, "lsl": 2.3, "usl": 2.5, "classification": "major", "aql": 1.0, "inspection_level": "II", "destructive": false, "inspection_cost": 0.1, "escape_cost": 1.0, "one_defect_fatal": false, "created_at": "2026-11-18T08:00:01Z"}))]
 pub struct CharacteristicView {
     /// Id of the characteristic.
     pub id: CharacteristicId,

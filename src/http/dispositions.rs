@@ -102,6 +102,7 @@ pub struct DispositionView {
 
 /// A disposition recorded, with the lot's status after it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"disposition": {"approver": null, "decision_id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "disposition": "scrap", "expires_on": null, "id": "2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d", "justification": null, "lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "quantity": null, "reason": "Cracked housings.", "recorded_at": "2026-11-23T09:30:00Z", "recorded_by": "ana (reviewer)", "scope": "lot", "units": []}, "lot_status": "dispositioned"}))]
 pub struct DispositionRecorded {
     /// The disposition.
     pub disposition: DispositionView,
@@ -112,6 +113,7 @@ pub struct DispositionRecorded {
 
 /// A lot's dispositions.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{"approver": null, "decision_id": "1d2c3b4a-5e6f-4a7b-8c9d-0e1f2a3b4c5d", "disposition": "scrap", "expires_on": null, "id": "2b3c4d5e-6f70-4a8b-9c0d-1e2f3a4b5c6d", "justification": null, "lot_id": "5a3e1f0c-8d2b-4c1e-9f3a-2b7c6d5e4f10", "quantity": null, "reason": "Cracked housings.", "recorded_at": "2026-11-23T09:30:00Z", "recorded_by": "ana (reviewer)", "scope": "lot", "units": []}]}))]
 pub struct DispositionList {
     /// In the order recorded.
     pub items: Vec<DispositionView>,

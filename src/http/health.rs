@@ -10,6 +10,7 @@ use super::{AppState, db};
 
 /// Health of the service.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct Health {
     /// `ok` when healthy.
     pub status: String,

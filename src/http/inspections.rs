@@ -135,6 +135,7 @@ pub struct AttributeInput {
 /// as a new one.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Width read on the wrong gauge", "inspection": {"id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "source": "factory", "mode": "sampling", "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z", "units": [{"unit": 1, "serial": "B-0001", "measurements": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e", "value": 12.31}], "attributes": []}]}}))]
 pub struct CorrectInspection {
     /// Why the earlier inspection is replaced (1-1000 characters).
     #[schema(

@@ -53,6 +53,7 @@ pub struct CreateLot {
 
 /// A registered lot.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "c99e71b2-05bb-5458-9fc0-af5964e27878", "part_id": "f3fb5d7e-9a71-5b3b-b85f-541c8d4bb6ab", "supplier_id": "09a9f244-47f7-56c6-a293-0f881734033e", "lot_number": "NHA-HUB-2611C", "lot_size": 300, "produced_on": "2026-11-19", "created_at": "2026-11-19T17:00:00Z", "status": "accepted", "verdict": "accept", "disposition": null, "released_at": null, "cancelled_at": null, "cancel_reason": null, "needs_decision": false, "decision_stale": false, "stale_because": null}))]
 pub struct LotView {
     /// Id of the lot.
     pub id: LotId,

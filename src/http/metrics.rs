@@ -40,6 +40,9 @@ const STATUSES: [u16; 22] = [
             text format 0.0.4. Needs no token: it carries no personal data.",
         content_type = "text/plain; version=0.0.4",
         body = String,
+        example = "# HELP lotgate_http_requests_total Requests answered, by operation id and HTTP status.\n\
+            # TYPE lotgate_http_requests_total counter\n\
+            lotgate_http_requests_total{operation=\"get_lot\",status=\"200\"} 1\n",
     ))
 )]
 #[get("/metrics")]

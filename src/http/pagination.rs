@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::{RefOr, Schema, schema::Ref};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
@@ -94,12 +95,53 @@ impl CursorKey for i64 {
 }
 
 /// One page of a list.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Serialize)]
 pub struct Page<T> {
     /// The items of this page.
     pub items: Vec<T>,
     /// Pass as `cursor` to get the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// Written by hand rather than derived: the derive inlines the item's schema into every
+/// `Page_*`, so client generators make a second, differently named copy of each item
+/// type. Here the items refer to their own schema, which is registered with the page.
+/// Implemented through utoipa's composing trait (the one its derives implement, and that
+/// gives `PartialSchema`), because the path macro builds generic bodies with it.
+impl<T: ToSchema> utoipa::__dev::ComposeSchema for Page<T> {
+    fn compose(_inlined_items: Vec<RefOr<Schema>>) -> RefOr<Schema> {
+        use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, SchemaType, Type};
+        ObjectBuilder::new()
+            .description(Some("One page of a list."))
+            .property(
+                "items",
+                ArrayBuilder::new()
+                    .items(Ref::from_schema_name(T::name()))
+                    .description(Some("The items of this page.")),
+            )
+            .required("items")
+            .property(
+                "next_cursor",
+                ObjectBuilder::new()
+                    .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+                    .description(Some(
+                        "Pass as `cursor` to get the next page; `null` on the last page.",
+                    )),
+            )
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for Page<T> {
+    /// The path macro appends the item's name: `Page_PartView`.
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Page")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+    }
 }
 
 impl<T> Page<T> {

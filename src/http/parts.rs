@@ -50,6 +50,7 @@ pub struct CreatePart {
 
 /// A registered part number.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "690304a8-bfaa-55e0-9ba2-28479afb73a0", "number": "CLP-100", "name": "Cable clip, PA66 glass-filled", "stage": "part", "description": "Injection-moulded clip, 4-cavity tool, drawing CLP-100 rev C", "created_at": "2026-11-18T08:00:00Z"}))]
 pub struct PartView {
     /// Id of the part.
     pub id: PartId,
@@ -80,6 +81,7 @@ impl From<models::Part> for PartView {
 
 /// A part with its characteristics.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "690304a8-bfaa-55e0-9ba2-28479afb73a0", "number": "CLP-100", "name": "Cable clip, PA66 glass-filled", "stage": "part", "description": "Injection-moulded clip, 4-cavity tool, drawing CLP-100 rev C", "created_at": "2026-11-18T08:00:00Z", "characteristics": [{"id": "66960b8c-883c-5a71-8c89-bd783ceb7cee", "part_id": "690304a8-bfaa-55e0-9ba2-28479afb73a0", "name": "Width", "kind": "variable", "unit": "mm", "nominal": 12.0, "lsl": 11.85, "usl": 12.15, "classification": "major", "aql": 1.0, "inspection_level": "II", "destructive": false, "inspection_cost": null, "escape_cost": null, "one_defect_fatal": false, "created_at": "2026-11-18T08:00:01Z"}]}))]
 pub struct PartDetail {
     #[serde(flatten)]
     pub part: PartView,

@@ -265,8 +265,39 @@ async fn serve(
     ));
     Ok(match bytes {
         None => res.finish(),
-        Some(bytes) => res.content_type(content_type).body(bytes),
+        Some(bytes) => res.content_type(labelled(req, &content_type)).body(bytes),
     })
+}
+
+/// The media type to label an image with: its own, unless the request's `Accept` takes
+/// neither it nor any image but does take `application/octet-stream` (a client that
+/// reads every binary body as bytes). The bytes are the same either way.
+fn labelled<'a>(req: &HttpRequest, media: &'a str) -> &'a str {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return media;
+    };
+    let ranges: Vec<String> = accept
+        .split(',')
+        .map(|r| {
+            r.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .collect();
+    let takes = |range: &str| ranges.iter().any(|r| r == range);
+    if takes(media) || takes("image/*") || takes("*/*") {
+        media
+    } else if takes("application/octet-stream") || takes("application/*") {
+        "application/octet-stream"
+    } else {
+        media
+    }
 }
 
 /// If-None-Match uses the weak comparison (RFC 9110 13.1.2): `W/` is ignored.
@@ -305,6 +336,7 @@ pub async fn compare_photos(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(PhotoId, PhotoId)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     let (left, right) = path.into_inner();
     let limits = photo_limits(&state);
@@ -322,7 +354,7 @@ pub async fn compare_photos(
     )
     .await?;
     Ok(HttpResponse::Ok()
-        .content_type("image/png")
+        .content_type(labelled(&req, "image/png"))
         .insert_header((
             "X-Difference-Score",
             format!("{:.6}", comparison.mean_abs_difference),
@@ -337,7 +369,29 @@ pub async fn compare_photos(
 
 #[cfg(test)]
 mod tests {
-    use super::etag_matches;
+    use super::{etag_matches, labelled};
+
+    #[test]
+    fn an_image_is_labelled_octet_stream_only_for_a_client_that_takes_nothing_else() {
+        let with = |accept: &str| {
+            actix_web::test::TestRequest::default()
+                .insert_header(("Accept", accept))
+                .to_http_request()
+        };
+        let none = actix_web::test::TestRequest::default().to_http_request();
+        assert_eq!(labelled(&none, "image/png"), "image/png");
+        assert_eq!(labelled(&with("*/*"), "image/png"), "image/png");
+        assert_eq!(labelled(&with("image/*;q=0.9"), "image/png"), "image/png");
+        assert_eq!(
+            labelled(&with("application/octet-stream"), "image/png"),
+            "application/octet-stream"
+        );
+        assert_eq!(
+            labelled(&with("application/json, application/*"), "image/webp"),
+            "application/octet-stream"
+        );
+        assert_eq!(labelled(&with("text/html"), "image/png"), "image/png");
+    }
 
     #[test]
     fn if_none_match_matches_a_listed_tag_weak_or_strong_and_the_star() {

@@ -31,6 +31,8 @@ use super::{
             problem details (`application/problem+json`) that name the offending field.",
         license(name = "MIT OR Apache-2.0", identifier = "MIT OR Apache-2.0"),
     ),
+    servers((url = "/", description = "The lotgate that serves this document: every path is \
+        relative to the root of its host")),
     tags(
         (name = "parts", description = "Part numbers and their characteristics"),
         (name = "suppliers", description = "Suppliers and factories"),
@@ -167,9 +169,12 @@ pub fn openapi() -> OpenApiDoc {
 }
 
 /// What the route table's annotations leave out: the Idempotency-Key header, the media
-/// types of photo parts and the security of every operation.
+/// types of photo parts, binary downloads, optional bodies and the security of every
+/// operation.
 fn documented(api: OpenApiDoc) -> OpenApiDoc {
-    with_security(with_photo_types(with_idempotency_key(api)))
+    let api = with_optional_bodies(with_binary_downloads(with_idempotency_key(api)));
+    let api = with_list_examples(api);
+    with_security(with_photo_types(api))
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.
@@ -279,12 +284,170 @@ fn with_photo_types(mut api: OpenApiDoc) -> OpenApiDoc {
         else {
             continue;
         };
-        if let Some(utoipa::openapi::RefOr::T(form)) = body.content.get_mut("multipart/form-data") {
+        let Some(utoipa::openapi::RefOr::T(form)) = body.content.get_mut("multipart/form-data")
+        else {
+            continue;
+        };
+        let is_photo_form = matches!(&form.schema,
+            Some(utoipa::openapi::RefOr::Ref(r)) if r.ref_location.ends_with("PhotoForm"));
+        if is_photo_form {
             form.encoding.insert(
                 "photo".into(),
                 EncodingBuilder::new()
                     .content_type(Some("image/jpeg, image/png, image/webp"))
                     .build(),
+            );
+        }
+    }
+    api
+}
+
+/// An optional JSON body (`request_body = Option<T>`) is documented by the macro as a
+/// required body of `oneOf [T, null]`: generated clients then send `null` or crash on a
+/// missing body. Said the OpenAPI way instead: the body is `T`, and it is not required.
+fn with_optional_bodies(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{RefOr, Required, Type};
+    let is_null = |s: &RefOr<Schema>| {
+        matches!(s, RefOr::T(Schema::Object(o))
+            if o.schema_type == utoipa::openapi::schema::SchemaType::Type(Type::Null))
+    };
+    for item in api.paths.paths.values_mut() {
+        let Some(RefOr::T(body)) = item.post.as_mut().and_then(|op| op.request_body.as_mut())
+        else {
+            continue;
+        };
+        let Some(RefOr::T(json)) = body.content.get_mut("application/json") else {
+            continue;
+        };
+        let Some(RefOr::T(Schema::OneOf(one_of))) = json.schema.as_ref() else {
+            continue;
+        };
+        if one_of.items.len() != 2 || !one_of.items.iter().any(is_null) {
+            continue;
+        }
+        let inner = one_of.items.iter().find(|s| !is_null(s)).cloned();
+        json.schema = inner;
+        body.required = Some(Required::False);
+    }
+    api
+}
+
+/// A page (`Page_*`) or a plain list of items gets an example made of its item's: one
+/// item, and no next page.
+fn with_list_examples(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::schema::{ArrayItems, Schema};
+    use utoipa::openapi::{RefOr, Response};
+    let Some(components) = api.components.as_mut() else {
+        return api;
+    };
+    let example_of = |schemas: &std::collections::BTreeMap<String, RefOr<Schema>>,
+                      items: &ArrayItems| {
+        let ArrayItems::RefOrSchema(item) = items else {
+            return None;
+        };
+        let RefOr::Ref(r) = item.as_ref() else {
+            return None;
+        };
+        let name = r.ref_location.rsplit('/').next()?;
+        match schemas.get(name)? {
+            RefOr::T(Schema::Object(o)) => {
+                o.example.clone().or_else(|| o.examples.first().cloned())
+            }
+            _ => None,
+        }
+    };
+    let pages: Vec<String> = components
+        .schemas
+        .keys()
+        .filter(|n| n.starts_with("Page_"))
+        .cloned()
+        .collect();
+    for name in pages {
+        let example = match components.schemas.get(&name) {
+            Some(RefOr::T(Schema::Object(page))) => match page.properties.get("items") {
+                Some(RefOr::T(Schema::Array(list))) => example_of(&components.schemas, &list.items),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let (Some(item), Some(RefOr::T(Schema::Object(page)))) =
+            (example, components.schemas.get_mut(&name))
+        {
+            page.example = Some(serde_json::json!({"items": [item], "next_cursor": null}));
+        }
+    }
+    let schemas = components.schemas.clone();
+    for item in api.paths.paths.values_mut() {
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        for response in op.responses.responses.values_mut() {
+            let RefOr::T(Response { content, .. }) = response else {
+                continue;
+            };
+            for media in content.values_mut() {
+                let RefOr::T(media) = media else {
+                    continue;
+                };
+                if media.example.is_some() {
+                    continue;
+                }
+                if let Some(RefOr::T(Schema::Array(list))) = media.schema.as_ref() {
+                    media.example =
+                        example_of(&schemas, &list.items).map(|e| serde_json::json!([e]));
+                }
+            }
+        }
+    }
+    api
+}
+
+/// Photos and comparisons are bytes: each image media type gets an OpenAPI 3.1 binary
+/// schema (`contentMediaType`, no encoding), and `application/octet-stream` is offered
+/// besides, for clients that read any binary body as bytes (the server labels the same
+/// bytes so when that is all a request's `Accept` takes).
+fn with_binary_downloads(mut api: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::{ContentBuilder, ObjectBuilder, RefOr, Type};
+    let binary = |media: &str| {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type(media)
+            .build()
+    };
+    for item in api.paths.paths.values_mut() {
+        let Some(op) = item.get.as_mut() else {
+            continue;
+        };
+        for response in op.responses.responses.values_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            let images: Vec<String> = response
+                .content
+                .keys()
+                .filter(|m| m.starts_with("image/"))
+                .cloned()
+                .collect();
+            if images.is_empty() {
+                continue;
+            }
+            for media in images {
+                response.content.insert(
+                    media.clone(),
+                    RefOr::T(ContentBuilder::new().schema(Some(binary(&media))).build()),
+                );
+            }
+            let octets = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(utoipa::openapi::SchemaFormat::KnownFormat(
+                    utoipa::openapi::KnownFormat::Binary,
+                )))
+                .content_media_type("application/octet-stream")
+                .build();
+            response.content.insert(
+                "application/octet-stream".into(),
+                RefOr::T(ContentBuilder::new().schema(Some(octets)).build()),
             );
         }
     }
@@ -317,6 +480,11 @@ fn with_security(mut api: OpenApiDoc) -> OpenApiDoc {
         );
     for (path, item) in api.paths.paths.iter_mut() {
         if !path.starts_with("/api/") {
+            // Health, readiness and metrics answer without a token: an empty list of
+            // requirements says so (OpenAPI 3.1, 4.8.10.1).
+            for op in [&mut item.get].into_iter().flatten() {
+                op.security = Some(Vec::new());
+            }
             continue;
         }
         for op in [
@@ -347,6 +515,7 @@ fn with_security(mut api: OpenApiDoc) -> OpenApiDoc {
                 ("401", "Unauthorized"),
                 ("403", "Forbidden"),
                 ("429", "TooManyRequests"),
+                ("500", "Internal"),
             ] {
                 op.responses
                     .responses

@@ -40,6 +40,7 @@ pub struct CreateSupplier {
 
 /// A registered supplier or factory.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "e9c16068-68ea-5c93-a650-32fe46a5c550", "name": "Dongguan Precision Moulding", "code": "DPM", "created_at": "2026-11-18T08:00:02Z"}))]
 pub struct SupplierView {
     /// Id of the supplier.
     pub id: SupplierId,

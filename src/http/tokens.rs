@@ -44,6 +44,7 @@ pub struct CreateToken {
 
 /// A token, without its secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "18c130ad-951d-4fce-8688-d00d7d2247a4", "name": "Line 3 tablet", "holder": "device", "role": "inspector", "supplier_id": null, "created_at": "2026-11-18T08:00:00Z", "created_by": "9a8f6227-2bb5-4f33-a7db-66d02cdaa146", "revoked_at": null, "revoked_by": null, "last_used_at": "2026-11-20T09:15:02Z"}))]
 pub struct TokenView {
     /// Id of the token (not the token itself).
     pub id: TokenId,
@@ -87,6 +88,7 @@ impl From<Token> for TokenView {
 
 /// A new token, with its secret shown this once.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "18c130ad-951d-4fce-8688-d00d7d2247a4", "name": "Line 3 tablet", "holder": "device", "role": "inspector", "supplier_id": null, "created_at": "2026-11-18T08:00:00Z", "created_by": "9a8f6227-2bb5-4f33-a7db-66d02cdaa146", "revoked_at": null, "revoked_by": null, "last_used_at": null, "token": "lgt_0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"}))]
 pub struct CreatedToken {
     #[serde(flatten)]
     pub view: TokenView,

@@ -28,12 +28,14 @@ use crate::service::webhooks::events::InspectionRecorded;
 
 mod bulk;
 mod check;
+mod export;
 pub mod fingerprint;
 mod original;
 pub mod rows_hash;
 
-pub use bulk::{ImportHeader, export_measurements_csv, import_csv};
+pub use bulk::{ImportHeader, import_csv};
 pub use check::{CheckedInspection, DEFAULT_MAX_RESULTS, MAX_UNITS};
+pub use export::{export_measurements_csv, export_units_csv};
 pub use fingerprint::Correction;
 
 /// An inspection to record, as a client sent it (read from a request body or a CSV

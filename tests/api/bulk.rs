@@ -1,4 +1,5 @@
-//! The bulk path: CSV import of an inspection and CSV export of a lot's measurements.
+//! The bulk path: CSV import of an inspection and the CSV exports of a lot, the one a
+//! row per unit that the import reads back, and the long one.
 
 use actix_web::test::TestRequest;
 use serde_json::json;
@@ -103,21 +104,33 @@ async fn errors_name_the_line_and_column_and_nothing_is_stored() {
 }
 
 #[actix_web::test]
-async fn an_unknown_or_attribute_column_is_named_in_the_header() {
+async fn an_unknown_column_is_named_in_the_header_and_a_bad_result_in_its_row() {
     let app = app().await;
     let f = app.fixture().await;
 
     let reply = app
         .send(import(
             &f,
-            "unit,serial,Width,Colour,Scratches\n1,,12.0,3,1\n",
+            "unit,serial,Width,Colour,Scratches,Width note\n1,,12.0,3,1,\n",
         ))
         .await;
 
     reply.assert_problem(422);
     assert_eq!(
         reply.error_fields(),
-        ["line 1, column Colour", "line 1, column Scratches"]
+        [
+            "line 1, column Colour",
+            "line 1, column Width note",
+            "line 2, column Scratches"
+        ]
+    );
+    assert!(
+        reply.body["errors"][2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("neither `pass` nor `fail`"),
+        "{}",
+        reply.body
     );
 }
 
@@ -147,7 +160,7 @@ async fn the_import_takes_csv_only_and_refuses_a_body_over_its_limit() {
 }
 
 #[actix_web::test]
-async fn exports_every_measurement_of_a_lot_and_marks_superseded_ones() {
+async fn the_long_export_has_every_measurement_of_a_lot_and_marks_superseded_ones() {
     let app = app().await;
     let f = app.fixture().await;
     app.send(import(&f, "unit,serial,Width\n1,B-1,12.01\n2,B-2,12.02\n"))
@@ -164,7 +177,10 @@ async fn exports_every_measurement_of_a_lot_and_marks_superseded_ones() {
     );
 
     let reply = app
-        .get(&format!("/api/v1/lots/{}/measurements.csv", f.lot_id))
+        .get(&format!(
+            "/api/v1/lots/{}/measurements.csv?format=long",
+            f.lot_id
+        ))
         .await;
 
     assert_eq!(reply.status, 200);
@@ -192,4 +208,178 @@ async fn exports_every_measurement_of_a_lot_and_marks_superseded_ones() {
             .any(|l| l.starts_with("6e4d3c2b") && l.contains(",true,1,S-1,")),
         "{text}"
     );
+}
+
+/// The import as a form: the CSV as the `file` part.
+fn import_form(lot_id: &str, id: &str, csv: &str) -> TestRequest {
+    use crate::golden_builders::{BOUNDARY, Part, form};
+    let uri = format!(
+        "/api/v1/lots/{lot_id}/inspections/import?id={id}&source=factory&mode=sampling&inspector=kim&inspected_at=2026-11-22T08:00:00Z"
+    );
+    let body = form(&[Part {
+        name: "file",
+        filename: Some("lot.csv"),
+        content_type: Some("text/csv"),
+        bytes: csv.as_bytes(),
+    }]);
+    TestRequest::post()
+        .uri(&uri)
+        .insert_header((
+            "content-type",
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        ))
+        .set_payload(body)
+}
+
+#[actix_web::test]
+async fn a_lot_exported_and_imported_into_another_lot_records_every_value_again() {
+    let app = app().await;
+    let f = app.fixture().await;
+    for code in ["scratch", "flash"] {
+        let made = app
+            .post(
+                &format!("/api/v1/parts/{}/defect-codes", f.part_id),
+                json!({"code": code, "name": code}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    // Values whose decimal text is long or tricky (0.1 + 0.2, a tiny and a 17-digit
+    // number), a unit without a width, a note with a comma, quotes and outer spaces.
+    let units = json!([
+        {"unit": 1, "serial": "B-0001",
+         "measurements": [{"characteristic_id": f.width_id, "value": 0.1 + 0.2}],
+         "attributes": [{"characteristic_id": f.scratch_id, "pass": true}]},
+        {"unit": 2, "serial": null,
+         "measurements": [{"characteristic_id": f.width_id, "value": 12.345678901234567}],
+         "attributes": [{"characteristic_id": f.scratch_id, "pass": false, "defects": 3,
+                         "note": " lid, \"top\" edge ", "defect_codes": ["flash", "scratch"]}]},
+        {"unit": 7, "serial": "B-0007",
+         "attributes": [{"characteristic_id": f.scratch_id, "pass": false}]},
+        {"unit": 9, "serial": "B,0009",
+         "measurements": [{"characteristic_id": f.width_id, "value": 1e-7}]},
+    ]);
+    let original = app
+        .post(
+            &format!("/api/v1/lots/{}/inspections", f.lot_id),
+            json!({"id": "11111111-2222-4333-8444-555555555555", "source": "factory",
+                "mode": "sampling", "inspector": "kim", "inspected_at": "2026-11-20T09:15:00Z",
+                "units": units}),
+        )
+        .await;
+    assert_eq!(original.status, 201, "{}", original.body);
+    let second = app
+        .create_lot(&f.part_id, &f.supplier_id, "L-2", 500, "2026-11-21")
+        .await;
+
+    let exported = app
+        .get(&format!("/api/v1/lots/{}/measurements.csv", f.lot_id))
+        .await;
+    assert_eq!(exported.status, 200, "{}", exported.body);
+    let csv = exported.body.as_str().unwrap();
+    let imported = app
+        .send(import_form(
+            &second,
+            "21111111-2222-4333-8444-555555555555",
+            csv,
+        ))
+        .await;
+
+    assert_eq!(imported.status, 201, "{}", imported.body);
+    assert_eq!(
+        csv.lines().next().unwrap(),
+        "unit,serial,Width,Scratches,Scratches defects,Scratches defect_codes,Scratches note"
+    );
+    // Every unit, serial, value and result, as recorded the first time (a failed result
+    // recorded without a count is stored as 1 defect, and exported so).
+    assert_eq!(imported.body["units"], original.body["units"], "{csv}");
+    assert_eq!(
+        imported.body["units"][1]["attributes"][0]["note"],
+        " lid, \"top\" edge "
+    );
+    assert_eq!(
+        imported.body["units"][0]["measurements"][0]["value"],
+        0.1 + 0.2
+    );
+}
+
+#[actix_web::test]
+async fn a_lot_with_several_current_inspections_is_exported_one_inspection_at_a_time() {
+    let app = app().await;
+    let f = app.fixture().await;
+    app.send(import(&f, "unit,serial,Width\n1,B-1,12.01\n"))
+        .await;
+    let other = crate::builders::inspection(&f, "6e4d3c2b-1a09-4877-8665-544332211000", 2);
+    let recorded = app
+        .post(&format!("/api/v1/lots/{}/inspections", f.lot_id), other)
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+
+    let ambiguous = app
+        .get(&format!("/api/v1/lots/{}/measurements.csv", f.lot_id))
+        .await;
+    let chosen = app
+        .get(&format!(
+            "/api/v1/lots/{}/measurements.csv?inspection_id={ID}",
+            f.lot_id
+        ))
+        .await;
+
+    ambiguous.assert_problem(409);
+    assert_eq!(ambiguous.error_fields(), ["inspection_id"]);
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    assert_eq!(
+        chosen.body.as_str().unwrap(),
+        "unit,serial,Width,Scratches,Scratches defects,Scratches defect_codes,Scratches note\n\
+         1,B-1,12.01,,,,\n"
+    );
+}
+
+#[actix_web::test]
+async fn a_lot_without_inspections_exports_the_header_as_a_template() {
+    let app = app().await;
+    let f = app.fixture().await;
+
+    let reply = app
+        .get(&format!("/api/v1/lots/{}/measurements.csv", f.lot_id))
+        .await;
+
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.body.as_str().unwrap(),
+        "unit,serial,Width,Scratches,Scratches defects,Scratches defect_codes,Scratches note\n"
+    );
+}
+
+#[actix_web::test]
+async fn a_result_companion_without_a_result_and_a_form_without_its_file_are_refused() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let orphan = import(&f, "unit,serial,Width,Scratches note\n1,,12.0,lid\n");
+    let no_file = {
+        use crate::golden_builders::{BOUNDARY, Part, form};
+        TestRequest::post()
+            .uri(&format!(
+                "/api/v1/lots/{}/inspections/import?id={ID}&source=factory&mode=sampling&inspector=kim&inspected_at=2026-11-22T08:00:00Z",
+                f.lot_id
+            ))
+            .insert_header((
+                "content-type",
+                format!("multipart/form-data; boundary={BOUNDARY}"),
+            ))
+            .set_payload(form(&[Part {
+                name: "csv",
+                filename: Some("lot.csv"),
+                content_type: None,
+                bytes: b"unit,serial,Width\n1,,12.0\n",
+            }]))
+    };
+
+    let orphan = app.send(orphan).await;
+    let no_file = app.send(no_file).await;
+
+    orphan.assert_problem(422);
+    assert_eq!(orphan.error_fields(), ["line 2, column Scratches note"]);
+    no_file.assert_problem(422);
+    assert_eq!(no_file.error_fields(), ["csv"]);
 }

@@ -19,6 +19,7 @@ mod docs;
 mod embedded;
 mod errors;
 mod etag;
+mod examples;
 mod failover;
 mod fingerprint;
 mod golden_builders;

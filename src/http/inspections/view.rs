@@ -13,6 +13,7 @@ use crate::service::inspections::StoredInspection;
 
 /// A recorded inspection with all its units.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "5d1ece60-aedb-5bce-8e4f-24963b0e5167", "lot_id": "c99e71b2-05bb-5458-9fc0-af5964e27878", "source": "factory", "mode": "sampling", "inspector": "li.wei", "inspected_at": "2026-11-20T16:00:00Z", "supersedes": null, "reason": null, "superseded_by": null, "recorded_at": "2026-12-03T22:46:42.913127Z", "golden_sample_revision_id": "a294d92b-2046-49bd-8898-c8426219002d", "resubmission_id": null, "units": [{"unit": 1, "serial": "HUB-1300001", "measurements": [{"characteristic_id": "3c66544b-ae46-5cc5-a220-946a11be966a", "value": 1.264}], "attributes": [{"characteristic_id": "629df179-01b3-50eb-b6c9-fb87840a3ff5", "pass": true, "defects": 0, "note": null, "photos": [], "defect_codes": []}, {"characteristic_id": "763523fc-5d91-54de-b0e6-4153883d3820", "pass": true, "defects": 0, "note": null, "photos": [], "defect_codes": []}]}, {"unit": 2, "serial": "HUB-1300002", "measurements": [{"characteristic_id": "3c66544b-ae46-5cc5-a220-946a11be966a", "value": 1.335}], "attributes": [{"characteristic_id": "629df179-01b3-50eb-b6c9-fb87840a3ff5", "pass": true, "defects": 0, "note": null, "photos": [], "defect_codes": []}, {"characteristic_id": "763523fc-5d91-54de-b0e6-4153883d3820", "pass": true, "defects": 0, "note": null, "photos": [], "defect_codes": []}]}]}))]
 pub struct InspectionView {
     /// Id of the inspection (chosen by the client that recorded it).
     pub id: InspectionId,
@@ -85,6 +86,7 @@ pub struct AttributeView {
 
 /// An inspection in a list, without its units.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "5d1ece60-aedb-5bce-8e4f-24963b0e5167", "lot_id": "c99e71b2-05bb-5458-9fc0-af5964e27878", "source": "factory", "mode": "sampling", "inspector": "li.wei", "inspected_at": "2026-11-20T16:00:00Z", "unit_count": 80, "supersedes": null, "reason": null, "superseded_by": null, "resubmission_id": null, "recorded_at": "2026-11-20T16:05:00Z"}))]
 pub struct InspectionSummary {
     /// Id of the inspection.
     pub id: InspectionId,

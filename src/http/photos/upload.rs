@@ -24,10 +24,16 @@ const MAX_PARTS: usize = 8;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+#[schema(example = json!({"photo": "(the JPEG, PNG or WebP file)"}))]
 pub struct PhotoForm {
     /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
     /// megapixels. Its part's Content-Type, when given, must match the bytes.
-    #[schema(value_type = String, format = Binary, min_length = 1)]
+    #[schema(
+        value_type = String,
+        format = Binary,
+        content_media_type = "application/octet-stream",
+        min_length = 1
+    )]
     pub photo: Vec<u8>,
 }
 
@@ -35,10 +41,16 @@ pub struct PhotoForm {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
+#[schema(example = json!({"photo": "(the JPEG, PNG or WebP file)", "view": "front"}))]
 pub struct ViewPhotoForm {
     /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
     /// megapixels. Its part's Content-Type, when given, must match the bytes.
-    #[schema(value_type = String, format = Binary, min_length = 1)]
+    #[schema(
+        value_type = String,
+        format = Binary,
+        content_media_type = "application/octet-stream",
+        min_length = 1
+    )]
     pub photo: Vec<u8>,
     /// The fixed view the photo shows, a lowercase word such as `front`, `back`, `top`,
     /// `bottom`, `left`, `right`, `side` or `detail` (1-32 characters: a letter, then

@@ -10,6 +10,7 @@ use utoipa::ToSchema;
 /// undefined for the input (too few values, no spread, no limit) is `null`, and
 /// `warnings` says why.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"n": 80, "mean": 1.194038, "sd": 0.209957, "min": 0.729, "max": 1.741, "median": 1.213, "range": 1.012, "subgroup_size": 1, "deviation_from_nominal": -0.005962, "deviation_from_nominal_pct_of_tolerance": null, "golden_reference": 1.15, "deviation_from_golden_sample": 0.044038, "count_below_lsl": null, "count_above_usl": 0, "count_outside": 0, "pct_below_lsl": null, "pct_above_usl": 0.0, "pct_outside": 0.0, "sigma_within": 0.220206, "cp": null, "cpk": 1.220013, "cpu": 1.220013, "cpl": null, "pp": null, "ppk": 1.279567, "ppm_below_lsl": null, "ppm_above_usl": 61.843528, "cpk_ci_lower": 1.016239, "cpk_ci_upper": 1.423786, "anderson_darling": 0.489588, "anderson_darling_p": 0.215484, "control_chart": {"kind": "individuals_moving_range", "subgroup_size": 1, "ignored_values": 0, "sigma_within": 0.220206, "location": {"centre_line": 1.194037, "ucl": 1.854656, "lcl": 0.533419, "points": [1.264, 1.335], "violations": []}, "spread": {"centre_line": 0.248392, "ucl": 0.811498, "lcl": 0.0, "points": [0.071, 0.224], "violations": [{"rule": 1, "side": "above", "points": [64]}]}}, "warnings": [{"code": "one_sided_spec", "message": "there is no lower specification limit; Cp and Pp need both limits, Cpk and Ppk use the upper limit only"}]}))]
 pub struct CapabilityView {
     /// Number of values.
     pub n: usize,

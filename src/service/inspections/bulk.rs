@@ -1,15 +1,19 @@
-//! The bulk path: an inspection imported from an instrument's or a spreadsheet's CSV
-//! export, one row per unit and one column per variable characteristic; and the export
-//! of a lot's measurements as CSV.
+//! The bulk path: an inspection imported from a CSV file, one row per unit and one
+//! column per characteristic, in the format the export writes ([`super::export`]), so
+//! that a lot's inspection exported and imported into another lot is recorded again
+//! value for value.
 //!
 //! ```text
-//! unit,serial,Weight,Width,Thickness
-//! 1,B-0001,2.41,12.02,1.61
-//! 2,B-0002,2.39,,1.58          <- an empty cell: not measured
+//! unit,serial,Width,Scratches,Scratches defects,Scratches defect_codes,Scratches note
+//! 1,B-0001,12.02,pass,0,,
+//! 2,B-0002,,fail,2,scratch flash,on the lid   <- an empty cell: not recorded
 //! ```
 //!
-//! Columns name a characteristic of the lot's part by name or id. Every row is checked
-//! and every error names its line and column; the inspection is stored in one
+//! Columns name a characteristic of the lot's part by name or id. A variable
+//! characteristic's cell is the measured value; an attribute characteristic's is `pass`
+//! or `fail`, completed by the optional columns `<name> defects`, `<name> defect_codes`
+//! (space-separated codes of the part's catalogue) and `<name> note`. Every row is
+//! checked and every error names its line and column; the inspection is stored in one
 //! transaction, through the same checks and the same idempotent store as the JSON path.
 
 use std::collections::{HashMap, HashSet};
@@ -17,16 +21,31 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use diesel::PgConnection;
 
-use super::{NewInspection, NewMeasurement, NewUnit, Recorded, fingerprint, store};
+use super::{NewAttribute, NewInspection, NewMeasurement, NewUnit, Recorded, fingerprint, store};
 use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
-use crate::db::inspections as inspections_db;
 use crate::db::models::Characteristic;
-use crate::domain::{CharacteristicId, InspectionId, Kind, LotId, Mode, ResubmissionId, Source};
+use crate::domain::{InspectionId, Kind, LotId, Mode, ResubmissionId, Source};
 use crate::service::{ServiceError, Violation, scope};
 
 /// Errors reported at most, so a wrong file does not produce a novel.
 const MAX_ERRORS: usize = 50;
+
+/// The columns that complete an attribute characteristic's result, after its name and a
+/// space: the number of defects, the defect codes (separated by spaces) and the note.
+pub const DEFECTS: &str = "defects";
+pub const DEFECT_CODES: &str = "defect_codes";
+pub const NOTE: &str = "note";
+
+/// What a value column holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    Value,
+    Result,
+    Defects,
+    Codes,
+    Note,
+}
 
 /// The inspection a CSV file records (its rows carry only units and values).
 #[derive(Debug, Clone)]
@@ -76,7 +95,8 @@ fn parse(
     characteristics: &[Characteristic],
 ) -> Result<NewInspection, ServiceError> {
     let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
+        // Cells are trimmed one by one: a note keeps its spaces, so that it round-trips.
+        .trim(csv::Trim::Headers)
         .flexible(false)
         .from_reader(csv_bytes);
     let headers = reader
@@ -106,7 +126,7 @@ fn parse(
                 continue;
             }
         };
-        let unit = match record.get(0).unwrap_or("").parse::<i64>() {
+        let unit = match record.get(0).unwrap_or("").trim().parse::<i64>() {
             Ok(u) if u >= 1 => u,
             _ => {
                 errors.push(at(line, "unit", "must be a whole number from 1"));
@@ -120,37 +140,27 @@ fn parse(
                 format!("unit {unit} appears on an earlier line"),
             ));
         }
-        let serial = record.get(1).filter(|s| !s.is_empty()).map(str::to_owned);
-        let mut measurements = Vec::new();
+        let serial = record
+            .get(1)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned);
         let errors_before = errors.len();
-        for (col, characteristic) in &columns {
-            let cell = record.get(*col).unwrap_or("");
-            if cell.is_empty() {
-                continue;
-            }
-            match cell.parse::<f64>() {
-                Ok(value) if value.is_finite() => measurements.push(NewMeasurement {
-                    characteristic_id: characteristic.id,
-                    value,
-                }),
-                _ => errors.push(at(
-                    line,
-                    &headers[*col],
-                    format!("`{cell}` is not a finite number"),
-                )),
-            }
-        }
-        if measurements.is_empty() && errors.len() == errors_before {
+        let recorded = read_cells(&record, line, &headers, &columns, &mut errors);
+        if recorded.measurements.is_empty()
+            && recorded.attributes.is_empty()
+            && errors.len() == errors_before
+        {
             errors.push(Violation::new(
                 format!("line {line}"),
-                "the row has no measured value",
+                "the row has no recorded value",
             ));
         }
         units.push(NewUnit {
             unit,
             serial,
-            measurements,
-            attributes: Vec::new(),
+            measurements: recorded.measurements,
+            attributes: recorded.attributes,
         });
     }
     if units.is_empty() && errors.is_empty() {
@@ -174,12 +184,98 @@ fn parse(
     })
 }
 
-/// Maps value columns (from the third on) to variable characteristics of the part.
+/// The values of one row: measurements, and attribute results with their companions.
+struct RowValues {
+    measurements: Vec<NewMeasurement>,
+    attributes: Vec<NewAttribute>,
+}
+
+/// Reads the value cells of a row, naming the line and column of each error.
+fn read_cells(
+    record: &csv::StringRecord,
+    line: usize,
+    headers: &csv::StringRecord,
+    columns: &[(usize, &Characteristic, Column)],
+    errors: &mut Vec<Violation>,
+) -> RowValues {
+    let mut values = RowValues {
+        measurements: Vec::new(),
+        attributes: Vec::new(),
+    };
+    // Companion cells, keyed by characteristic, joined to its result afterwards.
+    let mut companions: Vec<(usize, &Characteristic, Column, &str)> = Vec::new();
+    for &(col, characteristic, column) in columns {
+        let raw = record.get(col).unwrap_or("");
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let cell = if column == Column::Note {
+            raw
+        } else {
+            raw.trim()
+        };
+        let name = &headers[col];
+        match column {
+            Column::Value => match cell.parse::<f64>() {
+                Ok(value) if value.is_finite() => values.measurements.push(NewMeasurement {
+                    characteristic_id: characteristic.id,
+                    value,
+                }),
+                _ => errors.push(at(line, name, format!("`{cell}` is not a finite number"))),
+            },
+            Column::Result => match cell {
+                "pass" | "fail" => values.attributes.push(NewAttribute {
+                    characteristic_id: characteristic.id,
+                    pass: cell == "pass",
+                    defects: None,
+                    note: None,
+                    defect_codes: Vec::new(),
+                }),
+                _ => errors.push(at(
+                    line,
+                    name,
+                    format!("`{cell}` is neither `pass` nor `fail`"),
+                )),
+            },
+            _ => companions.push((col, characteristic, column, cell)),
+        }
+    }
+    for (col, characteristic, column, cell) in companions {
+        let name = &headers[col];
+        let Some(result) = values
+            .attributes
+            .iter_mut()
+            .find(|a| a.characteristic_id == characteristic.id)
+        else {
+            errors.push(at(
+                line,
+                name,
+                format!("given without a result in column `{}`", characteristic.name),
+            ));
+            continue;
+        };
+        match column {
+            Column::Defects => match cell.parse::<i64>() {
+                Ok(n) => result.defects = Some(n),
+                Err(_) => errors.push(at(line, name, format!("`{cell}` is not a whole number"))),
+            },
+            Column::Codes => {
+                result.defect_codes = cell.split_whitespace().map(str::to_owned).collect();
+            }
+            Column::Note => result.note = Some(cell.to_owned()),
+            Column::Value | Column::Result => {}
+        }
+    }
+    values
+}
+
+/// Maps the columns from the third on to characteristics of the part: a characteristic's
+/// name or id, or an attribute characteristic's name followed by a companion's.
 fn columns<'c>(
     headers: &csv::StringRecord,
     characteristics: &'c [Characteristic],
     errors: &mut Vec<Violation>,
-) -> Vec<(usize, &'c Characteristic)> {
+) -> Vec<(usize, &'c Characteristic, Column)> {
     if headers.get(0) != Some("unit") || headers.get(1) != Some("serial") {
         errors.push(Violation::new(
             "line 1",
@@ -191,15 +287,38 @@ fn columns<'c>(
         .iter()
         .flat_map(|c| [(c.name.clone(), c), (c.id.to_string(), c)])
         .collect();
+    let companion = |name: &str| {
+        [
+            (DEFECTS, Column::Defects),
+            (DEFECT_CODES, Column::Codes),
+            (NOTE, Column::Note),
+        ]
+        .into_iter()
+        .find_map(|(suffix, column)| {
+            let owner = name.strip_suffix(suffix)?.strip_suffix(' ')?;
+            Some((by_key.get(owner).copied()?, column))
+        })
+    };
     let mut columns = Vec::new();
+    let mut seen = HashSet::new();
     for (col, name) in headers.iter().enumerate().skip(2) {
-        match by_key.get(name) {
-            Some(c) if c.kind == Kind::Variable => columns.push((col, *c)),
-            Some(_) => errors.push(at(
-                1,
-                name,
-                "is an attribute characteristic; the import takes measured values only",
-            )),
+        let found = match by_key.get(name) {
+            Some(c) if c.kind == Kind::Variable => Some((*c, Column::Value)),
+            Some(c) => Some((*c, Column::Result)),
+            None => companion(name),
+        };
+        match found {
+            Some((c, column)) if !seen.insert((c.id, column as u8)) => {
+                errors.push(at(1, name, "names the same column as an earlier one"));
+            }
+            Some((c, column)) if c.kind == Kind::Variable && column != Column::Value => {
+                errors.push(at(
+                    1,
+                    name,
+                    "completes an attribute result, but the characteristic is variable",
+                ));
+            }
+            Some((c, column)) => columns.push((col, c, column)),
             None => errors.push(at(1, name, "is not a characteristic of the lot's part")),
         }
     }
@@ -234,66 +353,4 @@ fn name_lines(err: ServiceError) -> ServiceError {
             None => field.to_string(),
         }
     })
-}
-
-/// Every measurement of a lot as CSV, one row per measured value, corrections and
-/// superseded inspections included (column `current`):
-/// `inspection_id,inspected_at,source,mode,current,unit,serial,characteristic_id,characteristic,value`.
-pub fn export_measurements_csv(
-    conn: &mut PgConnection,
-    by: &Principal,
-    lot_id: LotId,
-) -> Result<Vec<u8>, ServiceError> {
-    let lot = scope::lot(conn, by, lot_id)?;
-    let names: HashMap<CharacteristicId, String> = chars_db::of_part(conn, lot.part_id)?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let all = inspections_db::list_for_lot(conn, lot_id, None, i64::MAX)?;
-    let ids: Vec<InspectionId> = all.iter().map(|i| i.id).collect();
-    let later = inspections_db::superseded_by(conn, &ids)?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "inspection_id",
-        "inspected_at",
-        "source",
-        "mode",
-        "current",
-        "unit",
-        "serial",
-        "characteristic_id",
-        "characteristic",
-        "value",
-    ];
-    out.write_record(header).map_err(ServiceError::internal)?;
-    for inspection in all {
-        let rows = inspections_db::rows(conn, inspection.id)?;
-        let serials: HashMap<i32, Option<String>> = rows
-            .units
-            .into_iter()
-            .map(|u| (u.unit_index, u.serial))
-            .collect();
-        for m in rows.measurements {
-            out.write_record([
-                inspection.id.to_string(),
-                inspection
-                    .inspected_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-                inspection.source.to_string(),
-                inspection.mode.to_string(),
-                (!later.contains_key(&inspection.id)).to_string(),
-                m.unit_index.to_string(),
-                serials
-                    .get(&m.unit_index)
-                    .cloned()
-                    .flatten()
-                    .unwrap_or_default(),
-                m.characteristic_id.to_string(),
-                names.get(&m.characteristic_id).cloned().unwrap_or_default(),
-                m.value.to_string(),
-            ])
-            .map_err(ServiceError::internal)?;
-        }
-    }
-    out.into_inner().map_err(ServiceError::internal)
 }
