@@ -6,10 +6,8 @@
 //! hold invalid values, `decision` the pure decision and switching logic, `db` the pool,
 //! schema and queries; `metrics` the lock-free counters behind `/metrics`, which every
 //! layer may use; `web` the tablet's pages and their embedded assets.
-// The examples of the larger statistics views are long `json!` literals.
-#![recursion_limit = "256"]
-
-// The reconciliation's schema example is one JSON object of some 35 fields, deeper
+// The examples of the larger statistics views are long `json!` literals; the
+// reconciliation's schema example is one JSON object of some 35 fields, deeper
 // than serde_json's json! macro can munch within the default limit of 128.
 #![recursion_limit = "256"]
 

@@ -487,7 +487,7 @@ pub struct SwitchingSettingsView {
         "process_performance": 1.52,
         "applied": {"sample_size": 80, "acceptance_number": 2, "rejection_number": 3, "full_inspection": false},
         "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b",
-        "decided_by": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "units_inspected": 80, "defectives": 1,
+        "decided_by": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "decided_by_source": "factory", "units_inspected": 80, "defectives": 1,
         "verdict": "accept", "explanation": "Accept: 1 nonconforming in the sample of 80 is within the acceptance number 2.",
         "switching_outcome": {"accepted": true, "acceptance_number": 2, "nonconforming": 1,
             "acceptance_number_one_step_tighter": 1},

@@ -67,6 +67,10 @@ pub struct UpdateWebhook {
 
 /// An endpoint, without its secret.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "6a1f3c2e-9b4d-4e8a-a1c7-3d5e9f0b2c41",
+    "url": "https://qa.example.com/hooks/lotgate", "events": ["lot.decided", "ncr.opened"],
+    "description": "QA dashboard", "active": true, "created_at": "2026-12-03T08:00:00Z",
+    "created_by": "0b7e9a52-3c1d-4f6e-8a2b-5c4d3e2f1a09", "updated_at": "2026-12-03T08:00:00Z"}))]
 pub struct WebhookView {
     /// Id of the endpoint.
     pub id: WebhookId,
@@ -103,6 +107,11 @@ impl From<Webhook> for WebhookView {
 
 /// A new endpoint, with its signing secret shown this once.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"id": "6a1f3c2e-9b4d-4e8a-a1c7-3d5e9f0b2c41",
+    "url": "https://qa.example.com/hooks/lotgate", "events": ["lot.decided", "ncr.opened"],
+    "description": "QA dashboard", "active": true, "created_at": "2026-12-03T08:00:00Z",
+    "created_by": "0b7e9a52-3c1d-4f6e-8a2b-5c4d3e2f1a09", "updated_at": "2026-12-03T08:00:00Z",
+    "secret": "whsec_5f2c9e1a7b3d4c6e8f0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6a"}))]
 pub struct CreatedWebhook {
     #[serde(flatten)]
     pub view: WebhookView,
@@ -159,6 +168,16 @@ impl From<Attempt> for DeliveryAttemptView {
 
 /// The delivery of one event to one endpoint, with its log.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"id": "9c3e5a7b-1d2f-4a6c-8e0b-2f4a6c8e0b1d",
+    "webhook_id": "6a1f3c2e-9b4d-4e8a-a1c7-3d5e9f0b2c41",
+    "event": {"id": "4d6f8a0c-2e4a-4c6e-8a0c-2e4a6c8e0a2c", "type": "lot.decided",
+        "created_at": "2026-12-03T09:30:00Z",
+        "data": {"lot_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b", "verdict": "accept"}},
+    "status": "delivered", "attempts": 2, "next_attempt_at": null,
+    "created_at": "2026-12-03T09:30:00Z", "delivered_at": "2026-12-03T09:30:31Z",
+    "log": [
+        {"attempt": 1, "started_at": "2026-12-03T09:30:00Z", "duration_ms": 12, "status_code": 503, "error": null},
+        {"attempt": 2, "started_at": "2026-12-03T09:30:31Z", "duration_ms": 9, "status_code": 200, "error": null}]}))]
 pub struct WebhookDeliveryView {
     /// Id of the delivery (header `Lotgate-Delivery-Id`).
     pub id: WebhookDeliveryId,

@@ -203,7 +203,16 @@ async fn the_example_of_every_read_has_the_shape_of_its_live_answer() {
         .await
         .body;
     let golden_sample_id = samples[0]["id"].as_str().unwrap().to_string();
+    let webhook = app
+        .post(
+            "/api/v1/webhooks",
+            serde_json::json!({"url": "http://127.0.0.1:9/hook", "events": ["lot.decided"]}),
+        )
+        .await;
+    assert_eq!(webhook.status, 201, "{}", webhook.body);
+    let webhook_id = webhook.body["id"].as_str().unwrap().to_string();
     let values = [
+        ("webhook_id", webhook_id),
         ("part_id", part_id),
         ("characteristic_id", characteristic_id),
         ("supplier_id", supplier_id),
