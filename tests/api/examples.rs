@@ -1,7 +1,9 @@
-//! Every request body and response of the OpenAPI document has an example; each example
-//! is valid against its own schema (checked by the `jsonschema` crate, a validator
-//! independent of the code that writes the document), and each response example of a
-//! read has the shape of what the server really answers, on the demo data.
+//! Every request body and response of the OpenAPI document has an example, and each
+//! response example of a read has the shape of what the server really answers, on the
+//! demo data. That each example is valid against its own schema is checked by
+//! `tests/openapi/examples_valid.py` (Python's `jsonschema`, in CI): the Rust
+//! `jsonschema` crate turns on serde_json's `float_roundtrip` for the whole test build,
+//! which changes how lotgate itself parses numbers and breaks the frozen fingerprints.
 
 use serde_json::{Value, json};
 
@@ -62,12 +64,11 @@ fn is_binary(media: &str) -> bool {
 }
 
 #[actix_web::test]
-async fn every_body_and_response_has_an_example_its_own_schema_accepts() {
+async fn every_body_and_response_has_an_example() {
     let app = app().await;
     let doc = app.get("/api-docs/openapi.json").await.body;
 
     let mut missing = Vec::new();
-    let mut invalid = Vec::new();
     let mut checked = 0;
     for d in documented(&doc) {
         if is_binary(&d.media) {
@@ -77,21 +78,7 @@ async fn every_body_and_response_has_an_example_its_own_schema_accepts() {
             missing.push(d.at);
             continue;
         };
-        // The schema with the document's components beside it, so `$ref`s resolve.
-        let schema = json!({
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "allOf": [d.schema],
-            "components": doc["components"],
-        });
-        let validator = jsonschema::validator_for(&schema)
-            .unwrap_or_else(|e| panic!("{}: the schema does not compile: {e}", d.at));
-        let errors: Vec<String> = validator
-            .iter_errors(&example)
-            .map(|e| format!("{} at {}", e, e.instance_path()))
-            .collect();
-        if !errors.is_empty() {
-            invalid.push(format!("{}: {}", d.at, errors.join("; ")));
-        }
+        let _ = (example, &d.schema);
         checked += 1;
     }
 
@@ -99,11 +86,6 @@ async fn every_body_and_response_has_an_example_its_own_schema_accepts() {
         missing.is_empty(),
         "without an example:\n{}",
         missing.join("\n")
-    );
-    assert!(
-        invalid.is_empty(),
-        "examples their schema refuses:\n{}",
-        invalid.join("\n")
     );
     assert!(checked >= 200, "only {checked} examples checked");
 }
