@@ -42,8 +42,9 @@ fn decide_body(req: &HttpRequest, body: &[u8]) -> Result<DecideLot, ApiError> {
             "the body must be JSON with Content-Type: application/json",
         ));
     }
-    // The document allows `null` for "no body", as an empty body is.
-    parse_json::<Option<DecideLot>>(body).map(Option::unwrap_or_default)
+    // No body is the empty body above; a JSON `null` is not the object the document
+    // describes and is refused like any other wrong type.
+    parse_json::<DecideLot>(body)
 }
 
 /// Decide a lot: compute its sampling decision from its current inspections and store it as a new revision.

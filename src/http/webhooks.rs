@@ -422,6 +422,7 @@ pub async fn list_webhook_deliveries(
     responses(
         (status = 202, description = "The delivery is queued to be sent now", body = WebhookDeliveryView),
         (status = 404, response = responses::NotFound),
+        (status = 422, response = responses::Unprocessable),
         (status = 503, response = responses::Unavailable),
     )
 )]
