@@ -191,6 +191,7 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         settings: input.settings,
         characteristics,
         resubmissions,
+        decider: None,
     })
 }
 
