@@ -26,6 +26,7 @@ fn bench(c: &mut Criterion) {
                 ucl: Some(12.1),
                 lcl: Some(11.9),
                 violations: &[],
+                spread: false,
             })
         })
     });
