@@ -1,8 +1,9 @@
 """The reviewer's pages in a real browser (headless Chromium) on the demo data: the
 list, every lot, supplier and part page render with no console error and no request
-off the server's origin; a lot page shows one histogram and one control chart per
-measured characteristic and one OC curve per sampled one; a disposition made on the
-page, after the server's field error was shown next to its field, is in the API.
+off the server's origin; a lot page shows one histogram and one control chart pair
+(values and ranges) per measured characteristic and one OC curve per sampled one; a
+disposition made on the page, after the server's field error was shown next to its
+field, is in the API.
 A screenshot of each page is kept in target/browser-screenshots/."""
 
 import os
@@ -114,14 +115,28 @@ def test_review_every_page_renders_its_charts_for_the_demo_data(reviewer, server
         measured = len(stats["characteristics"])
         page = reviewer.page
         expect(page.locator("svg[data-chart=histogram]")).to_have_count(measured)
-        expect(page.locator("svg[data-chart=control]")).to_have_count(measured)
+        # Each control chart comes as a pair: the values (or subgroup means) and their
+        # (moving) ranges.
+        expect(page.locator("svg[data-chart=control][data-series=location]")).to_have_count(measured)
+        expect(page.locator("svg[data-chart=control][data-series=spread]")).to_have_count(measured)
         expected_oc = 0
         if lot["verdict"] is not None:
             decision = get(server, f"/api/v1/lots/{lot['id']}/decision")
             expected_oc = len(sampled(decision, lot["lot_size"]))
+            # The report says who decided, and when.
+            expect(page.locator(".lot-head dd.decided")).to_contain_text(decision["decider"]["name"])
         expect(page.locator("svg[data-chart=oc]")).to_have_count(expected_oc)
-        expect(page.locator("svg[role=img] > title")).to_have_count(2 * measured + expected_oc)
+        expect(page.locator("svg[role=img] > title")).to_have_count(3 * measured + expected_oc)
         expect(page.locator("#reconciliation")).to_have_count(1)
+        reconciled = get(server, f"/api/v1/lots/{lot['id']}/reconciliation")
+        if reconciled["factory_inspections"] and reconciled["in_house_inspections"]:
+            sentences = page.locator("#reconciliation .sentences li")
+            expect(sentences).to_have_count(len(reconciled["characteristics"]))
+            for c in reconciled["characteristics"]:
+                expect(page.locator(f"#reconciliation li[data-characteristic='{c['characteristic_id']}']")
+                       ).to_contain_text(c["sentence"])
+        else:
+            expect(page.locator("#reconciliation [data-reconciled=no]")).to_be_visible()
         reviewer.shot(f"lot-{slug(lot['lot_number'])}")
     for supplier in get(server, "/api/v1/suppliers?limit=100")["items"]:
         reviewer.open(f"/suppliers/{supplier['id']}")
