@@ -8,12 +8,13 @@ A screenshot of each page is kept in target/browser-screenshots/."""
 
 import os
 import re
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, png
 
 SHOTS = os.path.join(ROOT, "target", "browser-screenshots")
 
@@ -198,4 +199,38 @@ def test_review_disposition_made_on_the_page_shows_up_in_the_api(reviewer, serve
     recorded = get(server, f"/api/v1/lots/{lot['id']}/dispositions")["items"]
     assert [(d["disposition"], d["reason"]) for d in recorded] == [("scrap", reason)]
     assert get(server, f"/api/v1/lots/{lot['id']}")["status"] == "dispositioned"
+    reviewer.check_clean()
+
+
+def test_review_defect_photo_sits_beside_the_golden_photos_of_its_view(reviewer, server):
+    lot = server.new_lot()
+    part = get(server, f"/api/v1/parts/{lot['part_id']}")
+    attribute = next(c for c in part["characteristics"] if c["kind"] == "attribute" and not c["destructive"])
+    inspection = {
+        "id": str(uuid.uuid4()), "source": "in_house", "mode": "sampling", "inspector": "kim",
+        "inspected_at": "2026-12-01T09:00:00Z",
+        "units": [{"unit": 1, "serial": "SN-1", "attributes": [
+            {"characteristic_id": attribute["id"], "pass": False, "defects": 1, "note": "flash on the latch"}]}],
+    }
+    status, body = server.api("POST", f"/api/v1/lots/{lot['id']}/inspections", inspection, role="inspector")
+    assert status == 201, body
+    status, photo = server.upload(
+        f"/api/v1/inspections/{inspection['id']}/units/1/attributes/{attribute['id']}/photos",
+        png(), {"view": "top"})
+    assert status == 201, photo
+    golden = get(server, f"/api/v1/parts/{lot['part_id']}/golden-samples")
+    views = [p["view"] for g in golden
+             for r in get(server, f"/api/v1/golden-samples/{g['id']}")["revisions"] for p in r["photos"]]
+    assert "top" in views and len(set(views)) > 1, "the demo part's golden photos show several views"
+
+    reviewer.open(f"/lots/{lot['id']}")
+    row = reviewer.page.locator(f".photos .compare[data-characteristic='{attribute['id']}'][data-view=top]")
+    expect(row).to_have_count(1)
+    expect(row.locator(".defect-photos figure")).to_have_count(1)
+    expect(row.locator(".defect-photos figcaption")).to_contain_text("unit 1 (SN-1), top: flash on the latch")
+    captions = row.locator(".golden-photos figcaption")
+    expect(captions.first).to_be_visible()
+    for text in captions.all_text_contents():
+        assert text.endswith(", top"), text
+    reviewer.shot("lot-defect-photo-by-view")
     reviewer.check_clean()

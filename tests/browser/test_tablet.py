@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from conftest import png
 
 RED = "rgb(179, 18, 31)"  # --bad in app.css
 
@@ -435,17 +436,6 @@ def test_a_refusal_stays_on_its_unit_until_it_is_fixed_and_sent_again(tablet, se
     assert len(inspections) == len(modes_of(plan))
     assert units[entry["unit"]][2][attribute] is False
     tablet.check_clean()
-
-
-def png(width=64, height=48):
-    """A small valid PNG (grey gradient), made here so the test needs no image files."""
-    import struct
-    import zlib
-    raw = b"".join(b"\x00" + bytes((x * 4 + y) % 256 for x in range(width)) for y in range(height))
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
 
 
 def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, server):
