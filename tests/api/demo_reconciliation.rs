@@ -264,7 +264,7 @@ async fn the_biased_demo_supplier_reads_width_low_and_passes_units_that_fail_her
                 missed.push(format!(
                     "{} {}",
                     lot["lot_number"].as_str().unwrap(),
-                    c["name"]
+                    c["name"].as_str().unwrap()
                 ));
             }
         }
