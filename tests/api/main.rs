@@ -14,6 +14,7 @@ mod decision_formats;
 mod decisions;
 mod defect_codes;
 mod demo;
+mod demo_reconciliation;
 mod dispositions;
 mod docs;
 mod embedded;
