@@ -27,6 +27,8 @@ use crate::decision::types::{DecisionVerdict, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide};
 use crate::domain::{CharacteristicId, DecisionId, InspectionId, Kind, LotId, Source};
 
+pub mod supplier;
+
 /// Confidence of every interval in a reconciliation.
 pub const CONFIDENCE: f64 = 0.95;
 
