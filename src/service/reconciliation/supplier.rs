@@ -16,8 +16,8 @@ use crate::auth::Principal;
 use crate::db::characteristics as chars_db;
 use crate::db::decisions as decisions_db;
 use crate::db::inspections::InspectionRows;
-use crate::db::lots::{self as lots_db, LotFilter, StatusFilter};
 use crate::db::models::{Characteristic, Inspection, Lot, Supplier};
+use crate::db::reconciliation as reconciliation_db;
 use crate::db::resubmissions as resubmissions_db;
 use crate::db::{parts as parts_db, suppliers as suppliers_db};
 use crate::domain::{InspectionId, Kind, PartId, Source, SupplierId};
@@ -79,18 +79,13 @@ pub fn supplier_inputs(
             if let Some(part) = query.part_id {
                 parts_db::get(conn, part).or_unknown("part_id", "part", part)?;
             }
-            let filter = LotFilter {
-                part_id: query.part_id,
-                supplier_id: Some(supplier),
-                produced_from: query.from,
-                produced_to: query.to,
-                status: StatusFilter::NotCancelled,
-                ..LotFilter::default()
-            };
-            let mut all = lots_db::list(conn, &filter, None, i64::MAX)?;
-            all.sort_by(|a, b| {
-                (a.produced_on, &a.lot_number, a.id).cmp(&(b.produced_on, &b.lot_number, b.id))
-            });
+            let all = reconciliation_db::lots_inspected_by_both(
+                conn,
+                supplier,
+                query.part_id,
+                query.from,
+                query.to,
+            )?;
             let mut lots = Vec::new();
             let mut parts: Vec<(PartId, Vec<Characteristic>)> = Vec::new();
             for lot in all {
