@@ -331,11 +331,24 @@ async fn the_part_filter_leaves_out_the_lots_of_other_parts() {
     let lot = app
         .create_lot(&other_part, &f.supplier_id, "P-1", 100, "2026-11-22")
         .await;
-    for (source, value) in [("factory", 30.0), ("in_house", 30.1)] {
+    // The factory reads Length high. R: h <- c(29.9, 30.09, 29.81); f <- c(30.0, 30.2, 29.9)
+    // d <- h - f; mean(d); t.test(d)$p.value
+    // [1] -0.10000000000000024
+    // [1] 0.0033167587223567043
+    for (source, values) in [
+        ("factory", [30.0, 30.2, 29.9]),
+        ("in_house", [29.9, 30.09, 29.81]),
+    ] {
+        let units: Vec<Value> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                json!({"unit": i + 1, "serial": format!("P-{i}"),
+                    "measurements": [{"characteristic_id": length, "value": v}]})
+            })
+            .collect();
         let b = json!({"id": uuid::Uuid::new_v4(), "source": source, "mode": "sampling",
-            "inspector": "kim", "inspected_at": "2026-11-22T08:00:00Z",
-            "units": [{"unit": 1, "serial": "P-1",
-                "measurements": [{"characteristic_id": length, "value": value}]}]});
+            "inspector": "kim", "inspected_at": "2026-11-22T08:00:00Z", "units": units});
         record(&app, &lot, b).await;
     }
     let uri = format!("/api/v1/suppliers/{}/reconciliation", f.supplier_id);
@@ -344,7 +357,20 @@ async fn the_part_filter_leaves_out_the_lots_of_other_parts() {
     let clip = app.get(&format!("{uri}?part_id={}", f.part_id)).await;
 
     assert_eq!(all.body["lots_compared"], 4, "{}", all.body);
-    assert_eq!(characteristic(&all.body, &length)["lots"][0]["lot_id"], lot);
+    let l = characteristic(&all.body, &length);
+    assert_eq!(l["lots"][0]["lot_id"], lot);
+    close(
+        &l["bias"]["mean_difference"],
+        -0.10000000000000024,
+        "Length mean",
+    );
+    close(&l["bias"]["p_value"], 0.0033167587223567043, "Length p");
+    assert_eq!(
+        all.body["summary"],
+        "Factory QC of DPM reports fewer nonconforming units than in-house on 1 of 3 \
+         characteristics (4 lots compared); its readings of Width run 0.0247 mm low and of \
+         Length 0.1 mm high."
+    );
     assert_eq!(clip.status, 200, "{}", clip.body);
     assert_eq!(clip.body["lots_compared"], 3);
     assert_eq!(clip.body["part_id"], f.part_id.as_str());

@@ -407,41 +407,45 @@ fn summary(supplier: &Supplier, lots: usize, characteristics: &[CharacteristicOv
     } else {
         format!("{lots} lots")
     };
-    let mut text = if flagged == 0 {
-        format!(
-            "Factory QC of {} does not report significantly fewer nonconforming units than in-house on any of {} characteristics ({lots} compared)",
-            supplier.code,
-            characteristics.len()
-        )
-    } else {
-        format!(
-            "Factory QC of {} reports fewer nonconforming units than in-house on {flagged} of {} characteristics ({lots} compared)",
-            supplier.code,
-            characteristics.len()
-        )
+    let code = &supplier.code;
+    let mut text = match (flagged, characteristics.len()) {
+        (0, 1) => format!(
+            "Factory QC of {code} does not report significantly fewer nonconforming units than in-house on its one characteristic compared ({lots} compared)"
+        ),
+        (0, n) => format!(
+            "Factory QC of {code} does not report significantly fewer nonconforming units than in-house on any of {n} characteristics ({lots} compared)"
+        ),
+        (k, 1) => format!(
+            "Factory QC of {code} reports fewer nonconforming units than in-house on {k} of 1 characteristic ({lots} compared)"
+        ),
+        (k, n) => format!(
+            "Factory QC of {code} reports fewer nonconforming units than in-house on {k} of {n} characteristics ({lots} compared)"
+        ),
     };
-    // Only a bias the paired t test finds significant is named.
-    let biased: Vec<String> = characteristics
+    // Only a bias the paired t test finds significant is named: "its readings of Width
+    // run 0.025 mm low, of Depth 0.1 mm low and of Length 0.2 mm high".
+    let biased: Vec<(&str, String)> = characteristics
         .iter()
         .filter_map(|c| {
-            let bias = c.bias.as_ref()?;
-            let t = bias.test.as_ref().ok()?;
+            let t = c.bias.as_ref()?.test.as_ref().ok()?;
             if t.p_value >= FLAG_LEVEL {
                 return None;
             }
             let unit = unit_suffix(&c.characteristic);
             let d = t.mean_difference;
             let way = if d > 0.0 { "low" } else { "high" };
-            Some(format!(
-                "{} run {}{unit} {way}",
-                c.characteristic.name,
-                short(d.abs())
+            Some((
+                c.characteristic.name.as_str(),
+                format!("{}{unit} {way}", short(d.abs())),
             ))
         })
         .collect();
-    if !biased.is_empty() {
-        text.push_str("; its readings of ");
-        text.push_str(&biased.join(", of "));
+    for (i, (name, amount)) in biased.iter().enumerate() {
+        text.push_str(&match i {
+            0 => format!("; its readings of {name} run {amount}"),
+            i if i + 1 == biased.len() => format!(" and of {name} {amount}"),
+            _ => format!(", of {name} {amount}"),
+        });
     }
     text.push('.');
     text
