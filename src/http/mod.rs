@@ -38,6 +38,7 @@ pub mod sampling;
 mod schemas;
 pub mod scorecard;
 pub mod statistics;
+pub mod supplier_reconciliation;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;

@@ -48,6 +48,7 @@ mod shared_cluster;
 mod stale_decisions;
 mod statistics;
 mod streams;
+mod supplier_reconciliation;
 mod supplier_tokens;
 mod support;
 mod switching;
