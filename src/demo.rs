@@ -13,10 +13,10 @@ use crate::auth::Principal;
 use crate::db::PgPool;
 use crate::domain::{GoldenSampleRevisionId, PartId, Role, TokenHolder, TokenId};
 use crate::service::golden_samples::Approved;
-use crate::service::photos::CheckedPhoto;
+use crate::service::photos::{AttributeResultRef, CheckedPhoto};
 use crate::service::{
     ServiceError, characteristics, decisions, defect_codes, golden_samples, inspections, lots,
-    parts, suppliers, tokens,
+    parts, photos, suppliers, tokens,
 };
 
 mod afterwards;
@@ -123,6 +123,11 @@ fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<
     // Golden samples first, so the demo inspections are judged against their revision;
     // revisions approved "after_lots" wait until the lots are loaded.
     let mut judged_against: HashMap<PartId, GoldenSampleRevisionId> = HashMap::new();
+    let drawings: HashMap<PartId, Drawing> = demo
+        .golden_samples
+        .iter()
+        .map(|s| (s.part_id, s.drawing))
+        .collect();
     let mut later = Vec::new();
     for sample in &demo.golden_samples {
         let what = format!("golden sample {}", sample.code);
@@ -152,6 +157,9 @@ fn load_all(conn: &mut PgConnection, by: &Principal, demo: &DemoFile) -> Result<
                 None => inspections::record(conn, by, lot.id, &input),
             }
             .map_err(refused(&what))?;
+            if let Some(&drawing) = drawings.get(&lot.part_id) {
+                defect_photos(conn, by, inspection, drawing)?;
+            }
         }
         // Every inspected lot is decided once its inspections are in; lots come in
         // production order per supplier and part, so the switching history builds up as it
@@ -188,7 +196,7 @@ fn golden_revision(
     for photo in &revision.photos {
         let view = photo.view;
         let what = format!("{} photo of {what}", view.as_str());
-        let checked = demo_photo(sample.drawing, view).map_err(refused(&what))?;
+        let checked = demo_photo(sample.drawing, view, 0).map_err(refused(&what))?;
         golden_samples::attach_photo(conn, by, sample.id, &letter, view.as_str(), &checked)
             .map_err(refused(&what))?;
     }
@@ -197,9 +205,47 @@ fn golden_revision(
     Ok(approved)
 }
 
-/// A demo photo of the part from `view`, as a JPEG checked the way an uploaded photo is.
-fn demo_photo(drawing: Drawing, view: View) -> Result<CheckedPhoto, ServiceError> {
-    let image = draw(drawing, view);
+/// Attaches the defect photos of an inspection's failed results, drawn by code.
+fn defect_photos(
+    conn: &mut PgConnection,
+    by: &Principal,
+    inspection: &production::Inspection,
+    drawing: Drawing,
+) -> Result<(), BoxError> {
+    for (position, unit) in (1..).zip(&inspection.units) {
+        for a in &unit.attributes {
+            for photo in &a.photos {
+                let what = format!(
+                    "{} photo of unit {} of inspection {}",
+                    photo.view.as_str(),
+                    unit.unit,
+                    inspection.id
+                );
+                let checked =
+                    demo_photo(drawing, photo.view, photo.variant).map_err(refused(&what))?;
+                let at = AttributeResultRef {
+                    inspection: inspection.id,
+                    unit: position,
+                    characteristic: a.characteristic_id,
+                };
+                photos::attach_to_attribute_result(
+                    conn,
+                    by,
+                    at,
+                    Some(photo.view.as_str()),
+                    &checked,
+                )
+                .map_err(refused(&what))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A demo photo of the part from `view` (`variant` 0: as the golden sample shows it, else
+/// with a defect), as a JPEG checked the way an uploaded photo is.
+fn demo_photo(drawing: Drawing, view: View, variant: u32) -> Result<CheckedPhoto, ServiceError> {
+    let image = draw(drawing, view, variant);
     let jpeg = encode_jpeg(&image, 88).map_err(ServiceError::internal)?;
     let processed =
         lotgate_imaging::process_upload(&jpeg, Some("image/jpeg"), &UploadLimits::default())
@@ -213,14 +259,19 @@ fn demo_photo(drawing: Drawing, view: View) -> Result<CheckedPhoto, ServiceError
 /// The drawing distinguishes face, front light and side; the other views are made
 /// distinct the way a camera would see them: the underside mirrored, a detail as a
 /// close-up of the centre.
-fn draw(drawing: Drawing, view: View) -> image::RgbImage {
+fn draw(drawing: Drawing, view: View, variant: u32) -> image::RgbImage {
     let part = match drawing {
         Drawing::PlasticClip => DemoPart::PlasticClip,
         Drawing::Pcb => DemoPart::Pcb,
         Drawing::Product => DemoPart::Product,
     };
-    let (w, h) = (1024, 768);
-    let face = draw_demo_part(part, view.as_str(), w, h, 0);
+    // Golden photos at a camera's size; defect photos smaller, so the demo loads quickly.
+    let (w, h) = if variant == 0 {
+        (1024, 768)
+    } else {
+        (640, 480)
+    };
+    let face = draw_demo_part(part, view.as_str(), w, h, variant);
     match view {
         View::Bottom | View::Back => image::imageops::flip_horizontal(&face),
         View::Detail => {

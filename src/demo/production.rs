@@ -172,4 +172,16 @@ pub struct Attribute {
     /// Codes of the part's defect catalogue, on a failed result.
     #[serde(default)]
     pub defect_codes: Vec<String>,
+    /// Photos of the defect, drawn by code when the demo loads.
+    #[serde(default)]
+    pub photos: Vec<DefectPhoto>,
+}
+
+/// A defect photo of a failed result: the part seen from a golden-sample view, with
+/// defect `variant` (1 a scratch, 2 a chipped corner, 3 a discoloured patch).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DefectPhoto {
+    pub view: super::golden::View,
+    pub variant: u32,
 }
