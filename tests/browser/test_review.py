@@ -105,6 +105,22 @@ def test_review_list_filters_lots_and_shows_verdicts(reviewer, server):
     reviewer.check_clean()
 
 
+def test_review_list_says_which_factory_to_trust_less_at_a_glance(reviewer, server):
+    suppliers = get(server, "/api/v1/suppliers?limit=100")["items"]
+    flagged = {s["name"]: get(server, f"/api/v1/suppliers/{s['id']}/reconciliation")["flagged_characteristics"]
+               for s in suppliers}
+    # The demo's biased factory (FRP) reports significantly fewer nonconforming units.
+    biased = next(s["name"] for s in suppliers if s["code"] == "FRP")
+    assert flagged[biased] > 0, flagged
+    reviewer.open("/")
+    rows = reviewer.page.locator(".trust-table tbody tr")
+    expect(rows).to_have_count(len(suppliers))
+    expect(rows.first.locator("a")).to_have_text(sorted(flagged, key=lambda n: (-flagged[n], n))[0])
+    expect(rows.first.locator("td[data-flagged]")).to_have_attribute("data-flagged", str(max(flagged.values())))
+    reviewer.shot("factory-trust")
+    reviewer.check_clean()
+
+
 def test_review_every_page_renders_its_charts_for_the_demo_data(reviewer, server):
     lots = get(server, "/api/v1/lots?limit=100")["items"]
     assert len(lots) >= 10, "the demo's lots"
@@ -144,6 +160,10 @@ def test_review_every_page_renders_its_charts_for_the_demo_data(reviewer, server
         expect(reviewer.page.locator("h1").first).to_contain_text(supplier["name"])
         reviewer.charts_drawn()
         expect(reviewer.page.locator("svg[data-chart=monthly]")).to_have_count(1)
+        reconciled = get(server, f"/api/v1/suppliers/{supplier['id']}/reconciliation")
+        expect(reviewer.page.locator("#reconciliation .summary")).to_have_text(reconciled["summary"])
+        expect(reviewer.page.locator("#reconciliation details.over-time")).to_have_count(
+            len(reconciled["characteristics"]))
         reviewer.shot(f"supplier-{slug(supplier['code'])}")
     for part in get(server, "/api/v1/parts?limit=100")["items"]:
         reviewer.open(f"/parts/{part['id']}")

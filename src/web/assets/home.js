@@ -4,6 +4,7 @@
 import { Offline, getJson } from "./api.js";
 import * as queue from "./queue.js";
 import * as store from "./store.js";
+import { factoryTrust } from "./reconciliation.js";
 import { reviewList } from "./review_list.js";
 import { h, notice, show } from "./ui.js";
 
@@ -82,5 +83,6 @@ export async function homePage(main) {
     h("section", { "aria-labelledby": "open-h" },
       h("h2", { id: "open-h" }, data.filtered ? "Open lots" : "Newest lots"),
       list(unique(data.open), "No open lot.")),
-    offline ? null : reviewList(names));
+    offline ? null : reviewList(names),
+    offline ? null : factoryTrust(data.suppliers));
 }

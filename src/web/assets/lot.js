@@ -91,7 +91,8 @@ function decisionSection(d) {
     h("p", { class: "hint" }, `${words(c.kind)} · ${words(c.classification)} · ${words(c.severity)} inspection`),
     h("p", {}, h("strong", {}, "Plan: "), planText(c)),
     h("p", {}, h("strong", {}, `${words(c.mode)}: `), c.mode_reason),
-    h("p", {}, h("strong", {}, "Found: "), `${c.defectives} nonconforming of ${c.units_inspected} inspected`),
+    h("p", {}, h("strong", {}, "Found: "), `${c.defectives} nonconforming of ${c.units_inspected} inspected`,
+      c.decided_by_source ? ` (${c.decided_by_source === "factory" ? "the factory's QC" : "in-house"} results decide)` : ""),
     h("p", {}, c.explanation),
     h("p", {}, h("strong", {}, "Nonconforming units: "), unitsText(c.nonconforming_units))));
   return h("section", { class: "card decision", "aria-labelledby": "decision-h" },

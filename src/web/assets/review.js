@@ -132,11 +132,3 @@ export function table(head, rows, attrs = {}) {
     h("thead", {}, h("tr", {}, head.map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => (c instanceof Node && c.nodeName === "TD") ? c : h("td", {}, c)))))));
 }
-
-/** Where the reconciliation of factory and in-house results (issue 17) will go. */
-export function reconciliationSlot(what) {
-  return h("section", { id: "reconciliation", class: "card reconciliation", "data-slot": "reconciliation",
-    "aria-labelledby": "reconciliation-h" },
-    h("h2", { id: "reconciliation-h" }, "Factory and in-house results"),
-    h("p", { class: "muted" }, `The reconciliation of the factory's and the in-house results of this ${what} will be shown here.`));
-}

@@ -1,8 +1,10 @@
 // `/suppliers/{supplier_id}`: a supplier's scorecard: acceptance and ppm by month (a
 // chart from the server and the same figures as a table), defects ranked, the
-// switching state per characteristic, its NCRs and its lots.
+// switching state per characteristic, its NCRs, how its factory QC's results compare with
+// the in-house ones, and its lots.
 import { getJson } from "./api.js";
-import { chart, num, reconciliationSlot, table, verdictBadge, staleBadge, when, words } from "./review.js";
+import { supplierReconciliation } from "./reconciliation.js";
+import { chart, num, table, verdictBadge, staleBadge, when, words } from "./review.js";
 import { h, show } from "./ui.js";
 
 export async function supplierPage(main, id) {
@@ -51,7 +53,7 @@ export async function supplierPage(main, id) {
         ncrs.items.length ? table(["Number", "Lot", "Status", "Description", "Opened"], ncrs.items.map((n) => [
           n.number, h("a", { href: `/lots/${n.lot_id}` }, n.lot_number), words(n.status), n.description, when(n.opened_at)]))
           : h("p", { class: "muted" }, "No NCR.")),
-      reconciliationSlot("supplier"),
+      supplierReconciliation(id, (partId) => partName.get(partId)),
       h("section", { class: "card", "aria-labelledby": "lots-h" },
         h("h2", { id: "lots-h" }, "Lots"),
         table(["Lot", "Part", "Produced", "Status", "Verdict"], lots.items.map((l) => [
