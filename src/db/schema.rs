@@ -394,9 +394,9 @@ diesel::table! {
 }
 
 diesel::table! {
-    supplier_source_policies (seq) {
-        seq -> Int8,
+    supplier_source_policies (supplier_id, position) {
         supplier_id -> Uuid,
+        position -> Int4,
         policy -> Text,
         reason -> Text,
         set_by -> Text,

@@ -12,9 +12,9 @@ use crate::domain::{SourcePolicy, SupplierId};
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Serialize)]
 #[diesel(table_name = supplier_source_policies, check_for_backend(diesel::pg::Pg))]
 pub struct SourcePolicyRow {
-    /// Its place in the history: higher is later.
-    pub seq: i64,
     pub supplier_id: SupplierId,
+    /// Its place in the supplier's history: 1, 2, 3... in the order set.
+    pub position: i32,
     pub policy: SourcePolicy,
     pub reason: String,
     /// The actor as the audit trail names it.
@@ -27,6 +27,8 @@ pub struct SourcePolicyRow {
 #[diesel(table_name = supplier_source_policies)]
 pub struct NewSourcePolicy<'a> {
     pub supplier_id: SupplierId,
+    /// One after the supplier's latest.
+    pub position: i32,
     pub policy: SourcePolicy,
     pub reason: &'a str,
     pub set_by: &'a str,
@@ -43,7 +45,7 @@ pub fn insert(conn: &mut PgConnection, new: &NewSourcePolicy<'_>) -> QueryResult
 pub fn history(conn: &mut PgConnection, supplier: SupplierId) -> QueryResult<Vec<SourcePolicyRow>> {
     supplier_source_policies::table
         .filter(supplier_source_policies::supplier_id.eq(supplier))
-        .order(supplier_source_policies::seq.desc())
+        .order(supplier_source_policies::position.desc())
         .select(SourcePolicyRow::as_select())
         .load(conn)
 }
@@ -52,7 +54,7 @@ pub fn history(conn: &mut PgConnection, supplier: SupplierId) -> QueryResult<Vec
 pub fn current(conn: &mut PgConnection, supplier: SupplierId) -> QueryResult<SourcePolicy> {
     Ok(supplier_source_policies::table
         .filter(supplier_source_policies::supplier_id.eq(supplier))
-        .order(supplier_source_policies::seq.desc())
+        .order(supplier_source_policies::position.desc())
         .select(supplier_source_policies::policy)
         .first::<SourcePolicy>(conn)
         .optional()?
@@ -69,21 +71,11 @@ pub fn current_of(
         .distinct_on(supplier_source_policies::supplier_id)
         .order((
             supplier_source_policies::supplier_id,
-            supplier_source_policies::seq.desc(),
+            supplier_source_policies::position.desc(),
         ))
         .select((
             supplier_source_policies::supplier_id,
             supplier_source_policies::policy,
         ))
         .load(conn)
-}
-
-/// Locks a supplier's row until the transaction ends (not found when it does not exist).
-pub fn lock_supplier(conn: &mut PgConnection, supplier: SupplierId) -> QueryResult<SupplierId> {
-    use super::schema::suppliers;
-    suppliers::table
-        .find(supplier)
-        .select(suppliers::id)
-        .for_update()
-        .first(conn)
 }

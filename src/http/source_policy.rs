@@ -137,7 +137,8 @@ pub async fn get_supplier_source_policy(
 /// other way round. The two sources are never pooled. The policy applies to decisions
 /// made from now on, and each decision records the policy it used: a decision already
 /// made is not reopened and its verdict is not overturned; decide the lot again to apply
-/// the new policy to it.
+/// the new policy to it. Two changes of the same supplier's policy at the same moment:
+/// the second is refused with 409 (read the policy and set it again).
 #[utoipa::path(
     tag = "suppliers",
     params(("supplier_id" = SupplierId, Path, description = "Id of the supplier")),
@@ -146,6 +147,7 @@ pub async fn get_supplier_source_policy(
         (status = 200, description = "The policy was set; the policy in force and its history", body = SourcePolicyView),
         (status = 400, response = responses::BadRequest),
         (status = 404, response = responses::NotFound),
+        (status = 409, response = responses::Conflict),
         (status = 413, response = responses::PayloadTooLarge),
         (status = 415, response = responses::UnsupportedMediaType),
         (status = 422, response = responses::Unprocessable),

@@ -63,14 +63,17 @@ pub fn set(
     checks.finish()?;
     scope::supplier(by, supplier)?;
     conn.build_transaction().run(|conn| {
-        // The supplier's row lock orders concurrent changes, so `old` in the audit row
-        // is the policy each one replaced.
-        policies_db::lock_supplier(conn, supplier).or_not_found("supplier", supplier)?;
+        crate::db::suppliers::get(conn, supplier).or_not_found("supplier", supplier)?;
         let before = policies_db::history(conn, supplier)?;
+        // One after the latest read: a change committed meanwhile takes the same place
+        // and this one is refused (409), so `old` in the audit row is always the policy
+        // replaced.
+        let position = before.first().map_or(1, |r| r.position + 1);
         let stored = policies_db::insert(
             conn,
             &NewSourcePolicy {
                 supplier_id: supplier,
+                position,
                 policy,
                 reason: reason.trim(),
                 set_by: &by.name,

@@ -393,3 +393,32 @@ async fn under_full_inspection_the_preferred_sources_latest_full_inspection_deci
     assert_eq!(w["decided_by"], factory.as_str());
     assert_eq!(w["defectives"], 0);
 }
+
+#[actix_web::test]
+async fn the_database_refuses_to_change_or_remove_a_policy_of_the_history() {
+    use diesel::RunQueryDsl;
+    let app = app().await;
+    let f = app.fixture().await;
+    let set = set_policy!(
+        app,
+        &app.admin_token,
+        &f.supplier_id,
+        json!({"policy": "factory_results_decide", "reason": "Trusted after the 2026 audit."})
+    );
+    assert_eq!(set.status, 200, "{}", set.body);
+    let mut conn = app.db.pool.get().unwrap();
+
+    let update =
+        diesel::sql_query("UPDATE supplier_source_policies SET policy = 'in_house_decides'")
+            .execute(&mut conn);
+    let delete = diesel::sql_query("DELETE FROM supplier_source_policies").execute(&mut conn);
+
+    for result in [update, delete] {
+        assert!(
+            result.unwrap_err().to_string().contains("append-only"),
+            "a source policy was changed"
+        );
+    }
+    let after = app.get(&uri(&f.supplier_id)).await;
+    assert_eq!(after.body["policy"], "factory_results_decide");
+}
