@@ -422,3 +422,55 @@ async fn the_database_refuses_to_change_or_remove_a_policy_of_the_history() {
     let after = app.get(&uri(&f.supplier_id)).await;
     assert_eq!(after.body["policy"], "factory_results_decide");
 }
+
+#[actix_web::test]
+async fn a_change_made_at_the_same_moment_as_another_is_refused_with_409() {
+    use diesel::RunQueryDsl;
+    let app = app().await;
+    let f = app.fixture().await;
+    // Another change, not yet committed when this one reads the history.
+    let mut other = app.db.pool.get().unwrap();
+    diesel::sql_query("BEGIN").execute(&mut other).unwrap();
+    diesel::sql_query(format!(
+        "INSERT INTO supplier_source_policies (supplier_id, position, policy, reason, set_by) \
+         VALUES ('{}', 1, 'in_house_decides', 'New supplier.', 'someone')",
+        f.supplier_id
+    ))
+    .execute(&mut other)
+    .unwrap();
+    let mut watcher = app.db.pool.get().unwrap();
+    // Commits once this change waits for it on the primary key (or after 10 s).
+    let committer = std::thread::spawn(move || {
+        #[derive(diesel::QueryableByName)]
+        struct Waiting {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        for _ in 0..200 {
+            let waiting: Waiting = diesel::sql_query(
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            )
+            .get_result(&mut watcher)
+            .unwrap();
+            if waiting.n > 0 {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        diesel::sql_query("COMMIT").execute(&mut other).unwrap();
+    });
+
+    let reply = set_policy!(
+        app,
+        &app.admin_token,
+        &f.supplier_id,
+        json!({"policy": "factory_results_decide", "reason": "Trusted after the 2026 audit."})
+    );
+    committer.join().unwrap();
+
+    reply.assert_problem(409);
+    let after = app.get(&uri(&f.supplier_id)).await;
+    assert_eq!(after.body["policy"], "in_house_decides");
+    assert_eq!(after.body["history"].as_array().unwrap().len(), 1);
+}
