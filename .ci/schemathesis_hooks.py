@@ -220,6 +220,9 @@ RELATIONAL = {
     "get_supplier_scorecard_chart": [
         ("to", "must not be before from", "from <= to: two parameters"),
     ],
+    "get_supplier_reconciliation": [
+        ("to", "must not be before from", "from <= to: two parameters"),
+    ],
 }
 # Every list: a cursor is only valid when this server handed it out.
 CURSOR = ("cursor", "not a cursor returned by this list", "handed out by the server")

@@ -13,7 +13,7 @@ use super::models::{
     AttributeResultRow, Inspection, InspectionUnit, MeasurementRow, NewInspection,
 };
 use super::schema::{attribute_results, inspection_units, inspections, measurements};
-use crate::domain::{CharacteristicId, InspectionId, LotId, PhotoId};
+use crate::domain::{InspectionId, LotId};
 
 /// From this many rows on, COPY (binary) beats an INSERT of arrays.
 const COPY_FROM: usize = 500;
@@ -24,8 +24,8 @@ pub struct InspectionRows {
     pub units: Vec<InspectionUnit>,
     pub measurements: Vec<MeasurementRow>,
     pub attributes: Vec<AttributeResultRow>,
-    /// Defect photos: (unit, attribute characteristic, photo), oldest first.
-    pub photos: Vec<(i32, CharacteristicId, PhotoId)>,
+    /// Defect photos: (unit, attribute characteristic, photo, view), oldest first.
+    pub photos: Vec<super::photos::DefectPhotoRow>,
     /// The defect codes failed attribute results carry, each with its code text, in
     /// unit, characteristic and position order.
     pub defects: Vec<(ResultDefect, String)>,

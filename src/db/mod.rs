@@ -18,6 +18,7 @@ pub mod notify;
 pub mod parts;
 pub mod photos;
 pub mod pool_stats;
+pub mod reconciliation;
 pub mod records;
 pub mod resubmissions;
 pub mod roles;

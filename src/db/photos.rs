@@ -118,13 +118,15 @@ pub fn attribute_result_exists(
     .get_result(conn)
 }
 
-/// Links a defect photo to an attribute result; returns false when it was already linked.
+/// Links a defect photo, showing `view` when named, to an attribute result; returns false
+/// when it was already linked (the first link's view stays).
 pub fn link_to_attribute_result(
     conn: &mut PgConnection,
     inspection: InspectionId,
     unit_index: i32,
     characteristic: CharacteristicId,
     photo: PhotoId,
+    view: Option<&str>,
 ) -> QueryResult<bool> {
     let n = diesel::insert_into(attribute_result_photos::table)
         .values((
@@ -132,17 +134,35 @@ pub fn link_to_attribute_result(
             attribute_result_photos::unit_index.eq(unit_index),
             attribute_result_photos::characteristic_id.eq(characteristic),
             attribute_result_photos::photo_id.eq(photo),
+            attribute_result_photos::view.eq(view),
         ))
         .on_conflict_do_nothing()
         .execute(conn)?;
     Ok(n == 1)
 }
 
-/// The defect photos of an inspection: (unit, characteristic, photo), oldest first.
+/// The view a defect photo linked to an attribute result was linked with.
+pub fn attribute_result_photo_view(
+    conn: &mut PgConnection,
+    inspection: InspectionId,
+    unit_index: i32,
+    characteristic: CharacteristicId,
+    photo: PhotoId,
+) -> QueryResult<Option<String>> {
+    attribute_result_photos::table
+        .find((inspection, unit_index, characteristic, photo))
+        .select(attribute_result_photos::view)
+        .first(conn)
+}
+
+/// A defect photo of an inspection: unit, attribute characteristic, photo, view.
+pub type DefectPhotoRow = (i32, CharacteristicId, PhotoId, Option<String>);
+
+/// The defect photos of an inspection, oldest first.
 pub fn of_inspection(
     conn: &mut PgConnection,
     inspection: InspectionId,
-) -> QueryResult<Vec<(i32, CharacteristicId, PhotoId)>> {
+) -> QueryResult<Vec<DefectPhotoRow>> {
     attribute_result_photos::table
         .filter(attribute_result_photos::inspection_id.eq(inspection))
         .order((
@@ -153,6 +173,7 @@ pub fn of_inspection(
             attribute_result_photos::unit_index,
             attribute_result_photos::characteristic_id,
             attribute_result_photos::photo_id,
+            attribute_result_photos::view,
         ))
         .load(conn)
 }

@@ -75,21 +75,21 @@ pub fn resume(conn: &mut PgConnection, id: ResumeId) -> QueryResult<Option<Resum
     super::switching::find_resume(conn, id)
 }
 
-/// A defect photo's metadata, if it is still linked to this attribute result.
+/// A defect photo's metadata and view, if it is still linked to this attribute result.
 pub fn attribute_result_photo(
     conn: &mut PgConnection,
     inspection: InspectionId,
     unit_index: i32,
     characteristic: CharacteristicId,
     photo: PhotoId,
-) -> QueryResult<Option<PhotoMeta>> {
+) -> QueryResult<Option<(PhotoMeta, Option<String>)>> {
     attribute_result_photos::table
         .inner_join(photos::table)
         .filter(attribute_result_photos::inspection_id.eq(inspection))
         .filter(attribute_result_photos::unit_index.eq(unit_index))
         .filter(attribute_result_photos::characteristic_id.eq(characteristic))
         .filter(attribute_result_photos::photo_id.eq(photo))
-        .select(PhotoMeta::as_select())
+        .select((PhotoMeta::as_select(), attribute_result_photos::view))
         .first(conn)
         .optional()
 }

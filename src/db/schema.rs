@@ -23,6 +23,7 @@ diesel::table! {
         characteristic_id -> Uuid,
         photo_id -> Uuid,
         added_at -> Timestamptz,
+        view -> Nullable<Text>,
     }
 }
 

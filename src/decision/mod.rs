@@ -207,6 +207,7 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         source_policy: Some(input.source_policy),
         characteristics,
         resubmissions,
+        decider: None,
     })
 }
 

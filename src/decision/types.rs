@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::domain::{
     CharacteristicId, Classification, DecisionId, InspectionId, InspectionLevel, Kind, LotId, Mode,
-    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, Source, SourcePolicy,
+    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, Role, Source, SourcePolicy,
     SupplierId,
 };
 
@@ -495,7 +495,8 @@ pub struct SwitchingSettingsView {
             "acceptance_number_one_step_tighter": 1},
         "comparison": null,
         "nonconforming_units": [{"unit": 17, "serial": "B-0017",
-            "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}]}]}))]
+            "inspection_id": "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b"}]}],
+    "decider": {"name": "amara (QA)", "role": "reviewer"}}))]
 pub struct LotDecisionView {
     /// Id of this revision of the decision.
     pub id: DecisionId,
@@ -540,6 +541,20 @@ pub struct LotDecisionView {
     /// switching rules. Decisions stored before this field was added do not have it.
     #[serde(default)]
     pub resubmissions: Vec<ResubmissionDecision>,
+    /// Who asked for this revision: the token's name (a person or a device) and role, or
+    /// the command line. Decisions stored before this field was added do not have it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decider: Option<Decider>,
+}
+
+/// Who asked for a decision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"name": "amara (QA)", "role": "reviewer"}))]
+pub struct Decider {
+    /// The token's name, or what ran on the server's command line and as whom.
+    pub name: String,
+    /// The token's role; null for the command line, which may do anything.
+    pub role: Option<Role>,
 }
 
 /// A resubmission of the lot as judged in a decision.

@@ -51,6 +51,9 @@ pub struct OrderPhoto {
     pub photo_id: PhotoId,
     /// Where its thumbnail is served (`get_photo_thumbnail`).
     pub thumbnail_url: String,
+    /// The fixed view it shows (`front`, `top`, ...): a defect photo taken from the same
+    /// view is shown beside it.
+    pub view: String,
 }
 
 /// The part's golden-sample revision approved now.
@@ -223,9 +226,10 @@ impl InspectionPlanView {
                 photos: g
                     .photos
                     .into_iter()
-                    .map(|p| OrderPhoto {
+                    .map(|(view, p)| OrderPhoto {
                         photo_id: p.id,
                         thumbnail_url: format!("/api/v1/photos/{}/thumbnail", p.id),
+                        view,
                     })
                     .collect(),
             }),

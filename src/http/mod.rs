@@ -39,6 +39,7 @@ mod schemas;
 pub mod scorecard;
 pub mod source_policy;
 pub mod statistics;
+pub mod supplier_reconciliation;
 pub mod suppliers;
 pub mod switching;
 pub mod tokens;

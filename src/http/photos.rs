@@ -18,7 +18,7 @@ use crate::service::photos::{self as service, AttributeResultRef};
 
 mod upload;
 
-pub use upload::{PhotoForm, Upload, ViewPhotoForm, process, read_upload, refused};
+pub use upload::{PhotoForm, Upload, ViewPhotoForm, process, read_upload, refused, view_name};
 
 /// Photos are immutable (a new photo is a new id), so a client may keep them for good;
 /// they are served only to a token, so shared caches (proxies) may not (issue 13).
@@ -87,7 +87,8 @@ pub struct PhotoView {
     pub width: i32,
     /// Height in pixels as the photo is seen (after EXIF orientation).
     pub height: i32,
-    /// The golden-sample view the photo shows (`front`, `top`, ...); absent for defect photos.
+    /// The golden-sample view the photo shows (`front`, `top`, ...); null for a defect
+    /// photo sent without one.
     pub view: Option<String>,
     /// Where the photo and its thumbnail are served.
     pub links: PhotoLinks,
@@ -141,21 +142,26 @@ pub async fn upload_inspection_photo(
     form: Multipart,
 ) -> Result<HttpResponse, ApiError> {
     let (inspection, unit, characteristic) = path.into_inner();
-    let upload = read_upload(form, state.photo_limit, false).await?;
+    let upload = read_upload(form, state.photo_limit, true).await?;
+    let view = upload.view.as_deref().map(upload::view_name).transpose()?;
     let photo = process(&state, upload.bytes, upload.declared_type).await?;
     let at = AttributeResultRef {
         inspection,
         unit,
         characteristic,
     };
-    let (meta, created) = db(&state, move |conn| {
+    let (meta, view, created) = db(&state, move |conn| {
         Ok(service::attach_to_attribute_result(
-            conn, &caller.0, at, &photo,
+            conn,
+            &caller.0,
+            at,
+            view.as_deref(),
+            &photo,
         )?)
     })
     .await?;
     let location = format!("/api/v1/photos/{}", meta.id);
-    Ok(created_or_ok(created, location, &PhotoView::of(meta, None)))
+    Ok(created_or_ok(created, location, &PhotoView::of(meta, view)))
 }
 
 /// Download a photo exactly as it was uploaded.

@@ -18,8 +18,8 @@ use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, charts, decisions, defect_codes, dispositions,
     golden_samples, health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos,
-    reconciliation, resubmissions, sampling, scorecard, source_policy, statistics, suppliers,
-    switching, tokens, webhooks,
+    reconciliation, resubmissions, sampling, scorecard, source_policy, statistics,
+    supplier_reconciliation, suppliers, switching, tokens, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -133,6 +133,7 @@ fn routed() -> UtoipaApp<
                 .service(switching::get_switching)
                 .service(scorecard::get_supplier_scorecard)
                 .service(charts::get_supplier_scorecard_chart)
+                .service(supplier_reconciliation::get_supplier_reconciliation)
                 .service(switching::set_switching_settings)
                 .service(switching::resume_sampling)
                 .service(sampling::get_iso2859_plan)

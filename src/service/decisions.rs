@@ -21,7 +21,7 @@ use crate::db::source_policies as source_policies_db;
 use crate::db::switching as switching_db;
 use crate::decision::outcome::DecidedLot;
 use crate::decision::stored::outcome_rows;
-use crate::decision::types::{LotDecisionView, SwitchingSettingsView};
+use crate::decision::types::{Decider, LotDecisionView, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide as compute, inputs_snapshot};
 use crate::domain::{DecisionId, InspectionId, LotId, ResubmissionId, WebhookEventType};
 use crate::service::webhooks::events::LotDecided;
@@ -30,7 +30,7 @@ use crate::service::webhooks::events::LotDecided;
 #[derive(Debug)]
 pub enum Decided {
     /// A new revision, computed and stored now.
-    New(LotDecisionView),
+    New(Box<LotDecisionView>),
     /// A retry with the id of a stored revision: that revision, as stored, nothing new.
     Stored(StoredDocument),
 }
@@ -109,6 +109,10 @@ fn decide_locked(
         source_policy,
     };
     let mut view = compute(&input).map_err(ServiceError::internal)?;
+    view.decider = Some(Decider {
+        name: by.name.clone(),
+        role: by.role,
+    });
     drawn::compare_with_order(conn, lot_id, &mut view, &current)?;
     let inputs = inputs_snapshot(&input);
     let document = serde_json::to_value(&view).map_err(ServiceError::internal)?;
@@ -157,7 +161,7 @@ fn decide_locked(
         },
     )?;
     super::ncrs::open_for_decision(conn, by, &lot, &view, &current)?;
-    Ok(Decided::New(view))
+    Ok(Decided::New(Box::new(view)))
 }
 
 /// The stored document of one revision of a lot's decision (the latest when `revision`

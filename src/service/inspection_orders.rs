@@ -46,7 +46,8 @@ pub struct OrderedCharacteristic {
 pub struct GoldenReference {
     pub revision: Revision,
     pub references: Vec<ReferenceRow>,
-    pub photos: Vec<PhotoMeta>,
+    /// The approved revision's photos with the view each shows.
+    pub photos: Vec<(String, PhotoMeta)>,
 }
 
 /// A lot's inspection order, as stored, with what the reader needs beside it.
@@ -290,7 +291,7 @@ fn golden_reference(
         references: golden_db::references(conn, &[id])?,
         photos: golden_db::photos_of(conn, &[id])?
             .into_iter()
-            .map(|(_, _, photo)| photo)
+            .map(|(_, view, photo)| (view, photo))
             .collect(),
         revision,
     }))

@@ -126,7 +126,7 @@ pub fn findings(
                     *codes.entry(code.as_str()).or_default() += 1;
                 }
             }
-            for (unit, characteristic, photo) in &rows.photos {
+            for (unit, characteristic, photo, _) in &rows.photos {
                 if *unit == u.unit && characteristic == c && !photo_ids.contains(photo) {
                     photo_ids.push(*photo);
                 }
@@ -621,7 +621,7 @@ mod tests {
                 code(2, colour, 1, "scratch"),
                 code(3, colour, 0, "scratch"),
             ],
-            photos: vec![(2, colour, PhotoId(Uuid::from_u128(7)))],
+            photos: vec![(2, colour, PhotoId(Uuid::from_u128(7)), None)],
             ..InspectionRows::default()
         };
         let current = vec![(inspection(1), rows)];

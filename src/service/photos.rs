@@ -56,8 +56,9 @@ pub fn attach_to_attribute_result(
     conn: &mut PgConnection,
     by: &Principal,
     at: AttributeResultRef,
+    view: Option<&str>,
     photo: &CheckedPhoto,
-) -> Result<(PhotoMeta, bool), ServiceError> {
+) -> Result<(PhotoMeta, Option<String>, bool), ServiceError> {
     let AttributeResultRef {
         inspection,
         unit,
@@ -79,8 +80,14 @@ pub fn attach_to_attribute_result(
             return Err(missing());
         }
         let meta = store(conn, photo)?;
-        let created =
-            photos_db::link_to_attribute_result(conn, inspection, unit, characteristic, meta.id)?;
+        let created = photos_db::link_to_attribute_result(
+            conn,
+            inspection,
+            unit,
+            characteristic,
+            meta.id,
+            view,
+        )?;
         if created {
             let entry = audit::Entry {
                 action: "attach_photo",
@@ -89,10 +96,24 @@ pub fn attach_to_attribute_result(
                 old: None,
                 reason: None,
             };
-            audit::write(conn, by, entry, &meta)?;
+            audit::write(conn, by, entry, &DefectPhotoRecord { meta: &meta, view })?;
         }
-        Ok((meta, created))
+        // A photo linked before keeps the view it was linked with.
+        let view = if created {
+            view.map(str::to_string)
+        } else {
+            photos_db::attribute_result_photo_view(conn, inspection, unit, characteristic, meta.id)?
+        };
+        Ok((meta, view, created))
     })
+}
+
+/// A defect photo as the audit trail keeps it: the photo's metadata and its view.
+#[derive(serde::Serialize)]
+pub struct DefectPhotoRecord<'a> {
+    #[serde(flatten)]
+    pub meta: &'a PhotoMeta,
+    pub view: Option<&'a str>,
 }
 
 /// One rendition of a stored photo: the SHA-256 of the original, the rendition's media

@@ -29,6 +29,8 @@ use crate::domain::{
     CharacteristicId, DecisionId, InspectionId, Kind, LotId, Source, SourcePolicy,
 };
 
+pub mod supplier;
+
 /// Confidence of every interval in a reconciliation.
 pub const CONFIDENCE: f64 = 0.95;
 
@@ -246,6 +248,33 @@ fn all_serialised(c: &Characteristic, inspections: &[&(Inspection, InspectionRow
     })
 }
 
+/// How the two sources' units of `c` are matched, and each source's readings keyed so.
+#[allow(clippy::type_complexity)]
+fn paired_readings(
+    c: &Characteristic,
+    factory: &[&(Inspection, InspectionRows)],
+    in_house: &[&(Inspection, InspectionRows)],
+) -> Result<
+    (
+        Pairing,
+        BTreeMap<UnitKey, Reading>,
+        BTreeMap<UnitKey, Reading>,
+    ),
+    ServiceError,
+> {
+    let pairing = if all_serialised(c, factory) && all_serialised(c, in_house) {
+        Pairing::Serial
+    } else {
+        Pairing::UnitNumber
+    };
+    let by_serial = pairing == Pairing::Serial;
+    Ok((
+        pairing,
+        readings(c, factory, by_serial)?,
+        readings(c, in_house, by_serial)?,
+    ))
+}
+
 /// What each characteristic's verdict would be if only `source`'s inspections existed,
 /// under the lot's plan and switching state.
 fn verdicts_of(
@@ -306,14 +335,7 @@ pub fn lot_reconciliation(inputs: LotInputs) -> Result<LotReconciliation, Servic
     let mut in_house_verdicts = verdicts_of(&inputs, Source::InHouse)?;
     let mut characteristics = Vec::with_capacity(inputs.characteristics.len());
     for c in &inputs.characteristics {
-        let pairing = if all_serialised(c, &factory) && all_serialised(c, &in_house) {
-            Pairing::Serial
-        } else {
-            Pairing::UnitNumber
-        };
-        let by_serial = pairing == Pairing::Serial;
-        let f = readings(c, &factory, by_serial)?;
-        let h = readings(c, &in_house, by_serial)?;
+        let (pairing, f, h) = paired_readings(c, &factory, &in_house)?;
         let missing = || SourceVerdict {
             verdict: DecisionVerdict::Pending,
             explanation: "No inspection of this source records this characteristic.".into(),
@@ -338,15 +360,12 @@ pub fn lot_reconciliation(inputs: LotInputs) -> Result<LotReconciliation, Servic
     })
 }
 
-/// Compares one characteristic's readings by the two sources.
-fn compare(
-    c: Characteristic,
-    pairing: Pairing,
+/// The units both sources read, paired: their judgements counted, and the differences
+/// of their values (in-house minus factory) where both measured.
+fn pair(
     factory: &BTreeMap<UnitKey, Reading>,
     in_house: &BTreeMap<UnitKey, Reading>,
-    factory_verdict: SourceVerdict,
-    in_house_verdict: SourceVerdict,
-) -> CharacteristicReconciliation {
+) -> (PairedJudgements, Vec<f64>) {
     let mut judgements = PairedJudgements::default();
     let mut differences = Vec::new();
     for (key, h) in in_house {
@@ -361,6 +380,27 @@ fn compare(
             differences.push(hv - fv);
         }
     }
+    (judgements, differences)
+}
+
+/// (nonconforming, inspected) among one source's readings.
+fn nonconforming(readings: &BTreeMap<UnitKey, Reading>) -> (u64, u64) {
+    (
+        readings.values().filter(|r| !r.conforming).count() as u64,
+        readings.len() as u64,
+    )
+}
+
+/// Compares one characteristic's readings by the two sources.
+fn compare(
+    c: Characteristic,
+    pairing: Pairing,
+    factory: &BTreeMap<UnitKey, Reading>,
+    in_house: &BTreeMap<UnitKey, Reading>,
+    factory_verdict: SourceVerdict,
+    in_house_verdict: SourceVerdict,
+) -> CharacteristicReconciliation {
+    let (judgements, differences) = pair(factory, in_house);
     let only = |a: &BTreeMap<UnitKey, Reading>, b: &BTreeMap<UnitKey, Reading>| -> Vec<f64> {
         a.iter()
             .filter(|(k, _)| !b.contains_key(*k))
@@ -369,12 +409,6 @@ fn compare(
     };
     let (in_house_only, factory_only) = (only(in_house, factory), only(factory, in_house));
     let variable = c.kind == Kind::Variable;
-    let nonconforming = |m: &BTreeMap<UnitKey, Reading>| {
-        (
-            m.values().filter(|r| !r.conforming).count() as u64,
-            m.len() as u64,
-        )
-    };
     let mut r = CharacteristicReconciliation {
         pairing,
         factory_units: factory.len(),

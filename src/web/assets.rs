@@ -42,6 +42,7 @@ pub const ASSETS: &[Asset] = &[
     asset!("unit.js", "text/javascript; charset=utf-8"),
     asset!("review.js", "text/javascript; charset=utf-8"),
     asset!("review_list.js", "text/javascript; charset=utf-8"),
+    asset!("reconciliation.js", "text/javascript; charset=utf-8"),
     asset!("lot.js", "text/javascript; charset=utf-8"),
     asset!("lot_actions.js", "text/javascript; charset=utf-8"),
     asset!("supplier.js", "text/javascript; charset=utf-8"),

@@ -158,6 +158,10 @@ async fn the_range_chart_of_subgroups_draws_the_r_chart_of_the_same_subgroup_siz
     assert_eq!(line(&svg, "lcl"), numbers(&stats, "lcl")[1]);
     assert_eq!(line(&svg, "centre"), numbers(&stats, "centre_line")[1]);
     assert!(svg.contains("<title>Width: range chart</title>"), "{svg}");
+    assert!(
+        svg.contains("data-chart=\"control\" data-series=\"spread\""),
+        "{svg}"
+    );
     assert!(svg.contains("Subgroup of 5 consecutive units"));
 }
 

@@ -543,3 +543,34 @@ async fn a_lot_only_fully_inspected_is_judged_on_the_full_inspection() {
     assert_eq!(c["nonconforming_units"][0]["inspection_id"], full.as_str());
     assert_eq!(c["nonconforming_units"].as_array().unwrap().len(), 1);
 }
+
+#[actix_web::test]
+async fn the_decision_names_who_asked_for_it_and_keeps_the_name_when_read_back() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 1000, "2026-11-01").await;
+    app.attribute_inspection(&lot, &s.char_id, 80, 0, "sampling", None)
+        .await;
+    let reviewer =
+        crate::support::issue_token(&app.db.pool, "amara (QA)", lotgate::domain::Role::Reviewer);
+
+    let made = app
+        .send_as(
+            &reviewer,
+            actix_web::test::TestRequest::post().uri(&format!("/api/v1/lots/{lot}/decision")),
+        )
+        .await;
+
+    assert_eq!(made.status, 201, "{}", made.body);
+    let expected = json!({"name": "amara (QA)", "role": "reviewer"});
+    assert_eq!(made.body["decider"], expected);
+    let read = app.get(&format!("/api/v1/lots/{lot}/decision")).await;
+    assert_eq!(read.body["decider"], expected);
+    // The next revision names whoever asked for it.
+    let again = app.decide(&lot).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(
+        again.body["decider"],
+        json!({"name": "test admin", "role": "admin"})
+    );
+}

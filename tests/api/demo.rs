@@ -219,7 +219,8 @@ fn demo_reports_and_defect_codes_name_what_was_found() {
     let mut conn = db.pool.get().unwrap();
     // A rejecting decision opens a report; the demo writes the containment of
     // DPM-2611-01's (returned to DPM) and closes DPM-2610-04's after its resubmission was
-    // accepted. The other rejected lots' reports stay open, awaiting their reviewer.
+    // accepted. The other rejected lots' reports stay open, awaiting their reviewer (FRP's
+    // three: rejected on the in-house results, see tests/api/demo_reconciliation.rs).
     let reports = texts(
         &mut conn,
         "SELECT l.lot_number || ' ' || n.status || ' ' || (n.containment <> '') || ' ' || \
@@ -232,6 +233,9 @@ fn demo_reports_and_defect_codes_name_what_was_found() {
             "DPM-2610-03 open false false",
             "DPM-2610-04 closed true true",
             "DPM-2611-01 open true false",
+            "FRP-2610-01 open false false",
+            "FRP-2611-01 open false false",
+            "FRP-2611-02 open false false",
             "NHA-HUB-2611A open false false",
             "NHA-PCB-2610B open false false",
         ]

@@ -460,7 +460,8 @@ async fn shows_the_approved_golden_samples_reference_value_and_photo_thumbnails(
     let photo_id = photo.body["id"].as_str().unwrap();
     assert_eq!(
         g["photos"],
-        json!([{"photo_id": photo_id, "thumbnail_url": format!("/api/v1/photos/{photo_id}/thumbnail")}])
+        json!([{"photo_id": photo_id, "thumbnail_url": format!("/api/v1/photos/{photo_id}/thumbnail"),
+            "view": "front"}])
     );
     let width = &b["characteristics"][0];
     assert_eq!(width["characteristic_id"], f.width_id.as_str());

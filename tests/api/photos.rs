@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 
 use crate::builders::inspection;
 use crate::golden_builders::{Part, bomb_png, clip_jpeg, clip_png, count, form, photo_form};
-use crate::support::app;
+use crate::support::{app, run_lotgate};
 
 fn sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes)
@@ -304,6 +304,9 @@ async fn a_defect_photo_is_added_to_an_attribute_result_and_shown_with_the_inspe
     assert_eq!(uploaded.status, 201, "{}", uploaded.body);
     let photos = &read.body["units"][3]["attributes"][0]["photos"];
     assert_eq!(photos[0]["id"], uploaded.body["id"]);
+    // Sent without a view, it shows none.
+    assert_eq!(photos[0]["view"], serde_json::Value::Null);
+    assert_eq!(uploaded.body["view"], serde_json::Value::Null);
     assert_eq!(
         read.body["units"][0]["attributes"][0]["photos"],
         serde_json::json!([])
@@ -355,4 +358,63 @@ async fn simultaneous_uploads_of_the_same_defect_photo_store_it_once() {
     );
     assert_eq!(count(&app.db, "photos"), 1);
     assert_eq!(count(&app.db, "attribute_result_photos"), 1);
+}
+
+#[actix_web::test]
+async fn a_defect_photo_names_the_view_it_shows_and_a_bad_view_is_refused_naming_view() {
+    let app = app().await;
+    let f = app.fixture().await;
+    let id = "3f1c2b4a-5d6e-4f70-8a9b-0c1d2e3f4a5b";
+    let recorded = app
+        .post(
+            &format!("/api/v1/lots/{}/inspections", f.lot_id),
+            inspection(&f, id, 4),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    let uri = format!(
+        "/api/v1/inspections/{id}/units/4/attributes/{}/photos",
+        f.scratch_id
+    );
+    let jpeg = clip_jpeg("top", 1);
+
+    let bad = app
+        .upload(&uri, photo_form(&jpeg, None, Some("Top View!")))
+        .await;
+    let uploaded = app.upload(&uri, photo_form(&jpeg, None, Some("top"))).await;
+    // The same photo again, under another view: already on the result, it keeps its view.
+    let again = app
+        .upload(&uri, photo_form(&jpeg, None, Some("front")))
+        .await;
+    let read = app.get(&format!("/api/v1/inspections/{id}")).await;
+
+    bad.assert_problem(422);
+    assert_eq!(bad.error_fields(), ["view"]);
+    assert_eq!(uploaded.status, 201, "{}", uploaded.body);
+    assert_eq!(uploaded.body["view"], "top");
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["view"], "top");
+    let photos = &read.body["units"][3]["attributes"][0]["photos"];
+    assert_eq!(photos.as_array().unwrap().len(), 1);
+    assert_eq!(photos[0]["view"], "top");
+    assert_eq!(photos[0]["id"], uploaded.body["id"]);
+    // The audit trail keeps the view: its check finds the record as audited, and a view
+    // changed behind lotgate's back.
+    let (ok, text) = run_lotgate(&app.db.url(), &["audit", "verify"]);
+    assert!(ok, "{text}");
+    let mut conn = app.db.pool.get().unwrap();
+    for sql in [
+        "SET session_replication_role = replica",
+        "UPDATE attribute_result_photos SET view = 'front'",
+        "SET session_replication_role = origin",
+    ] {
+        diesel::RunQueryDsl::execute(diesel::sql_query(sql), &mut conn).unwrap();
+    }
+    let (ok, text) = run_lotgate(&app.db.url(), &["audit", "verify"]);
+    assert!(!ok, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("attribute_result ") && l.contains("view is")),
+        "{text}"
+    );
 }

@@ -40,7 +40,7 @@ const FACTORY: [f64; 50] = [
 const FACTORY_SCRATCHED: [usize; 3] = [12, 40, 44];
 const IN_HOUSE_SCRATCHED: [usize; 5] = [33, 38, 44, 52, 60];
 
-fn close(actual: &Value, expected: f64, what: &str) {
+pub(crate) fn close(actual: &Value, expected: f64, what: &str) {
     let a = actual
         .as_f64()
         .unwrap_or_else(|| panic!("{what} is {actual}"));
@@ -52,7 +52,7 @@ fn close(actual: &Value, expected: f64, what: &str) {
 
 /// An inspection of `source` recording Width and Scratches of serials `first..` with
 /// `values`; serials are left out when `serials` is false.
-fn body(
+pub(crate) fn body(
     f: &Fixture,
     source: &str,
     at: &str,

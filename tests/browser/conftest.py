@@ -31,6 +31,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def png(width=64, height=48):
+    """A small valid PNG (grey gradient), made here so the test needs no image files."""
+    import struct
+    import zlib
+    raw = b"".join(b"\x00" + bytes((x * 4 + y) % 256 for x in range(width)) for y in range(height))
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
 class Server:
     def __init__(self, base, tokens, tablet_address):
         self.base = base
@@ -43,6 +54,25 @@ class Server:
         req.add_header("Authorization", f"Bearer {self.tokens[role]}")
         if data is not None:
             req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as res:
+                return res.status, json.loads(res.read() or b"null")
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"null")
+
+    def upload(self, path, photo, fields, role="inspector"):
+        """POSTs a multipart form: a `photo` part (PNG bytes) and text `fields`."""
+        boundary = uuid.uuid4().hex
+        body = b""
+        for name, value in fields.items():
+            body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n"
+                     f"{value}\r\n").encode()
+        body += (f"--{boundary}\r\nContent-Disposition: form-data; name=\"photo\"; "
+                 f"filename=\"defect.png\"\r\nContent-Type: image/png\r\n\r\n").encode()
+        body += photo + f"\r\n--{boundary}--\r\n".encode()
+        req = urllib.request.Request(self.base + path, data=body, method="POST")
+        req.add_header("Authorization", f"Bearer {self.tokens[role]}")
+        req.add_header("Content-Type", f"multipart/form-data; boundary={boundary}")
         try:
             with urllib.request.urlopen(req, timeout=30) as res:
                 return res.status, json.loads(res.read() or b"null")

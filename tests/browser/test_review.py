@@ -1,18 +1,20 @@
 """The reviewer's pages in a real browser (headless Chromium) on the demo data: the
 list, every lot, supplier and part page render with no console error and no request
-off the server's origin; a lot page shows one histogram and one control chart per
-measured characteristic and one OC curve per sampled one; a disposition made on the
-page, after the server's field error was shown next to its field, is in the API.
+off the server's origin; a lot page shows one histogram and one control chart pair
+(values and ranges) per measured characteristic and one OC curve per sampled one; a
+disposition made on the page, after the server's field error was shown next to its
+field, is in the API.
 A screenshot of each page is kept in target/browser-screenshots/."""
 
 import os
 import re
+import uuid
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ROOT
+from conftest import ROOT, png
 
 SHOTS = os.path.join(ROOT, "target", "browser-screenshots")
 
@@ -114,14 +116,28 @@ def test_review_every_page_renders_its_charts_for_the_demo_data(reviewer, server
         measured = len(stats["characteristics"])
         page = reviewer.page
         expect(page.locator("svg[data-chart=histogram]")).to_have_count(measured)
-        expect(page.locator("svg[data-chart=control]")).to_have_count(measured)
+        # Each control chart comes as a pair: the values (or subgroup means) and their
+        # (moving) ranges.
+        expect(page.locator("svg[data-chart=control][data-series=location]")).to_have_count(measured)
+        expect(page.locator("svg[data-chart=control][data-series=spread]")).to_have_count(measured)
         expected_oc = 0
         if lot["verdict"] is not None:
             decision = get(server, f"/api/v1/lots/{lot['id']}/decision")
             expected_oc = len(sampled(decision, lot["lot_size"]))
+            # The report says who decided, and when.
+            expect(page.locator(".lot-head dd.decided")).to_contain_text(decision["decider"]["name"])
         expect(page.locator("svg[data-chart=oc]")).to_have_count(expected_oc)
-        expect(page.locator("svg[role=img] > title")).to_have_count(2 * measured + expected_oc)
+        expect(page.locator("svg[role=img] > title")).to_have_count(3 * measured + expected_oc)
         expect(page.locator("#reconciliation")).to_have_count(1)
+        reconciled = get(server, f"/api/v1/lots/{lot['id']}/reconciliation")
+        if reconciled["factory_inspections"] and reconciled["in_house_inspections"]:
+            sentences = page.locator("#reconciliation .sentences li")
+            expect(sentences).to_have_count(len(reconciled["characteristics"]))
+            for c in reconciled["characteristics"]:
+                expect(page.locator(f"#reconciliation li[data-characteristic='{c['characteristic_id']}']")
+                       ).to_contain_text(c["sentence"])
+        else:
+            expect(page.locator("#reconciliation [data-reconciled=no]")).to_be_visible()
         reviewer.shot(f"lot-{slug(lot['lot_number'])}")
     for supplier in get(server, "/api/v1/suppliers?limit=100")["items"]:
         reviewer.open(f"/suppliers/{supplier['id']}")
@@ -183,4 +199,38 @@ def test_review_disposition_made_on_the_page_shows_up_in_the_api(reviewer, serve
     recorded = get(server, f"/api/v1/lots/{lot['id']}/dispositions")["items"]
     assert [(d["disposition"], d["reason"]) for d in recorded] == [("scrap", reason)]
     assert get(server, f"/api/v1/lots/{lot['id']}")["status"] == "dispositioned"
+    reviewer.check_clean()
+
+
+def test_review_defect_photo_sits_beside_the_golden_photos_of_its_view(reviewer, server):
+    lot = server.new_lot()
+    part = get(server, f"/api/v1/parts/{lot['part_id']}")
+    attribute = next(c for c in part["characteristics"] if c["kind"] == "attribute" and not c["destructive"])
+    inspection = {
+        "id": str(uuid.uuid4()), "source": "in_house", "mode": "sampling", "inspector": "kim",
+        "inspected_at": "2026-12-01T09:00:00Z",
+        "units": [{"unit": 1, "serial": "SN-1", "attributes": [
+            {"characteristic_id": attribute["id"], "pass": False, "defects": 1, "note": "flash on the latch"}]}],
+    }
+    status, body = server.api("POST", f"/api/v1/lots/{lot['id']}/inspections", inspection, role="inspector")
+    assert status == 201, body
+    status, photo = server.upload(
+        f"/api/v1/inspections/{inspection['id']}/units/1/attributes/{attribute['id']}/photos",
+        png(), {"view": "top"})
+    assert status == 201, photo
+    golden = get(server, f"/api/v1/parts/{lot['part_id']}/golden-samples")
+    views = [p["view"] for g in golden
+             for r in get(server, f"/api/v1/golden-samples/{g['id']}")["revisions"] for p in r["photos"]]
+    assert "top" in views and len(set(views)) > 1, "the demo part's golden photos show several views"
+
+    reviewer.open(f"/lots/{lot['id']}")
+    row = reviewer.page.locator(f".photos .compare[data-characteristic='{attribute['id']}'][data-view=top]")
+    expect(row).to_have_count(1)
+    expect(row.locator(".defect-photos figure")).to_have_count(1)
+    expect(row.locator(".defect-photos figcaption")).to_contain_text("unit 1 (SN-1), top: flash on the latch")
+    captions = row.locator(".golden-photos figcaption")
+    expect(captions.first).to_be_visible()
+    for text in captions.all_text_contents():
+        assert text.endswith(", top"), text
+    reviewer.shot("lot-defect-photo-by-view")
     reviewer.check_clean()

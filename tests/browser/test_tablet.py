@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from conftest import png
 
 RED = "rgb(179, 18, 31)"  # --bad in app.css
 
@@ -437,23 +438,15 @@ def test_a_refusal_stays_on_its_unit_until_it_is_fixed_and_sent_again(tablet, se
     tablet.check_clean()
 
 
-def png(width=64, height=48):
-    """A small valid PNG (grey gradient), made here so the test needs no image files."""
-    import struct
-    import zlib
-    raw = b"".join(b"\x00" + bytes((x * 4 + y) % 256 for x in range(width)) for y in range(height))
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-
-
 def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, server):
     lot = server.new_lot()
     plan = plan_of(server, lot)
     chars = {c["characteristic_id"]: c for c in plan["characteristics"]}
     entry = next(e for e in plan["units"] if any(chars[c]["kind"] == "attribute" for c in e["characteristic_ids"]))
     attribute = next(c for c in entry["characteristic_ids"] if chars[c]["kind"] == "attribute")
+    views = [p["view"] for p in plan["golden_sample"]["photos"]]
+    assert views, "the new lot's part has golden-sample photos to compare with"
+    view = views[-1]
     tablet.sign_in()
     open_order(tablet, lot)
     tablet.set_offline(True)
@@ -472,6 +465,8 @@ def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, serve
         tablet.page.set_input_files(f"#a-{attribute}-photo", files=[
             {"name": "defect.png", "mimeType": "image/png", "buffer": png()}])
         expect(tablet.page.locator("img.thumb")).to_have_count(1)
+        # The worker names the golden-sample view the photo is taken from.
+        tablet.page.select_option("select.photo-view", view)
         tablet.page.click("#next")
     send(tablet)
     expect(tablet.page.locator("#sync")).to_contain_text(f"{len(modes_of(plan)) + 1} waiting to be sent")
@@ -485,6 +480,6 @@ def test_a_defect_photo_taken_offline_is_sent_after_its_inspection(tablet, serve
         _, inspection = server.api("GET", f"/api/v1/inspections/{summary['id']}", role="inspector")
         for u in inspection["units"]:
             for a in u["attributes"]:
-                photos += [(u["unit"], a["characteristic_id"], a["note"], p["id"]) for p in a.get("photos", [])]
-    assert [(u, c, n) for u, c, n, _ in photos] == [(entry["unit"], attribute, "flash on the latch")]
+                photos += [(u["unit"], a["characteristic_id"], a["note"], p["view"]) for p in a.get("photos", [])]
+    assert photos == [(entry["unit"], attribute, "flash on the latch", view)]
     tablet.check_clean()

@@ -33,6 +33,9 @@ pub struct ControlChartInput<'a> {
     pub ucl: Option<f64>,
     pub lcl: Option<f64>,
     pub violations: &'a [RuleMark],
+    /// Whether the points are ranges (moving ranges or subgroup ranges: `data-series`
+    /// `spread`) rather than the values or subgroup means (`location`).
+    pub spread: bool,
 }
 
 /// Which points are drawn: all of them up to [`MAX_DRAWN_POINTS`]; beyond that the
@@ -91,7 +94,8 @@ pub fn control_chart(input: &ControlChartInput) -> String {
         shown(input.lcl, unit),
         flagged.len()
     );
-    let mut svg = Svg::new("control", input.title, &desc);
+    let series = if input.spread { "spread" } else { "location" };
+    let mut svg = Svg::with_series("control", Some(series), input.title, &desc);
     let area = Area::standard(24.0);
     let values = input.points.iter().flatten().copied();
     let lines = [input.centre_line, input.ucl, input.lcl];
@@ -262,6 +266,7 @@ mod tests {
             ucl: Some(20.0),
             lcl: Some(-8.0),
             violations: &[],
+            spread: false,
         });
         assert!(
             svg.contains("Thinned for drawing: 1,000 of 5,000 points"),

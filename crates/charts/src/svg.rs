@@ -69,11 +69,20 @@ pub(crate) struct Svg {
 impl Svg {
     /// Opens a chart of `kind` (its `data-chart`) titled `title`, described by `desc`.
     pub fn new(kind: &str, title: &str, desc: &str) -> Self {
+        Self::with_series(kind, None, title, desc)
+    }
+
+    /// [`Svg::new`] for one of a pair of charts (`data-series`, e.g. a control chart's
+    /// `location` or `spread`).
+    pub fn with_series(kind: &str, series: Option<&str>, title: &str, desc: &str) -> Self {
+        let series = series
+            .map(|s| format!(" data-series=\"{}\"", escape(s)))
+            .unwrap_or_default();
         let mut out = String::with_capacity(16 * 1024);
         let _ = write!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" class=\"chart\" \
-             data-chart=\"{kind}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" \
+             data-chart=\"{kind}\"{series} viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"100%\" \
              preserveAspectRatio=\"xMidYMid meet\" font-family=\"system-ui, sans-serif\">\
              <title>{}</title><desc>{}</desc>\
              <rect x=\"0\" y=\"0\" width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"#fff\"/>",

@@ -53,6 +53,7 @@ fn chart_of(values: &[f64]) -> (lotgate_stats::ControlChart, String) {
         ucl: Some(chart.location.ucl),
         lcl: Some(chart.location.lcl),
         violations: &marks,
+        spread: false,
     });
     (chart, svg)
 }

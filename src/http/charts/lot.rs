@@ -204,6 +204,7 @@ fn draw_control(chart: &service::VariableChart, subgroup: usize, spread: bool) -
         ucl,
         lcl,
         violations: &marks,
+        spread,
     })
 }
 

@@ -227,7 +227,7 @@ pub async fn upload_golden_sample_photo(
     Ok(created_or_ok(created, location, &view::photo(&attached)))
 }
 
-/// A view name: a lowercase word such as `front` or `detail`.
+/// The view a golden-sample photo shows: required.
 fn check_view(view: Option<&str>) -> Result<String, ApiError> {
     let view = view.ok_or_else(|| {
         ApiError::invalid_field(
@@ -235,16 +235,5 @@ fn check_view(view: Option<&str>) -> Result<String, ApiError> {
             "the form has no `view` part (front, back, top, ...)",
         )
     })?;
-    let mut chars = view.chars();
-    let ok = view.len() <= 32
-        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
-    if ok {
-        Ok(view.to_string())
-    } else {
-        Err(ApiError::invalid_field(
-            "view",
-            "must be a lowercase word of 1-32 letters, digits, `-` or `_`, such as `front` or `detail`",
-        ))
-    }
+    photos::view_name(view)
 }

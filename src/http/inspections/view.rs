@@ -67,6 +67,16 @@ pub struct MeasurementView {
     pub value: f64,
 }
 
+/// A defect photo: where it is served, and the view it shows when the inspector named one.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DefectPhoto {
+    #[serde(flatten)]
+    pub links: PhotoLinks,
+    /// The golden-sample view the photo shows (`front`, `top`, ...), or null when none
+    /// was named.
+    pub view: Option<String>,
+}
+
 /// An attribute result.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AttributeView {
@@ -79,7 +89,7 @@ pub struct AttributeView {
     /// What was seen.
     pub note: Option<String>,
     /// Photos of the defects, oldest first.
-    pub photos: Vec<PhotoLinks>,
+    pub photos: Vec<DefectPhoto>,
     /// Codes of the part's defect catalogue the result carries, in the order sent.
     pub defect_codes: Vec<String>,
 }
@@ -154,8 +164,11 @@ pub fn inspection(stored: StoredInspection) -> InspectionView {
                 photos: rows
                     .photos
                     .iter()
-                    .filter(|(u, c, _)| *u == a.unit_index && *c == a.characteristic_id)
-                    .map(|(_, _, id)| PhotoLinks::of(*id))
+                    .filter(|(u, c, _, _)| *u == a.unit_index && *c == a.characteristic_id)
+                    .map(|(_, _, id, view)| DefectPhoto {
+                        links: PhotoLinks::of(*id),
+                        view: view.clone(),
+                    })
                     .collect(),
                 defect_codes: rows
                     .defects

@@ -20,11 +20,12 @@ const MAX_TEXT_PART: usize = 256;
 /// Most parts an upload form may have; a form is one photo and a few words.
 const MAX_PARTS: usize = 8;
 
-/// A defect photo upload form (`multipart/form-data`): one `photo` part, nothing else.
+/// A defect photo upload form (`multipart/form-data`): a `photo` part and, optionally,
+/// the `view` it shows.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
-#[schema(example = json!({"photo": "(the JPEG, PNG or WebP file)"}))]
+#[schema(example = json!({"photo": "(the JPEG, PNG or WebP file)", "view": "top"}))]
 pub struct PhotoForm {
     /// The photo file: JPEG, PNG or WebP, at most 25 MiB, 10,000 px a side and 50
     /// megapixels. Its part's Content-Type, when given, must match the bytes.
@@ -35,6 +36,12 @@ pub struct PhotoForm {
         min_length = 1
     )]
     pub photo: Vec<u8>,
+    /// The golden-sample view the photo is taken from (`front`, `top`, ..., the views of
+    /// the part's golden-sample photos), so a reviewer sees the two side by side; leave it
+    /// out when the defect is seen from no particular view. The same rule as a
+    /// golden-sample photo's view.
+    #[schema(pattern = r"^[a-z][a-z0-9_-]{0,31}$")]
+    pub view: Option<String>,
 }
 
 /// A golden-sample photo upload form (`multipart/form-data`): a `photo` and its `view`.
@@ -57,6 +64,23 @@ pub struct ViewPhotoForm {
     /// letters, digits, `-`, `_`).
     #[schema(pattern = r"^[a-z][a-z0-9_-]{0,31}$")]
     pub view: String,
+}
+
+/// A view name: a lowercase word such as `front` or `detail` (the database checks the
+/// same rule).
+pub fn view_name(view: &str) -> Result<String, ApiError> {
+    let mut chars = view.chars();
+    let ok = view.len() <= 32
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(view.to_string())
+    } else {
+        Err(ApiError::invalid_field(
+            "view",
+            "must be a lowercase word of 1-32 letters, digits, `-` or `_`, such as `front` or `detail`",
+        ))
+    }
 }
 
 /// An upload read from the form: the photo's bytes and declared type, and the view.

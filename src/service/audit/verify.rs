@@ -28,6 +28,7 @@ use crate::service::ServiceError;
 use crate::service::golden_samples::revision_details;
 use crate::service::inspections::rows_hash::RowsHasher;
 use crate::service::inspections::{AuditSummary, RowCounts};
+use crate::service::photos::DefectPhotoRecord;
 
 /// Audit rows read per query.
 const BATCH: i64 = 500;
@@ -705,12 +706,15 @@ fn attribute_result_photos(
                 PhotoId(p),
             )?;
             let stored = match meta {
-                Some(mut meta) => {
+                Some((mut meta, view)) => {
                     if let Some(bytes) = records::photo_bytes(conn, meta.id)? {
                         // The stored form's hash is that of the bytes as they are now.
                         meta.sha256 = hex(&Sha256::digest(&bytes));
                     }
-                    Some(json(&meta)?)
+                    Some(json(&DefectPhotoRecord {
+                        meta: &meta,
+                        view: view.as_deref(),
+                    })?)
                 }
                 None => None,
             };

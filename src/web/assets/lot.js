@@ -4,7 +4,8 @@
 // photos beside the golden sample's; and the actions a reviewer may take.
 import { Refused, call, getBlob, getJson } from "./api.js";
 import { lotActions } from "./lot_actions.js";
-import { chart, num, reconciliationSlot, staleBadge, table, verdictBadge, when, words } from "./review.js";
+import { lotReconciliation } from "./reconciliation.js";
+import { chart, num, staleBadge, table, verdictBadge, when, words } from "./review.js";
 import { h, notice, show } from "./ui.js";
 
 async function optional(path) {
@@ -56,11 +57,18 @@ function header(d) {
       h("dt", {}, "Produced"), h("dd", {}, lot.produced_on),
       h("dt", {}, "Status"), h("dd", { "data-status": lot.status }, words(lot.status)),
       h("dt", {}, "Disposition"), h("dd", {}, words(lot.disposition)),
-      h("dt", {}, "Decision"), h("dd", {}, decision ? `revision ${decision.revision}, computed ${when(decision.decided_at)}` : "none yet")),
+      h("dt", {}, "Decision"), h("dd", { class: "decided" }, decision ? `revision ${decision.revision}, decided ${when(decision.decided_at)}${deciderText(decision)}` : "none yet")),
     lot.decision_stale ? notice("warn", `The decision is stale: ${lot.stale_because}. Decide again.`) : null,
     h("p", { class: "no-print" },
       h("a", { class: "button secondary", href: `/inspect/${lot.id}` }, "Inspect"), " ",
       h("button", { class: "button secondary", type: "button", onclick: () => window.print() }, "Print report")));
+}
+
+/** Who asked for the decision, as " by NAME (role)"; empty for a decision stored before
+ * lotgate recorded it. */
+function deciderText(dec) {
+  if (!dec.decider) return "";
+  return ` by ${dec.decider.name}${dec.decider.role ? ` (${dec.decider.role})` : ""}`;
 }
 
 function planText(c) {
@@ -89,7 +97,7 @@ function decisionSection(d) {
   return h("section", { class: "card decision", "aria-labelledby": "decision-h" },
     h("h2", { id: "decision-h" }, "Decision: ", verdictBadge(dec.verdict)),
     h("p", {}, dec.explanation),
-    h("p", { class: "hint" }, `Revision ${dec.revision}, computed ${when(dec.decided_at)}. ${dec.rule}`),
+    h("p", { class: "hint" }, `Revision ${dec.revision}, decided ${when(dec.decided_at)}${deciderText(dec)}. ${dec.rule}`),
     h("ul", { class: "judged-list" }, cards));
 }
 
@@ -121,7 +129,8 @@ function variableSection(d, c) {
     h("p", { class: "hint" }, limits, c.golden_sample ? ` · golden sample ${c.golden_sample.code} rev. ${c.golden_sample.revision}: ${c.golden_sample.value}` : ""),
     h("div", { class: "charts" },
       chart(`${base}/histogram`),
-      chart(`${base}/control-chart`)),
+      chart(`${base}/control-chart`),
+      chart(`${base}/control-chart?series=spread`)),
     capability(c.pooled));
 }
 
@@ -132,34 +141,50 @@ function ocSection(d, c) {
     chart(`/api/v1/lots/${d.lot.id}/charts/${c.characteristic_id}/oc-curve`));
 }
 
-function photosSection(d) {
-  const byChar = new Map();
-  for (const insp of d.details) {
-    for (const u of insp.units) {
-      for (const a of u.attributes) {
-        for (const p of a.photos) {
-          if (!byChar.has(a.characteristic_id)) byChar.set(a.characteristic_id, []);
-          byChar.get(a.characteristic_id).push({ p, label: `unit ${u.unit}${u.serial ? ` (${u.serial})` : ""}${a.note ? `: ${a.note}` : ""}` });
-        }
-      }
-    }
-  }
+/** The approved (else the latest) revision's photos of each golden sample of the part. */
+function goldenPhotos(d) {
   const golden = [];
   for (const s of d.samples) {
     const rev = s.revisions.find((r) => r.revision === s.approved_revision) || s.revisions[s.revisions.length - 1];
     if (!rev) continue;
-    for (const p of rev.photos) golden.push({ p: p.links, label: `${s.code} rev. ${rev.revision}${p.view ? `, ${p.view}` : ""}` });
+    for (const p of rev.photos) golden.push({ p: p.links, view: p.view, label: `${s.code} rev. ${rev.revision}${p.view ? `, ${p.view}` : ""}` });
   }
+  return golden;
+}
+
+// Defect photos beside the golden sample's photos of the same view: one row per
+// characteristic and view; a defect photo sent without a view sits beside every golden
+// photo, since any of them may be the one to compare with.
+function photosSection(d) {
+  const rows = new Map();
+  for (const insp of d.details) {
+    for (const u of insp.units) {
+      for (const a of u.attributes) {
+        for (const p of a.photos) {
+          const key = `${a.characteristic_id}/${p.view || ""}`;
+          if (!rows.has(key)) rows.set(key, { id: a.characteristic_id, view: p.view, photos: [] });
+          rows.get(key).photos.push({ p, label: `unit ${u.unit}${u.serial ? ` (${u.serial})` : ""}${p.view ? `, ${p.view}` : ""}${a.note ? `: ${a.note}` : ""}` });
+        }
+      }
+    }
+  }
+  const golden = goldenPhotos(d);
   const names = new Map(d.part.characteristics.map((c) => [c.id, c.name]));
   const fig = ({ p, label }) => h("figure", {}, thumb(p, label), h("figcaption", { class: "hint" }, label));
-  const rows = [...byChar.entries()].map(([id, photos]) =>
-    h("div", { class: "compare" },
-      h("div", {}, h("h3", {}, `Defects: ${names.get(id) || id}`), h("div", { class: "thumbs" }, photos.map(fig))),
-      h("div", {}, h("h3", {}, "Golden sample"), golden.length ? h("div", { class: "thumbs" }, golden.map(fig)) : h("p", { class: "muted" }, "No photos."))));
+  const compared = [...rows.values()].map((row) => {
+    const same = row.view ? golden.filter((g) => g.view === row.view) : golden;
+    const title = row.view ? `Golden sample, ${row.view}` : "Golden sample";
+    return h("div", { class: "compare", "data-characteristic": row.id, "data-view": row.view || "" },
+      h("div", {}, h("h3", {}, `Defects: ${names.get(row.id) || row.id}${row.view ? `, ${row.view}` : ""}`),
+        h("div", { class: "thumbs defect-photos" }, row.photos.map(fig))),
+      h("div", {}, h("h3", {}, title),
+        same.length ? h("div", { class: "thumbs golden-photos" }, same.map(fig))
+          : h("p", { class: "muted" }, row.view ? `The golden sample has no ${row.view} photo.` : "No photos.")));
+  });
   return h("section", { class: "card photos", "aria-labelledby": "photos-h" },
     h("h2", { id: "photos-h" }, "Photos"),
-    rows.length ? rows : [h("p", { class: "muted" }, "No defect photos recorded."),
-      golden.length ? h("div", {}, h("h3", {}, "Golden sample"), h("div", { class: "thumbs" }, golden.map(fig))) : null]);
+    compared.length ? compared : [h("p", { class: "muted" }, "No defect photos recorded."),
+      golden.length ? h("div", {}, h("h3", {}, "Golden sample"), h("div", { class: "thumbs golden-photos" }, golden.map(fig))) : null]);
 }
 
 function historySection(d) {
@@ -196,7 +221,7 @@ export async function lotPage(main, id) {
         h("h2", { id: "oc-h" }, "Sampling plans"),
         sampled.length ? h("div", { class: "charts" }, sampled.map((c) => ocSection(d, c))) : h("p", { class: "muted" }, d.decision ? "No characteristic was sampled: each was inspected in full." : "Decide the lot to see the plans used.")),
       photosSection(d),
-      reconciliationSlot("lot"),
+      lotReconciliation(d.lot.id),
       historySection(d),
       lotActions(d, () => lotPage(main, id))));
 }

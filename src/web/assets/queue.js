@@ -119,6 +119,7 @@ async function send(item) {
     if (photo.sent || photo.problem) continue;
     const form = new FormData();
     form.append("photo", photo.blob, photo.name || "defect.jpg");
+    if (photo.view) form.append("view", photo.view);
     const path = `/api/v1/inspections/${item.body.id}/units/${photo.unit}/attributes/${photo.characteristic_id}/photos`;
     const answer = await call(path, { method: "POST", form, key: photo.key });
     if (answer.ok) {

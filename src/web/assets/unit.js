@@ -62,7 +62,25 @@ function valueField(c, u, onEnter, save) {
     input, state);
 }
 
-function attributeField(c, u, save, rerender) {
+/** The views the golden sample is photographed from, in order, without repeats. */
+function goldenViews(order) {
+  const photos = order.golden_sample ? order.golden_sample.photos : [];
+  return [...new Set(photos.map((p) => p.view).filter(Boolean))];
+}
+
+// A defect photo may name the golden-sample view it is taken from, so the reviewer sees
+// it beside the golden sample's photo of that view.
+function viewChoice(p, views, save) {
+  if (!views.length) return null;
+  const id = `view-${p.key}`;
+  const select = h("select", { id, class: "photo-view" }, h("option", { value: "" }, "no particular view"),
+    views.map((v) => h("option", { value: v }, v)));
+  select.value = p.view || "";
+  select.addEventListener("change", () => { p.view = select.value || undefined; save(); });
+  return h("div", { class: "field" }, h("label", { for: id }, "Seen from"), select);
+}
+
+function attributeField(c, u, save, rerender, views) {
   const cid = c.characteristic_id;
   const a = u.attrs[cid] || (u.attrs[cid] = { pass: null, defects: 1, note: "", code: "" });
   const choose = (pass) => () => {
@@ -104,6 +122,7 @@ function attributeField(c, u, save, rerender) {
       h("label", { for: `${id}-photo`, class: "button secondary" }, "Take a photo"), camera,
       h("div", { class: "thumbs" }, mine.map((p) => h("figure", {},
         h("img", { class: "thumb", alt: `defect photo of ${c.name}`, src: URL.createObjectURL(p.blob) }),
+        viewChoice(p, views, save),
         h("button", { type: "button", class: "button secondary", onclick: () => {
           u.photos = u.photos.filter((q) => q !== p);
           save();
@@ -181,7 +200,7 @@ function unitView(main, ctx, chars, index, go, save, again = null) {
   for (const cid of entry.characteristic_ids) {
     const c = chars.get(cid);
     if (!c) continue;
-    fields.push(c.kind === "variable" ? valueField(c, u, focusAfter, save) : attributeField(c, u, save, rerender));
+    fields.push(c.kind === "variable" ? valueField(c, u, focusAfter, save) : attributeField(c, u, save, rerender, goldenViews(ctx.order)));
   }
   next.addEventListener("click", async () => {
     const gap = missing(main, entry, u, chars);

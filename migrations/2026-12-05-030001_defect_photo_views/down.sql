@@ -1,0 +1,1 @@
+ALTER TABLE attribute_result_photos DROP COLUMN view;
