@@ -24,6 +24,7 @@ pub mod resubmissions;
 pub mod roles;
 pub mod schema;
 pub mod scorecard;
+pub mod source_policies;
 pub mod statistics;
 pub mod suppliers;
 pub mod switching;

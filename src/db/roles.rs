@@ -43,6 +43,7 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("photos", "SELECT, INSERT"),
     ("resubmission_inspections", "SELECT, INSERT"),
     ("resubmissions", "SELECT, INSERT"),
+    ("supplier_source_policies", "SELECT, INSERT"),
     ("suppliers", "SELECT, INSERT"),
     ("switching_checkpoints", "SELECT, INSERT, DELETE"),
     ("switching_events", "SELECT, INSERT, DELETE"),

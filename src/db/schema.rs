@@ -395,6 +395,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    supplier_source_policies (supplier_id, position) {
+        supplier_id -> Uuid,
+        position -> Int4,
+        policy -> Text,
+        reason -> Text,
+        set_by -> Text,
+        set_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     suppliers (id) {
         id -> Uuid,
         name -> Text,
@@ -546,6 +557,7 @@ diesel::joinable!(ncrs -> lots (lot_id));
 diesel::joinable!(resubmission_inspections -> inspections (inspection_id));
 diesel::joinable!(resubmission_inspections -> resubmissions (resubmission_id));
 diesel::joinable!(resubmissions -> lots (lot_id));
+diesel::joinable!(supplier_source_policies -> suppliers (supplier_id));
 diesel::joinable!(switching_checkpoints -> lot_decisions (decision_id));
 diesel::joinable!(switching_checkpoints -> lots (lot_id));
 diesel::joinable!(switching_checkpoints -> parts (part_id));
@@ -601,6 +613,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     photos,
     resubmission_inspections,
     resubmissions,
+    supplier_source_policies,
     suppliers,
     switching_checkpoints,
     switching_events,

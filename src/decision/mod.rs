@@ -9,12 +9,16 @@
 //! * Only current (not superseded) inspections count. Under sampling, a characteristic
 //!   is judged on its original inspection (ISO 2859-1): the first current sampling
 //!   inspection that records it, a correction taking the place of the inspection it
-//!   superseded, and never a resubmission's; the in-house (incoming) original comes
-//!   before the supplier's own (factory) one; later inspections whose own verdict differs
-//!   are listed, not counted. Resubmissions (7.6) are judged apart, at the severity the
-//!   reviewer chose, and never reach the switching rules. Under full
-//!   inspection, on the latest current full inspection that records it, or failing that
-//!   on the original sampling inspection as the first part of the sort. A characteristic
+//!   superseded, and never a resubmission's. The two sources are never pooled: the
+//!   supplier's source policy in force when the decision is made says whose original
+//!   comes first, the in-house (incoming) one under `in_house_decides` (the default) or
+//!   the supplier's own (factory) one under `factory_results_decide`; the other source's
+//!   original decides only a characteristic the preferred source did not record. Later
+//!   inspections whose own verdict differs are listed, not counted. Resubmissions (7.6)
+//!   are judged apart, at the severity the reviewer chose, and never reach the switching
+//!   rules. Under full inspection, on the latest current full inspection of the preferred
+//!   source that records it, else on the other source's latest, or failing both on the
+//!   original sampling inspection as the first part of the sort. A characteristic
 //!   chosen for sampling that a full inspection records is judged on that full
 //!   inspection, which covers the lot (the sample is only compared with it).
 //! * Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a
@@ -46,7 +50,7 @@ use crate::db::inspections::InspectionRows;
 use crate::db::models::{Characteristic, Inspection, Lot};
 use crate::db::resubmissions::Resubmission;
 use crate::domain::{
-    CharacteristicId, DecisionId, InspectionId, LotSize, Mode, ResubmissionId, Source,
+    CharacteristicId, DecisionId, InspectionId, LotSize, Mode, ResubmissionId, SourcePolicy,
 };
 use evaluate::{CharacteristicInput, evaluate, latest_evidence, original_evidence};
 use replay::CharacteristicHistory;
@@ -56,7 +60,7 @@ use types::{LotDecisionView, SwitchingSettingsView, SwitchingSeverity};
 pub const LOT_RULE: &str = "The lot is rejected when any characteristic (critical, major or minor) is rejected, pending while any characteristic is pending, and accepted when every characteristic is accepted.";
 
 /// Which inspections a decision counts.
-pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on its original inspection (ISO 2859-1): the first current sampling inspection that records it, a correction taking the place of the inspection it superseded, the first in-house (incoming) one before the supplier's own (factory) one; a resubmission's inspection never counts here (resubmissions are judged apart, ISO 2859-1 7.6, and never count in the switching rules), and other inspections whose own verdict differs are listed in later_disagreeing; a characteristic on full inspection on the latest current full inspection that records it, or else on its original sampling inspection as the first part of the sort; a characteristic chosen for sampling that a current full inspection records is judged on that full inspection, since it covers the lot. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic), and the verdict is pending while fewer units than the lot size are recorded, unless the rejection number is already reached. A full inspection, when present, is also compared with the sampling verdict. Every unit found nonconforming by any current inspection is listed and rejected individually, whatever the verdict (ISO 2859-1 6.4).";
+pub const INSPECTIONS_RULE: &str = "Only current (not superseded) inspections count. A characteristic on sampling is judged on its original inspection (ISO 2859-1): the first current sampling inspection that records it, a correction taking the place of the inspection it superseded, the preferred source's before the other's (the supplier's source policy in force when the decision is made, recorded in source_policy: the in-house (incoming) inspection's under in_house_decides, the default, the supplier's own (factory) one's under factory_results_decide; the two sources are never pooled, and a later change of policy never reopens a decision made); a resubmission's inspection never counts here (resubmissions are judged apart, ISO 2859-1 7.6, and never count in the switching rules), and other inspections whose own verdict differs are listed in later_disagreeing; a characteristic on full inspection on the latest current full inspection of the preferred source that records it, else on the other source's latest, or else on its original sampling inspection as the first part of the sort; a characteristic chosen for sampling that a current full inspection records is judged on that full inspection, since it covers the lot. Under full inspection the plan's Ac and Re apply to the whole lot (Ac 0 for a critical or fatal characteristic), and the verdict is pending while fewer units than the lot size are recorded, unless the rejection number is already reached. A full inspection, when present, is also compared with the sampling verdict. Every unit found nonconforming by any current inspection is listed and rejected individually, whatever the verdict (ISO 2859-1 6.4).";
 
 /// Why a decision could not be computed. Both are faults of the server, never of the
 /// request: the sampling tables refused a stored AQL or level, or a stored value cannot be.
@@ -92,6 +96,9 @@ pub struct DecideInput<'a> {
     pub resubmissions: &'a [Resubmission],
     /// The current inspections recorded against a resubmission, with it.
     pub resubmitted: &'a HashMap<InspectionId, ResubmissionId>,
+    /// The supplier's source policy in force when the decision is made: whose inspection
+    /// decides a characteristic both sources recorded.
+    pub source_policy: SourcePolicy,
 }
 
 /// Computes the decision of a lot.
@@ -109,7 +116,12 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         .iter()
         .filter(|(i, _)| !input.resubmitted.contains_key(&i.id))
         .collect();
-    let order = |i: &Inspection| original_place(i, input.original_order);
+    let order = |i: &Inspection| original_place(i, input.original_order, input.source_policy);
+    let preferred = input.source_policy.preferred();
+    let (first, second): (Vec<_>, Vec<_>) = originals
+        .iter()
+        .copied()
+        .partition(|(i, _)| i.source == preferred);
     let mut characteristics = Vec::with_capacity(input.characteristics.len());
     for c in input.characteristics {
         let history = input.earlier.get(&c.id);
@@ -126,7 +138,10 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
             severity: history.map_or(SwitchingSeverity::Normal, CharacteristicHistory::severity),
             history: history.map_or((0, 0, 0), |h| (h.units, h.defectives, h.lots_with_units)),
             sampling: original_evidence(c, &originals, order)?,
-            full: latest_evidence(c, &originals, Mode::Full)?,
+            full: match latest_evidence(c, &first, Mode::Full)? {
+                Some(e) => Some(e),
+                None => latest_evidence(c, &second, Mode::Full)?,
+            },
             nonconforming_units: units::nonconforming_units(c, input.current)?,
             others,
         })?;
@@ -189,24 +204,27 @@ pub fn decide(input: &DecideInput<'_>) -> Result<LotDecisionView, DecisionError>
         rule: LOT_RULE.into(),
         inspections_rule: INSPECTIONS_RULE.into(),
         settings: input.settings,
+        source_policy: Some(input.source_policy),
         characteristics,
         resubmissions,
         decider: None,
     })
 }
 
-/// Where an inspection stands among a lot's candidates for original inspection: the
-/// in-house (incoming) ones before the supplier's own (factory) ones, then by when the
+/// Where an inspection stands among a lot's candidates for original inspection: those
+/// of the source `policy` prefers (in-house under `in_house_decides`, the factory's own
+/// under `factory_results_decide`) before the other source's, then by when the
 /// inspection it replaces (following corrections back) was carried out.
 pub fn original_place(
     i: &Inspection,
     original_order: &HashMap<InspectionId, (DateTime<Utc>, InspectionId)>,
+    policy: SourcePolicy,
 ) -> (bool, (DateTime<Utc>, InspectionId)) {
     let place = original_order
         .get(&i.id)
         .copied()
         .unwrap_or((i.inspected_at, i.id));
-    (i.source != Source::InHouse, place)
+    (i.source != policy.preferred(), place)
 }
 
 /// What a decision was computed from, stored beside it: the lot, the settings, every
@@ -217,6 +235,7 @@ pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
     json!({
         "lot": {"id": lot.id, "lot_size": lot.lot_size, "produced_on": lot.produced_on},
         "settings": input.settings,
+        "source_policy": input.source_policy,
         "characteristics": input.characteristics.iter().map(|c| json!({
             "id": c.id, "kind": c.kind, "classification": c.classification, "aql": c.aql,
             "inspection_level": c.inspection_level, "lsl": c.lsl, "usl": c.usl,
@@ -242,7 +261,7 @@ pub fn inputs_snapshot(input: &DecideInput<'_>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{LotId, PartId, SupplierId};
+    use crate::domain::{LotId, PartId, Source, SupplierId};
 
     fn lot(lot_size: i32) -> Lot {
         Lot {
@@ -272,6 +291,7 @@ mod tests {
             original_order: &HashMap::new(),
             resubmissions: &[],
             resubmitted: &HashMap::new(),
+            source_policy: SourcePolicy::DEFAULT,
         })
     }
 
@@ -347,12 +367,45 @@ mod tests {
 
         // `first` is superseded by `correction`: not current.
         let current = [&factory, &second, &correction];
-        let e = original_evidence(&c, &current, |i| original_place(i, &order))
-            .unwrap()
-            .unwrap();
+        let e = original_evidence(&c, &current, |i| {
+            original_place(i, &order, SourcePolicy::InHouseDecides)
+        })
+        .unwrap()
+        .unwrap();
 
         assert_eq!(e.inspection_id, correction.0.id);
         assert_eq!((e.units, e.defectives), (2, 1));
+    }
+
+    // The supplier's source policy says whose original comes first: the in-house one by
+    // default, the factory's own under `factory_results_decide`, whichever was earlier;
+    // within a source, the earlier one.
+    #[test]
+    fn the_source_policy_orders_the_two_sources_originals() {
+        let c = width();
+        let factory = sampled(&c, Source::Factory, "2026-11-01T08:00:00Z", &[12.0]);
+        let later_factory = sampled(&c, Source::Factory, "2026-11-05T08:00:00Z", &[12.0]);
+        let in_house = sampled(&c, Source::InHouse, "2026-11-02T08:00:00Z", &[12.3]);
+        let order = HashMap::new();
+        let place = |i: &(Inspection, InspectionRows), policy| original_place(&i.0, &order, policy);
+
+        let by_default = SourcePolicy::InHouseDecides;
+        assert!(place(&in_house, by_default) < place(&factory, by_default));
+        assert!(place(&factory, by_default) < place(&later_factory, by_default));
+        let trusted = SourcePolicy::FactoryResultsDecide;
+        assert!(place(&factory, trusted) < place(&in_house, trusted));
+        assert!(place(&later_factory, trusted) < place(&in_house, trusted));
+        assert!(place(&factory, trusted) < place(&later_factory, trusted));
+
+        let current = [&in_house, &factory];
+        let decided = |policy| {
+            original_evidence(&c, &current, |i| original_place(i, &order, policy))
+                .unwrap()
+                .unwrap()
+                .inspection_id
+        };
+        assert_eq!(decided(by_default), in_house.0.id);
+        assert_eq!(decided(trusted), factory.0.id);
     }
 
     #[test]

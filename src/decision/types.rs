@@ -12,7 +12,8 @@ use utoipa::ToSchema;
 
 use crate::domain::{
     CharacteristicId, Classification, DecisionId, InspectionId, InspectionLevel, Kind, LotId, Mode,
-    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, Role, Source, SupplierId,
+    PartId, ResubmissionAction, ResubmissionId, ResubmissionSeverity, Role, Source, SourcePolicy,
+    SupplierId,
 };
 
 /// Severity of inspection: which ISO 2859-1 master table a plan is read from.
@@ -405,10 +406,10 @@ pub struct CharacteristicDecision {
     pub nonconforming_units: Vec<NonconformingUnit>,
     /// The inspection that decided this characteristic (the same as `inspection_id`): on
     /// sampling, the lot's original inspection of it (ISO 2859-1: the first sampling
-    /// inspection that recorded it, a superseded record replaced by its correction, an
-    /// in-house one before the supplier's own factory one); on
-    /// full inspection, the latest full inspection. Decisions stored before this field was
-    /// added do not have it.
+    /// inspection that recorded it, a superseded record replaced by its correction, the
+    /// source the lot's `source_policy` prefers before the other); on full inspection, the
+    /// latest full inspection of the preferred source, else of the other. Decisions stored
+    /// before this field was added do not have it.
     #[serde(default)]
     pub decided_by: Option<InspectionId>,
     /// Who carried out the inspection that decided this characteristic: `factory` (the
@@ -478,6 +479,7 @@ pub struct SwitchingSettingsView {
     "rule": "The lot is rejected when any characteristic is rejected, pending while any is pending, otherwise accepted.",
     "inspections_rule": "Only current (not superseded) inspections count; ...",
     "settings": {"production_steady": false, "reduced_approved": false},
+    "source_policy": "factory_results_decide",
     "characteristics": [{"characteristic_id": "6b7c8d9e-0f1a-4b2c-8d3e-4f5a6b7c8d9e",
         "name": "Width", "kind": "variable", "classification": "major", "severity": "normal",
         "plan": {"standard": "ISO 2859-1", "lot_size": 1000, "inspection_level": "II", "aql": 1.0,
@@ -524,6 +526,13 @@ pub struct LotDecisionView {
     pub inspections_rule: String,
     /// The switching settings of the supplier and part when the lot was decided.
     pub settings: SwitchingSettingsView,
+    /// The supplier's source policy in force when the lot was decided: whose inspection
+    /// decided a characteristic that both the factory's own QC and the in-house
+    /// inspection recorded (`in_house_decides`, the default, or `factory_results_decide`).
+    /// A later change of the policy does not change this decision. Absent in decisions
+    /// stored before this field was added (they were decided as `in_house_decides`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_policy: Option<SourcePolicy>,
     /// One entry per characteristic of the part, in the order they were defined.
     pub characteristics: Vec<CharacteristicDecision>,
     /// The lot's resubmissions (ISO 2859-1 7.6), in the order recorded, each judged on

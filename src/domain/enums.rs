@@ -130,6 +130,32 @@ text_enum!(
 );
 
 text_enum!(
+    /// A supplier's source policy: whose results decide a characteristic that both the
+    /// factory's own QC and the in-house inspection recorded (the two are never pooled).
+    SourcePolicy {
+        /// The in-house inspection decides; the factory's results decide only what it
+        /// did not record. The default.
+        InHouseDecides = "in_house_decides",
+        /// The factory's own results decide (a supplier whose reports are trusted); the
+        /// in-house inspection decides only what the factory did not record.
+        FactoryResultsDecide = "factory_results_decide",
+    }
+);
+
+impl SourcePolicy {
+    /// The policy of a supplier that never had one set.
+    pub const DEFAULT: SourcePolicy = SourcePolicy::InHouseDecides;
+
+    /// The source whose inspection ranks first under this policy.
+    pub fn preferred(self) -> Source {
+        match self {
+            SourcePolicy::InHouseDecides => Source::InHouse,
+            SourcePolicy::FactoryResultsDecide => Source::Factory,
+        }
+    }
+}
+
+text_enum!(
     /// Whether a sample or every unit of the lot was inspected.
     Mode {
         /// n units drawn at random.

@@ -9,7 +9,7 @@ mod values;
 pub use enums::{
     Classification, DeliveryStatus, Disposition, DispositionScope, InspectionLevel, Kind,
     LotStatus, Mode, NcrStatus, ResubmissionAction, ResubmissionSeverity, RevisionStatus, Role,
-    Source, Stage, TokenHolder, WebhookEventType,
+    Source, SourcePolicy, Stage, TokenHolder, WebhookEventType,
 };
 pub use ids::{
     CharacteristicId, ConditionEntryId, DecisionId, DefectCodeId, DispositionId, GoldenSampleId,

@@ -36,6 +36,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
         }
         "compute_capability" | "get_lot_statistics" | "get_characteristic_capability" => Inspector,
         "get_lot_reconciliation" | "get_supplier_reconciliation" => Inspector,
+        "get_supplier_source_policy" => Inspector,
         "get_lot_decision" | "get_switching" | "list_lot_dispositions" => Inspector,
         "list_lot_resubmissions" | "get_supplier_scorecard" => Inspector,
         "get_lot_histogram" | "get_lot_control_chart" | "get_lot_oc_curve" => Inspector,
@@ -48,7 +49,7 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
             Reviewer
         }
         "resubmit_lot" | "dispose_lot" | "release_lot" => Reviewer,
-        "update_lot" | "cancel_lot" => Reviewer,
+        "update_lot" | "cancel_lot" | "set_supplier_source_policy" => Reviewer,
         "list_part_defect_codes" | "get_defect_pareto" => Inspector,
         "create_defect_code" | "update_defect_code" => Reviewer,
         "get_ncr" | "list_ncrs" => Inspector,
@@ -73,7 +74,8 @@ pub fn role_needed(operation_id: &str) -> Option<Role> {
 /// use case (another supplier's lots, inspections, photos, decisions, switching state
 /// and statistics are answered 404, lists are filtered). Everything else is refused
 /// with a 403 before any work is done: the audit trail (every supplier's changes),
-/// golden-sample changes (the startup's references), switching settings and resumes,
+/// golden-sample changes (the startup's references), switching settings and resumes, source
+/// policies (whose results decide a supplier's lots is never the supplier's own choice),
 /// resubmissions, dispositions and releases of lots (the responsible authority's
 /// decisions, never the supplier's own), master data and
 /// tokens; and so is any operation added later until it is listed here: bound tokens
@@ -91,6 +93,7 @@ pub fn open_to_bound_tokens(operation_id: &str) -> bool {
             | "design_sampling_plan"
             | "compute_capability"
             | "list_suppliers"
+            | "get_supplier_source_policy"
             | "list_lots"
             | "get_lot"
             | "get_inspection_plan"
@@ -371,6 +374,6 @@ mod tests {
             assert_ne!(role_needed(id), Some(Role::Admin), "{id}");
         }
         let open = ids.iter().filter(|id| open_to_bound_tokens(id)).count();
-        assert_eq!(open, 43, "an operation listed for bound tokens is missing");
+        assert_eq!(open, 44, "an operation listed for bound tokens is missing");
     }
 }

@@ -37,6 +37,7 @@ mod routes;
 pub mod sampling;
 mod schemas;
 pub mod scorecard;
+pub mod source_policy;
 pub mod statistics;
 pub mod supplier_reconciliation;
 pub mod suppliers;

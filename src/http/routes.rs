@@ -18,8 +18,8 @@ use super::query_names::QueryNames;
 use super::{
     AppState, audit, characteristics, charts, decisions, defect_codes, dispositions,
     golden_samples, health, inspection_plan, inspections, lots, metrics, ncrs, parts, photos,
-    reconciliation, resubmissions, sampling, scorecard, statistics, supplier_reconciliation,
-    suppliers, switching, tokens, webhooks,
+    reconciliation, resubmissions, sampling, scorecard, source_policy, statistics,
+    supplier_reconciliation, suppliers, switching, tokens, webhooks,
 };
 
 #[derive(OpenApi)]
@@ -96,6 +96,8 @@ fn routed() -> UtoipaApp<
                 .service(defect_codes::get_defect_pareto)
                 .service(suppliers::create_supplier)
                 .service(suppliers::list_suppliers)
+                .service(source_policy::get_supplier_source_policy)
+                .service(source_policy::set_supplier_source_policy)
                 .service(lots::create_lot)
                 .service(lots::list_lots)
                 .service(lots::get_lot)

@@ -11,7 +11,7 @@ use super::extract::{JsonBody, QueryParams};
 use super::pagination::{Page, PageParams};
 use super::{AppState, db};
 use crate::db::models;
-use crate::domain::SupplierId;
+use crate::domain::{SourcePolicy, SupplierId};
 use crate::service::Checks;
 use crate::service::suppliers::{self as service, SupplierInput};
 
@@ -40,7 +40,7 @@ pub struct CreateSupplier {
 
 /// A registered supplier or factory.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"id": "e9c16068-68ea-5c93-a650-32fe46a5c550", "name": "Dongguan Precision Moulding", "code": "DPM", "created_at": "2026-11-18T08:00:02Z"}))]
+#[schema(example = json!({"id": "e9c16068-68ea-5c93-a650-32fe46a5c550", "name": "Dongguan Precision Moulding", "code": "DPM", "created_at": "2026-11-18T08:00:02Z", "source_policy": "in_house_decides"}))]
 pub struct SupplierView {
     /// Id of the supplier.
     pub id: SupplierId,
@@ -50,15 +50,21 @@ pub struct SupplierView {
     pub code: String,
     /// When the supplier was registered (RFC 3339, UTC).
     pub created_at: DateTime<Utc>,
+    /// The source policy in force: whose results decide a characteristic that both the
+    /// factory's own QC and the in-house inspection recorded (`in_house_decides`, the
+    /// default, or `factory_results_decide`); its history is at
+    /// `get_supplier_source_policy`.
+    pub source_policy: SourcePolicy,
 }
 
-impl From<models::Supplier> for SupplierView {
-    fn from(s: models::Supplier) -> Self {
+impl SupplierView {
+    fn of(s: models::Supplier, source_policy: SourcePolicy) -> Self {
         SupplierView {
             id: s.id,
             name: s.name,
             code: s.code,
             created_at: s.created_at,
+            source_policy,
         }
     }
 }
@@ -96,7 +102,8 @@ pub async fn create_supplier(
         Ok(service::create(conn, &caller.0, req.id, &input)?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(SupplierView::from(supplier)))
+    // A new supplier has no policy set: the default applies.
+    Ok(HttpResponse::Created().json(SupplierView::of(supplier, SourcePolicy::DEFAULT)))
 }
 
 /// List suppliers and factories in the order they were registered.
@@ -126,7 +133,7 @@ pub async fn list_suppliers(
     Ok(web::Json(Page::from_rows(
         rows,
         limit,
-        |s| (s.created_at, s.id.0),
-        SupplierView::from,
+        |(s, _)| (s.created_at, s.id.0),
+        |(s, policy)| SupplierView::of(s, policy),
     )))
 }

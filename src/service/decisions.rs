@@ -17,6 +17,7 @@ use crate::db::characteristics as chars_db;
 use crate::db::decisions::{self as decisions_db, JsonText, NewLotDecision, StoredDocument};
 use crate::db::lots as lots_db;
 use crate::db::resubmissions as resubmissions_db;
+use crate::db::source_policies as source_policies_db;
 use crate::db::switching as switching_db;
 use crate::decision::outcome::DecidedLot;
 use crate::decision::stored::outcome_rows;
@@ -91,6 +92,8 @@ fn decide_locked(
             .into_iter()
             .collect();
     let revision = decisions_db::latest_revision(conn, lot_id)?.unwrap_or(0) + 1;
+    // The policy in force now: a later change applies to later decisions only.
+    let source_policy = source_policies_db::current(conn, supplier)?;
     let input = DecideInput {
         id: wanted.unwrap_or_else(DecisionId::new_random),
         lot: &lot,
@@ -103,6 +106,7 @@ fn decide_locked(
         original_order: &original_order,
         resubmissions: &resubmissions,
         resubmitted: &resubmitted,
+        source_policy,
     };
     let mut view = compute(&input).map_err(ServiceError::internal)?;
     view.decider = Some(Decider {

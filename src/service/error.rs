@@ -131,6 +131,11 @@ impl ServiceError {
 /// Unique constraints and the input field that breaks them.
 const UNIQUE_FIELDS: &[(&str, &str, &str)] = &[
     (
+        "supplier_source_policies_pkey",
+        "policy",
+        "the supplier's source policy was changed at the same moment; read it and set it again",
+    ),
+    (
         "parts_number_key",
         "number",
         "a part with this number already exists",

@@ -21,6 +21,7 @@ pub mod reconciliation;
 pub mod resubmissions;
 pub mod scope;
 pub mod scorecard;
+pub mod source_policies;
 pub mod staleness;
 pub mod statistics;
 pub mod suppliers;

@@ -25,7 +25,9 @@ use crate::decision::evaluate::stored_limits;
 use crate::decision::replay::CharacteristicHistory;
 use crate::decision::types::{DecisionVerdict, SwitchingSettingsView};
 use crate::decision::{DecideInput, decide};
-use crate::domain::{CharacteristicId, DecisionId, InspectionId, Kind, LotId, Source};
+use crate::domain::{
+    CharacteristicId, DecisionId, InspectionId, Kind, LotId, Source, SourcePolicy,
+};
 
 pub mod supplier;
 
@@ -300,6 +302,8 @@ fn verdicts_of(
         original_order: &inputs.original_order,
         resubmissions: &[],
         resubmitted: &HashMap::new(),
+        // Only one source's inspections are given: the policy has nothing to choose.
+        source_policy: SourcePolicy::DEFAULT,
     })
     .map_err(ServiceError::internal)?;
     Ok(view

@@ -45,6 +45,7 @@ mod roles;
 mod sampling;
 mod scorecard;
 mod shared_cluster;
+mod source_policy;
 mod stale_decisions;
 mod statistics;
 mod streams;

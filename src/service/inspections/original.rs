@@ -9,8 +9,9 @@
 //! The rule holds per source: the supplier's outgoing inspection (`factory`) and the
 //! incoming inspection (`in_house`) are two parties' inspections, and one must not block
 //! the other: a supplier's clean sample recorded first would otherwise shield its lot
-//! from incoming inspection. The decision judges on the in-house original when there is
-//! one, else on the factory's (see `decision::evaluate::original_evidence`).
+//! from incoming inspection. The decision judges on the original of the source the
+//! supplier's source policy prefers (in-house by default) when there is one, else on the
+//! other's (see `decision::original_place`).
 
 use std::collections::HashSet;
 

@@ -1,7 +1,7 @@
 // `/suppliers/{supplier_id}`: a supplier's scorecard: acceptance and ppm by month (a
 // chart from the server and the same figures as a table), defects ranked, the
-// switching state per characteristic, its NCRs, how its factory QC's results compare with
-// the in-house ones, and its lots.
+// switching state per characteristic, its source policy, its NCRs, how its factory QC's
+// results compare with the in-house ones, and its lots.
 import { getJson } from "./api.js";
 import { supplierReconciliation } from "./reconciliation.js";
 import { chart, num, table, verdictBadge, staleBadge, when, words } from "./review.js";
@@ -39,7 +39,10 @@ export async function supplierPage(main, id) {
           h("dt", {}, "Accepted on original inspection"), h("dd", {}, `${f.lots_accepted} (${pct(f.acceptance_rate)})`),
           h("dt", {}, "Nonconforming"), h("dd", {}, f.ppm == null ? "—" : `${num(f.ppm, 0)} ppm (95 %: ${num(f.ppm_interval.lower, 0)} … ${num(f.ppm_interval.upper, 0)})`),
           h("dt", {}, "Resubmissions"), h("dd", {}, `${f.resubmissions}`),
-          h("dt", {}, "NCRs open / closed"), h("dd", {}, `${f.ncrs.open} / ${f.ncrs.closed}`)),
+          h("dt", {}, "NCRs open / closed"), h("dd", {}, `${f.ncrs.open} / ${f.ncrs.closed}`),
+          // Whose results decide when the factory and in-house inspections both recorded a
+          // characteristic (get_supplier_source_policy has the history).
+          h("dt", {}, "Source policy"), h("dd", {}, words(supplier && supplier.source_policy))),
         chart(`/api/v1/suppliers/${id}/charts/scorecard`),
         months.length ? table(["Month", "Decided", "Accepted", "Rate", "ppm", "Resubmissions"], months) : null),
       h("section", { class: "card", "aria-labelledby": "defects-h" },
