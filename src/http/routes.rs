@@ -53,7 +53,14 @@ use super::{
         (name = "audit", description = "The hash-chained audit trail of every change"),
         (name = "health", description = "Liveness, readiness and metrics"),
     ),
-    components(schemas(super::error::Problem, super::error::FieldError), responses(
+    components(schemas(
+        super::error::Problem, super::error::FieldError,
+        crate::service::webhooks::events::LotDecided,
+        crate::service::webhooks::events::LotDispositioned,
+        crate::service::webhooks::events::NcrOpened,
+        crate::service::webhooks::events::InspectionRecorded,
+        crate::service::webhooks::events::GoldenSampleApproved,
+    ), responses(
         super::error::responses::BadRequest, super::error::responses::Unprocessable,
         super::error::responses::NotFound, super::error::responses::Conflict,
         super::error::responses::PayloadTooLarge, super::error::responses::UnsupportedMediaType,
@@ -172,12 +179,12 @@ pub fn openapi() -> OpenApiDoc {
 }
 
 /// What the route table's annotations leave out: the Idempotency-Key header, the media
-/// types of photo parts, binary downloads, optional bodies and the security of every
-/// operation.
+/// types of photo parts, binary downloads, optional bodies, the security of every
+/// operation and the webhooks lotgate sends.
 fn documented(api: OpenApiDoc) -> OpenApiDoc {
     let api = with_optional_bodies(with_binary_downloads(with_idempotency_key(api)));
     let api = with_list_examples(api);
-    with_security(with_photo_types(api))
+    crate::webhooks::document::with_webhooks(with_security(with_photo_types(api)))
 }
 
 /// The whole application: routes, documentation, limits, logging and problem details.

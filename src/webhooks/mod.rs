@@ -4,6 +4,7 @@
 //! signed, and retries with backoff until the endpoint answers 2xx.
 
 pub mod deliverer;
+pub mod document;
 pub mod schedule;
 pub mod signature;
 

@@ -755,6 +755,38 @@ async fn each_event_type_arrives_naming_what_changed_and_the_trail_verifies() {
     assert_eq!(approved.status, 200, "{}", approved.body);
 
     let got = receiver.wait_for(5);
+    // Each delivery, body and headers, is what the document's `webhooks` entry of its
+    // type says; the document has an entry for every event type and no other.
+    let doc = app.get("/api-docs/openapi.json").await.body;
+    let documented: Vec<&String> = doc["webhooks"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        documented,
+        [
+            "golden_sample.approved",
+            "inspection.recorded",
+            "lot.decided",
+            "lot.dispositioned",
+            "ncr.opened"
+        ]
+    );
+    for r in &got {
+        let problems = against_webhook_entry(&doc, r);
+        assert!(
+            problems.is_empty(),
+            "{}:\n{}",
+            r.json(),
+            problems.join("\n")
+        );
+        // The entry's example shows every key a delivery has, and the same keys.
+        let body = r.json();
+        let schema = &doc["webhooks"][body["type"].as_str().unwrap()]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"]["$ref"];
+        let name = schema.as_str().unwrap().rsplit('/').next().unwrap();
+        let example = &doc["components"]["schemas"][name]["example"];
+        let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+        assert_eq!(keys(example), keys(&body), "{name}");
+        assert_eq!(keys(&example["data"]), keys(&body["data"]), "{name}");
+    }
     let by_type: HashMap<String, Value> = got
         .iter()
         .map(|r| {
@@ -817,4 +849,164 @@ async fn each_event_type_arrives_naming_what_changed_and_the_trail_verifies() {
             if kind == "webhook" { 2 } else { 1 }
         );
     }
+}
+
+/// Where a received delivery departs from the document's `webhooks` entry of its type:
+/// every header parameter is present and valid, and the body is valid against the
+/// request body's schema.
+fn against_webhook_entry(doc: &Value, received: &Received) -> Vec<String> {
+    let mut problems = Vec::new();
+    let body = received.json();
+    let event = body["type"].as_str().unwrap_or_default();
+    let entry = &doc["webhooks"][event]["post"];
+    if entry.is_null() {
+        return vec![format!("no webhooks entry for {event:?}")];
+    }
+    for param in entry["parameters"].as_array().unwrap() {
+        let name = param["name"].as_str().unwrap();
+        assert_eq!(param["in"], "header");
+        let value = received.header(name);
+        if value.is_empty() {
+            problems.push(format!("header {name}: missing"));
+            continue;
+        }
+        conforms(
+            doc,
+            &param["schema"],
+            &json!(value),
+            &format!("header {name}"),
+            &mut problems,
+        );
+    }
+    let schema = &entry["requestBody"]["content"]["application/json"]["schema"];
+    conforms(doc, schema, &body, "body", &mut problems);
+    problems
+}
+
+/// A small JSON Schema check (the keywords the document's webhook schemas use): `$ref`,
+/// `type` (one or a list), `enum`, `oneOf` and `anyOf`, `required`, `properties`, `format`
+/// (`uuid`, `date`, `date-time`), `minimum` and the two `pattern`s of the signature
+/// headers. Stricter than JSON Schema on one point: an object may have no key that its
+/// schema does not name, so a field added to a payload must be documented.
+fn conforms(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut Vec<String>) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return conforms(doc, &doc["components"]["schemas"][name], value, at, out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let fits = options
+                .iter()
+                .filter(|o| {
+                    let mut p = Vec::new();
+                    conforms(doc, o, value, at, &mut p);
+                    p.is_empty()
+                })
+                .count();
+            let ok = if key == "oneOf" { fits == 1 } else { fits >= 1 };
+            if !ok {
+                out.push(format!("{at}: {value} fits {fits} of the {key} schemas"));
+            }
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let kind = match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    };
+    if !types.is_empty()
+        && !types
+            .iter()
+            .any(|t| *t == kind || (*t == "number" && kind == "integer"))
+    {
+        out.push(format!("{at}: {value} is {kind}, not {types:?}"));
+        return;
+    }
+    if let Some(allowed) = schema["enum"].as_array()
+        && !allowed.contains(value)
+    {
+        out.push(format!("{at}: {value} not in {allowed:?}"));
+    }
+    if let (Some(min), Some(n)) = (schema["minimum"].as_f64(), value.as_f64())
+        && n < min
+    {
+        out.push(format!("{at}: {n} below the minimum {min}"));
+    }
+    if let Value::String(s) = value {
+        let valid = match schema["format"].as_str() {
+            Some("uuid") => uuid::Uuid::parse_str(s).is_ok(),
+            Some("date-time") => chrono::DateTime::parse_from_rfc3339(s).is_ok(),
+            Some("date") => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok(),
+            _ => true,
+        };
+        let matches = match schema["pattern"].as_str() {
+            Some("^[0-9]+$") => !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()),
+            Some("^sha256=[0-9a-f]{64}$") => s.strip_prefix("sha256=").is_some_and(|h| {
+                h.len() == 64
+                    && h.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            }),
+            Some(other) => {
+                out.push(format!("{at}: pattern {other} not known to this check"));
+                true
+            }
+            None => true,
+        };
+        if !valid || !matches {
+            out.push(format!("{at}: {s:?} is not a valid {schema}"));
+        }
+    }
+    if let Value::Object(fields) = value {
+        let properties = &schema["properties"];
+        for name in schema["required"].as_array().into_iter().flatten() {
+            if !fields.contains_key(name.as_str().unwrap()) {
+                out.push(format!("{at}.{name}: required, missing"));
+            }
+        }
+        if properties.is_object() {
+            for (name, field) in fields {
+                match properties.get(name) {
+                    Some(s) => conforms(doc, s, field, &format!("{at}.{name}"), out),
+                    None => out.push(format!("{at}.{name}: not in the schema")),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_webhook_check_refuses_a_wrong_type_a_missing_field_and_an_undocumented_one() {
+    let doc = json!({"components": {"schemas": {
+        "Id": {"type": "string", "format": "uuid"},
+        "E": {"type": "object", "required": ["id", "n"], "properties": {
+            "id": {"$ref": "#/components/schemas/Id"},
+            "n": {"type": "integer", "minimum": 0},
+            "at": {"type": ["string", "null"], "format": "date-time"},
+            "kind": {"type": "string", "enum": ["a"]},
+            "sup": {"oneOf": [{"$ref": "#/components/schemas/Id"}, {"type": "null"}]}}}}}});
+    let schema = json!({"$ref": "#/components/schemas/E"});
+    let check = |v: Value| {
+        let mut out = Vec::new();
+        conforms(&doc, &schema, &v, "body", &mut out);
+        out
+    };
+    let id = "1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d";
+    assert!(check(json!({"id": id, "n": 3, "at": null, "kind": "a", "sup": null})).is_empty());
+    assert!(check(json!({"id": id, "n": 0, "at": "2026-12-03T09:30:00Z", "sup": id})).is_empty());
+    assert_eq!(check(json!({"id": "x", "n": 1})).len(), 1);
+    assert_eq!(check(json!({"id": id, "n": -1})).len(), 1);
+    assert_eq!(check(json!({"id": id, "n": "1"})).len(), 1);
+    assert_eq!(check(json!({"id": id})).len(), 1);
+    assert_eq!(check(json!({"id": id, "n": 1, "kind": "b"})).len(), 1);
+    assert_eq!(check(json!({"id": id, "n": 1, "sup": 5})).len(), 1);
+    assert_eq!(check(json!({"id": id, "n": 1, "extra": true})).len(), 1);
 }

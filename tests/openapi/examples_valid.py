@@ -1,4 +1,4 @@
-"""Every example of openapi/openapi.json is valid against its own schema, checked by
+"""Every example of openapi/openapi.json (operations and webhooks) is valid against its own schema, checked by
 Python's `jsonschema` (a validator independent of the code that writes the document).
 
     python3 tests/openapi/examples_valid.py openapi/openapi.json
@@ -19,8 +19,14 @@ def documented(doc):
         ref = media.get("schema", {}).get("$ref")
         return schemas.get(ref.rsplit("/", 1)[-1], {}).get("example") if ref else None
 
-    for path, item in doc["paths"].items():
+    # The operations of the API, and the requests lotgate itself sends (`webhooks`, whose
+    # header parameters carry examples too).
+    items = list(doc["paths"].items()) + list(doc.get("webhooks", {}).items())
+    for path, item in items:
         for method, op in item.items():
+            for param in op.get("parameters", []):
+                if "example" in param and "schema" in param:
+                    yield f"{op.get('operationId', path)} parameter {param['name']}", param["schema"], param["example"]
             bodies = []
             if "content" in op.get("requestBody", {}):
                 bodies.append(("request", op["requestBody"]["content"]))
