@@ -254,3 +254,37 @@ def test_review_defect_photo_sits_beside_the_golden_photos_of_its_view(reviewer,
         assert text.endswith(", top"), text
     reviewer.shot("lot-defect-photo-by-view")
     reviewer.check_clean()
+
+
+def test_review_source_policy_set_on_the_supplier_page_shows_up_in_the_api(reviewer, server):
+    supplier = next(s for s in get(server, "/api/v1/suppliers?limit=100")["items"] if s["code"] == "NHA")
+    reviewer.open(f"/suppliers/{supplier['id']}")
+    page = reviewer.page
+    section = page.locator("#source-policy")
+    expect(section).to_have_attribute("data-policy", "in_house_decides")
+    form = page.locator("form#set-policy")
+
+    # Without a reason the server refuses with 422 naming `reason`: shown by the field.
+    reviewer.errors_allowed = "422"
+    form.locator("select[name=policy]").select_option("factory_results_decide")
+    form.locator("button[type=submit]").click()
+    expect(form.locator(".field-error[data-error-for=reason]")).to_be_visible()
+
+    reason = "Twelve months of NHA's functional-test reports matched ours."
+    form.locator("textarea[name=reason]").fill(reason)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#source-policy")).to_have_attribute("data-policy", "factory_results_decide")
+    expect(page.locator("#source-policy .policy-history tbody tr")).to_have_count(1)
+    recorded = get(server, f"/api/v1/suppliers/{supplier['id']}/source-policy")
+    assert (recorded["policy"], recorded["reason"]) == ("factory_results_decide", reason)
+    reviewer.shot("supplier-source-policy")
+
+    # Back to the default, so the other tests meet the demo as loaded.
+    form = page.locator("form#set-policy")
+    form.locator("select[name=policy]").select_option("in_house_decides")
+    form.locator("textarea[name=reason]").fill("Back to in-house after the browser test.")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#source-policy")).to_have_attribute("data-policy", "in_house_decides")
+    expect(page.locator("#source-policy .policy-history tbody tr")).to_have_count(2)
+    assert [e["policy"] for e in get(server, f"/api/v1/suppliers/{supplier['id']}/source-policy")["history"]] == [
+        "in_house_decides", "factory_results_decide"]

@@ -87,7 +87,7 @@ export function showProblem(form, problem) {
  * A form of a reviewer's action: `fields` are nodes from field(); `build(data)` turns
  * the form's values into [path, body]; `done(answer)` runs after a 2xx.
  */
-export function actionForm({ id, title, intro, fields, submit, build, done }) {
+export function actionForm({ id, title, intro, fields, submit, build, done, method = "POST" }) {
   const top = h("p", { class: "notice error form-error", role: "alert", hidden: true });
   const ok = h("p", { class: "notice info form-ok", role: "status", hidden: true });
   const button = h("button", { class: "button", type: "submit" }, submit);
@@ -100,7 +100,10 @@ export function actionForm({ id, title, intro, fields, submit, build, done }) {
     button.disabled = true;
     try {
       const [path, body] = build(new FormData(form), form);
-      const answer = await call(path, { method: "POST", json: body, key: crypto.randomUUID() });
+      // A POST carries an Idempotency-Key so a retry is not recorded twice; a PUT is
+      // idempotent by itself.
+      const key = method === "POST" ? crypto.randomUUID() : undefined;
+      const answer = await call(path, { method, json: body, key });
       if (!answer.ok) {
         showProblem(form, answer.data);
         return;
