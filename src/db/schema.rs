@@ -262,6 +262,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_unit_counts (lot_id) {
+        lot_id -> Uuid,
+        inspected -> Int8,
+        nonconforming -> Int8,
+    }
+}
+
+diesel::table! {
     lot_inspection_orders (lot_id) {
         lot_id -> Uuid,
         seed -> Text,
@@ -548,6 +556,7 @@ diesel::joinable!(lot_dispositions -> lots (lot_id));
 diesel::joinable!(lot_inspection_order_items -> characteristics (characteristic_id));
 diesel::joinable!(lot_inspection_order_items -> lot_inspection_orders (lot_id));
 diesel::joinable!(lot_inspection_orders -> lots (lot_id));
+diesel::joinable!(lot_unit_counts -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
@@ -605,6 +614,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lot_dispositions,
     lot_inspection_order_items,
     lot_inspection_orders,
+    lot_unit_counts,
     lots,
     measurements,
     ncr_counters,

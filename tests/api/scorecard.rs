@@ -289,6 +289,7 @@ async fn a_serialised_unit_counts_once_whoever_recorded_it() {
     close(&f["ppm"], 40_000.0);
     close(&f["ppm_interval"]["lower"], 4_881.433_426_136_251);
     close(&f["ppm_interval"]["upper"], 137_137.625_603_968_66);
+    assert_counts_kept(&app.db);
 }
 
 #[actix_web::test]
@@ -588,4 +589,110 @@ async fn a_resubmissions_defect_codes_are_not_counted() {
         "{}",
         card.body
     );
+    assert_counts_kept(&app.db);
+}
+
+/// The lots whose units the database keeps counted (`lot_unit_counts`, updated by
+/// triggers when an inspection commits or limits change) differently from a count from
+/// scratch (`lot_unit_count`, the scorecard's rule), as (lot, kept, fresh).
+fn stale_counts(db: &crate::support::TestDb) -> Vec<(uuid::Uuid, String, String)> {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{Text, Uuid};
+    #[derive(diesel::QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Uuid)]
+        id: uuid::Uuid,
+        #[diesel(sql_type = Text)]
+        kept: String,
+        #[diesel(sql_type = Text)]
+        fresh: String,
+    }
+    let rows: Vec<Row> = diesel::sql_query(
+        "SELECT l.id, \
+                COALESCE(k.inspected, 0) || '/' || COALESCE(k.nonconforming, 0) AS kept, \
+                f.inspected || '/' || f.nonconforming AS fresh \
+         FROM lots l CROSS JOIN LATERAL lot_unit_count(l.id) f \
+         LEFT JOIN lot_unit_counts k ON k.lot_id = l.id \
+         WHERE (COALESCE(k.inspected, 0), COALESCE(k.nonconforming, 0)) \
+               IS DISTINCT FROM (f.inspected, f.nonconforming)",
+    )
+    .load(&mut db.pool.get().unwrap())
+    .unwrap();
+    rows.into_iter().map(|r| (r.id, r.kept, r.fresh)).collect()
+}
+
+fn assert_counts_kept(db: &crate::support::TestDb) {
+    assert_eq!(
+        stale_counts(db),
+        [],
+        "kept counts that differ from a fresh count"
+    );
+}
+
+#[actix_web::test]
+async fn new_limits_recount_the_lots_measured_on_the_characteristic() {
+    let app = app().await;
+    let part = app.create_part("BRK-2").await;
+    let width = json!({"name": "Width", "kind": "variable", "unit": "mm", "nominal": 12.0,
+        "lsl": 11.8, "usl": 12.2, "classification": "major", "aql": 1.0,
+        "inspection_level": "II"});
+    let char_id = app.create_characteristic(&part, width.clone()).await;
+    let supplier = app.create_supplier("SUP").await;
+    let lot = app
+        .create_lot(&part, &supplier, "L-1", 500, "2026-11-01")
+        .await;
+    // 50 units: units 1-3 at 12.15 mm, within 12.2 but outside 12.1; the rest at 12.0.
+    let units: Vec<Value> = (1..=50)
+        .map(|i| {
+            let value = if i <= 3 { 12.15 } else { 12.0 };
+            json!({"unit": i, "measurements": [{"characteristic_id": char_id, "value": value}]})
+        })
+        .collect();
+    let recorded = app
+        .post(
+            &format!("/api/v1/lots/{lot}/inspections"),
+            json!({"id": uuid::Uuid::new_v4(), "source": "factory", "mode": "sampling",
+                "inspector": "kim", "inspected_at": "2026-11-02T09:00:00Z", "units": units}),
+        )
+        .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    app.decide(&lot).await;
+    let before = app.scorecard(&supplier, "").await.body["figures"].clone();
+
+    let uri = format!("/api/v1/characteristics/{char_id}");
+    let tag = app
+        .get(&uri)
+        .await
+        .headers
+        .get("etag")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let mut tighter = width;
+    tighter["usl"] = json!(12.1);
+    let changed = app
+        .send(
+            TestRequest::put()
+                .uri(&uri)
+                .insert_header(("if-match", tag))
+                .set_json(tighter),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let after = &app.scorecard(&supplier, "").await.body["figures"];
+
+    assert_eq!(
+        (&before["units_inspected"], &before["units_nonconforming"]),
+        (&json!(50), &json!(0)),
+        "{before}"
+    );
+    // 3 of 50 units outside the new upper limit: 3 / 50 = 60,000 ppm.
+    assert_eq!(
+        (&after["units_inspected"], &after["units_nonconforming"]),
+        (&json!(50), &json!(3)),
+        "{after}"
+    );
+    close(&after["ppm"], 60_000.0);
+    assert_counts_kept(&app.db);
 }
