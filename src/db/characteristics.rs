@@ -22,6 +22,15 @@ pub fn of_part(conn: &mut PgConnection, part: PartId) -> QueryResult<Vec<Charact
         .load(conn)
 }
 
+/// The characteristics of several parts, each part's in the order they were defined.
+pub fn of_parts(conn: &mut PgConnection, parts: &[PartId]) -> QueryResult<Vec<Characteristic>> {
+    characteristics::table
+        .filter(characteristics::part_id.eq_any(parts))
+        .order((characteristics::created_at, characteristics::id))
+        .select(Characteristic::as_select())
+        .load(conn)
+}
+
 /// Whether a characteristic with this id exists on any part.
 pub fn exists(conn: &mut PgConnection, id: crate::domain::CharacteristicId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(characteristics::table.find(id))).get_result(conn)

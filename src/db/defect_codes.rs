@@ -140,6 +140,16 @@ pub fn after(
         .load(conn)
 }
 
+/// How often one defect code was found in the lots produced in one month.
+#[derive(Debug, Clone, PartialEq, QueryableByName)]
+pub struct MonthCodeCount {
+    /// The first day of the month of the lots' production date.
+    #[diesel(sql_type = Date)]
+    pub month: NaiveDate,
+    #[diesel(embed)]
+    pub count: CodeCount,
+}
+
 /// How often one defect code was found.
 #[derive(Debug, Clone, PartialEq, QueryableByName)]
 pub struct CodeCount {
@@ -192,6 +202,44 @@ pub fn counts(conn: &mut PgConnection, filter: &CountFilter<'_>) -> QueryResult<
                                    WHERE r.inspection_id = i.id)) \
          GROUP BY dc.id, dc.part_id, dc.code, dc.name \
          ORDER BY results DESC, dc.code, dc.id",
+    )
+    .bind::<Nullable<SqlUuid>, _>(filter.supplier_id.map(|s| s.0))
+    .bind::<Nullable<SqlUuid>, _>(filter.part_id.map(|p| p.0))
+    .bind::<Nullable<Date>, _>(filter.from)
+    .bind::<Nullable<Date>, _>(filter.to)
+    .bind::<Nullable<Array<SqlUuid>>, _>(
+        filter
+            .lots
+            .map(|ids| ids.iter().map(|l| l.0).collect::<Vec<_>>()),
+    )
+    .bind::<Bool, _>(filter.original_only)
+    .load(conn)
+}
+
+/// [`counts`] month by month of the lots' production date, in one statement: by month,
+/// then most frequent first (ties by code, then id). A scorecard over five years of a
+/// supplier asked once per month took 60 statements.
+pub fn counts_by_month(
+    conn: &mut PgConnection,
+    filter: &CountFilter<'_>,
+) -> QueryResult<Vec<MonthCodeCount>> {
+    diesel::sql_query(
+        "SELECT date_trunc('month', l.produced_on)::date AS month, \
+                dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results \
+         FROM attribute_result_defects d \
+         JOIN defect_codes dc ON dc.id = d.defect_code_id \
+         JOIN inspections i ON i.id = d.inspection_id \
+         JOIN lots l ON l.id = i.lot_id \
+         WHERE ($1::uuid IS NULL OR l.supplier_id = $1) \
+           AND ($2::uuid IS NULL OR l.part_id = $2) \
+           AND ($3::date IS NULL OR l.produced_on >= $3) \
+           AND ($4::date IS NULL OR l.produced_on <= $4) \
+           AND ($5::uuid[] IS NULL OR l.id = ANY($5)) \
+           AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
+           AND NOT ($6 AND EXISTS (SELECT 1 FROM resubmission_inspections r \
+                                   WHERE r.inspection_id = i.id)) \
+         GROUP BY 1, dc.id, dc.part_id, dc.code, dc.name \
+         ORDER BY month, results DESC, dc.code, dc.id",
     )
     .bind::<Nullable<SqlUuid>, _>(filter.supplier_id.map(|s| s.0))
     .bind::<Nullable<SqlUuid>, _>(filter.part_id.map(|p| p.0))

@@ -19,6 +19,14 @@ pub fn get(conn: &mut PgConnection, id: PartId) -> QueryResult<Part> {
     parts::table.find(id).select(Part::as_select()).first(conn)
 }
 
+/// The number of each of these parts (unknown ids are left out).
+pub fn numbers(conn: &mut PgConnection, ids: &[PartId]) -> QueryResult<Vec<(PartId, String)>> {
+    parts::table
+        .filter(parts::id.eq_any(ids))
+        .select((parts::id, parts::number))
+        .load(conn)
+}
+
 /// Parts in the order they were registered, `limit` after the keyset position.
 pub fn list(
     conn: &mut PgConnection,

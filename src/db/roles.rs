@@ -37,6 +37,7 @@ pub const TABLE_PRIVILEGES: &[(&str, &str)] = &[
     ("lot_inspection_orders", "SELECT, INSERT"),
     // Kept by the database's triggers (functions owned by the owner), read by the service.
     ("lot_unit_counts", "SELECT"),
+    ("lot_units", "SELECT"),
     ("lots", "SELECT, INSERT, UPDATE"),
     ("measurements", "SELECT, INSERT"),
     ("ncr_counters", "SELECT, INSERT, UPDATE"),

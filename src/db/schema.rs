@@ -262,6 +262,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    lot_units (lot_id, unit) {
+        lot_id -> Uuid,
+        unit -> Text,
+        recorded -> Int4,
+        nonconforming -> Int4,
+    }
+}
+
+diesel::table! {
     lot_unit_counts (lot_id) {
         lot_id -> Uuid,
         inspected -> Int8,
@@ -557,6 +566,7 @@ diesel::joinable!(lot_inspection_order_items -> characteristics (characteristic_
 diesel::joinable!(lot_inspection_order_items -> lot_inspection_orders (lot_id));
 diesel::joinable!(lot_inspection_orders -> lots (lot_id));
 diesel::joinable!(lot_unit_counts -> lots (lot_id));
+diesel::joinable!(lot_units -> lots (lot_id));
 diesel::joinable!(lots -> parts (part_id));
 diesel::joinable!(lots -> suppliers (supplier_id));
 diesel::joinable!(measurements -> characteristics (characteristic_id));
@@ -615,6 +625,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     lot_inspection_order_items,
     lot_inspection_orders,
     lot_unit_counts,
+    lot_units,
     lots,
     measurements,
     ncr_counters,

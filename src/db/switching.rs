@@ -273,6 +273,19 @@ pub fn states(
         .load(conn)
 }
 
+/// The switching states of a supplier over several parts.
+pub fn states_of_parts(
+    conn: &mut PgConnection,
+    supplier: SupplierId,
+    parts: &[PartId],
+) -> QueryResult<Vec<StateRow>> {
+    switching_states::table
+        .filter(switching_states::supplier_id.eq(supplier))
+        .filter(switching_states::part_id.eq_any(parts))
+        .select(StateRow::as_select())
+        .load(conn)
+}
+
 /// Every switch of a supplier and part in order, with the lot's number and date.
 pub fn events(
     conn: &mut PgConnection,

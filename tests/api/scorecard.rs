@@ -696,3 +696,121 @@ async fn new_limits_recount_the_lots_measured_on_the_characteristic() {
     close(&after["ppm"], 60_000.0);
     assert_counts_kept(&app.db);
 }
+
+/// The switching section gives each part of the supplier, by part number, with each
+/// characteristic at the severity the switching report gives it. ISO 2859-1:1999 9.3.2:
+/// normal to tightened when 2 of 5 or fewer consecutive lots are not accepted on original
+/// inspection; lot 500, level II -> H, AQL 1.0 normal: n 50, Ac 1, Re 2, so 2 failed
+/// units reject a lot.
+#[actix_web::test]
+async fn switching_shows_every_part_at_the_severity_of_its_switching_report() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    app.scored_lot(&s, "L-1", "2026-11-01", 50, 2).await;
+    app.scored_lot(&s, "L-2", "2026-11-02", 50, 2).await;
+    let other = crate::streams::Stream {
+        part_id: app.create_part("CLP-10").await,
+        char_id: String::new(),
+        supplier_id: s.supplier_id.clone(),
+    };
+    let other = crate::streams::Stream {
+        char_id: app
+            .create_characteristic(
+                &other.part_id,
+                json!({"name": "Flash", "kind": "attribute", "classification": "minor",
+                    "aql": 1.0, "inspection_level": "II"}),
+            )
+            .await,
+        ..other
+    };
+    app.scored_lot(&other, "M-1", "2026-11-03", 50, 0).await;
+
+    let card = app.scorecard(&s.supplier_id, "").await;
+    let report = app
+        .get(&format!(
+            "/api/v1/suppliers/{}/switching?part_id={}",
+            s.supplier_id, s.part_id
+        ))
+        .await;
+
+    assert_eq!(report.status, 200, "{}", report.body);
+    assert_eq!(report.body["characteristics"][0]["severity"], "tightened");
+    let parts: Vec<(&str, &str, &str)> = card.body["switching"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            p["characteristics"].as_array().unwrap().iter().map(|c| {
+                (
+                    p["part_number"].as_str().unwrap(),
+                    c["name"].as_str().unwrap(),
+                    c["severity"].as_str().unwrap(),
+                )
+            })
+        })
+        .collect();
+    assert_eq!(
+        parts,
+        [
+            ("CLP-10", "Flash", "normal"),
+            ("CLP-9", "Scratches", "tightened")
+        ],
+        "{}",
+        card.body
+    );
+}
+
+/// A lot recorded unit by unit, the same serial more than once, units without a serial,
+/// then a correction: the kept counts follow each recording by difference and equal a
+/// count from scratch.
+#[actix_web::test]
+async fn unit_by_unit_recordings_and_a_correction_keep_the_counts() {
+    let app = app().await;
+    let s = app.stream(json!({})).await;
+    let lot = app.stream_lot(&s, "L-1", 500, "2026-11-01").await;
+    let uri = format!("/api/v1/lots/{lot}/inspections");
+    let one = |serial: Option<&str>, pass: bool| {
+        let mut unit = json!({"unit": 1,
+            "attributes": [{"characteristic_id": s.char_id, "pass": pass}]});
+        if let Some(serial) = serial {
+            unit["serial"] = json!(serial);
+        }
+        json!({"id": uuid::Uuid::new_v4(), "source": "factory", "mode": "full",
+            "inspector": "kim", "inspected_at": "2026-11-02T09:00:00Z", "units": [unit]})
+    };
+    // S-1 passed then failed (one unit, nonconforming), S-2 passed twice, two units
+    // without a serial (one failed), S-3 failed: 5 units, 3 nonconforming.
+    let mut last = None;
+    for (serial, pass) in [
+        (Some("S-1"), true),
+        (Some("S-2"), true),
+        (None, true),
+        (Some("S-1"), false),
+        (Some("S-2"), true),
+        (None, false),
+        (Some("S-3"), false),
+    ] {
+        let r = app.post(&uri, one(serial, pass)).await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        last = Some(r.body["id"].as_str().unwrap().to_string());
+        assert_counts_kept(&app.db);
+    }
+    // S-3 was recorded wrongly: it passed. 5 units, 2 nonconforming.
+    let corrected = app
+        .post(
+            &format!("/api/v1/inspections/{}/corrections", last.unwrap()),
+            json!({"reason": "misread", "inspection": one(Some("S-3"), true)}),
+        )
+        .await;
+    assert_eq!(corrected.status, 201, "{}", corrected.body);
+    assert_counts_kept(&app.db);
+
+    use diesel::prelude::*;
+    use lotgate::db::schema::lot_unit_counts as k;
+    let kept: (i64, i64) = k::table
+        .find(lot.parse::<uuid::Uuid>().unwrap())
+        .select((k::inspected, k::nonconforming))
+        .first(&mut app.db.pool.get().unwrap())
+        .unwrap();
+    assert_eq!(kept, (5, 2));
+}
