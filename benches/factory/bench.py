@@ -123,8 +123,9 @@ def setup():
     return suppliers, parts
 
 
-def units(chars, n=50, seed=0):
-    rnd = random.Random(seed)
+def units(chars, n=50, seed=0, again=False):
+    """A sample of n units; `again` measures the same serials a second time (in house)."""
+    rnd = random.Random(seed + 1 if again else seed)
     return [{"unit": u, "serial": f"N-{seed}-{u}",
              "measurements": [{"characteristic_id": c, "value": round(10.0 + i + rnd.gauss(0, 0.04), 4)}
                               for i, c in enumerate(chars[:6])],
@@ -136,10 +137,11 @@ def new_lot(supplier, part, day=TODAY):
                                         "lot_size": 500, "produced_on": str(day)})["id"]
 
 
-def record(lot, chars, seed):
+def record(lot, chars, seed, source="factory"):
+    again = source == "in_house"
     api("POST", f"/api/v1/lots/{lot}/inspections",
-        {"id": str(uuid.uuid4()), "source": "factory", "mode": "sampling", "inspector": "bench",
-         "inspected_at": f"{TODAY}T09:00:00Z", "units": units(chars, seed=seed)})
+        {"id": str(uuid.uuid4()), "source": source, "mode": "sampling", "inspector": "bench",
+         "inspected_at": f"{TODAY}T09:00:00Z", "units": units(chars, seed=seed, again=again)})
 
 
 def timed(fn):
@@ -148,8 +150,9 @@ def timed(fn):
     return (time.perf_counter() - started) * 1000
 
 
-def measure(suppliers, parts, lots):
-    """p50/p95 ms of each reviewer read and of recording an inspection."""
+def measure(suppliers, parts, lots, both):
+    """p50/p95 ms of each reviewer read and of recording an inspection; `both` is a lot
+    inspected by the factory and in house."""
     s, (part, chars) = suppliers[0], parts[0]
     lot = lots[0]
     year_ago = TODAY - timedelta(days=365)
@@ -166,6 +169,9 @@ def measure(suppliers, parts, lots):
         "supplier scorecard, 1 year": f"/api/v1/suppliers/{s}/scorecard?from={year_ago}&to={TODAY}",
         "supplier scorecard, 5 years": f"/api/v1/suppliers/{s}/scorecard",
         "list_ncrs, open": "/api/v1/ncrs?status=open&limit=50",
+        "lot reconciliation": f"/api/v1/lots/{both}/reconciliation",
+        "supplier reconciliation, 1 year": f"/api/v1/suppliers/{s}/reconciliation?from={year_ago}&to={TODAY}",
+        "supplier reconciliation, 5 years": f"/api/v1/suppliers/{s}/reconciliation",
     }
     out = {}
     for name, path in reads.items():
@@ -202,8 +208,11 @@ def main():
         template = new_lot(suppliers[0], parts[0][0])
         record(template, parts[0][1], seed=12345)
         api("POST", f"/api/v1/lots/{template}/decision", {})
+        # The same serials inspected in house too (after the decision the generated ones
+        # copy), for the reconciliation reads.
+        record(template, parts[0][1], seed=12345, source="in_house")
         print(f"setup through the API: {time.perf_counter() - started:.0f} s", flush=True)
-        empty = measure(suppliers, parts, [template])
+        empty = measure(suppliers, parts, [template], template)
 
         prelude = f"""
 CREATE TEMP TABLE gen_parts AS SELECT id, (row_number() OVER (ORDER BY number) - 1)::int AS k FROM parts WHERE number LIKE 'FY-%';
@@ -236,9 +245,13 @@ CREATE TEMP TABLE gen_document AS SELECT decision AS document FROM lot_decisions
         # A lot from the last week of the generated data, for the lot page.
         recent = psql(conninfo, "-At", "-c", f"SELECT id FROM lots WHERE part_id = '{parts[0][0]}' AND lot_number LIKE 'FY-%' "
                                              "ORDER BY produced_on DESC LIMIT 1").strip()
+        # And the last lot of that part the factory and the in-house team both inspected.
+        both = psql(conninfo, "-At", "-c", f"SELECT l.id FROM lots l WHERE l.part_id = '{parts[0][0]}' "
+                                           "AND EXISTS (SELECT 1 FROM inspections i WHERE i.lot_id = l.id "
+                                           "AND i.source = 'in_house') ORDER BY l.produced_on DESC LIMIT 1").strip()
         stop(server)
         server = start(data_dir, log)
-        full = measure(suppliers, parts, [recent])
+        full = measure(suppliers, parts, [recent], both)
     finally:
         stop(server)
     print(f"\nrows: {counts}\ndatabase size: {size}\n")
