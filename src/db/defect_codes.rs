@@ -186,8 +186,25 @@ pub struct CountFilter<'a> {
 /// frequent first (ties by code). Codes never found are absent. Shared by the Pareto
 /// chart and a supplier's scorecard.
 pub fn counts(conn: &mut PgConnection, filter: &CountFilter<'_>) -> QueryResult<Vec<CodeCount>> {
-    diesel::sql_query(
-        "SELECT dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results \
+    counted(
+        conn,
+        "SELECT dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results",
+        "GROUP BY dc.id, dc.part_id, dc.code, dc.name \
+         ORDER BY results DESC, dc.code, dc.id",
+        filter,
+    )
+}
+
+/// Runs `select`, the defect codes of the current inspections of the lots `filter` names
+/// (binding its fields), then `group`.
+fn counted<Row: QueryableByName<diesel::pg::Pg> + 'static>(
+    conn: &mut PgConnection,
+    select: &str,
+    group: &str,
+    filter: &CountFilter<'_>,
+) -> QueryResult<Vec<Row>> {
+    diesel::sql_query(format!(
+        "{select} \
          FROM attribute_result_defects d \
          JOIN defect_codes dc ON dc.id = d.defect_code_id \
          JOIN inspections i ON i.id = d.inspection_id \
@@ -200,9 +217,8 @@ pub fn counts(conn: &mut PgConnection, filter: &CountFilter<'_>) -> QueryResult<
            AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
            AND NOT ($6 AND EXISTS (SELECT 1 FROM resubmission_inspections r \
                                    WHERE r.inspection_id = i.id)) \
-         GROUP BY dc.id, dc.part_id, dc.code, dc.name \
-         ORDER BY results DESC, dc.code, dc.id",
-    )
+         {group}"
+    ))
     .bind::<Nullable<SqlUuid>, _>(filter.supplier_id.map(|s| s.0))
     .bind::<Nullable<SqlUuid>, _>(filter.part_id.map(|p| p.0))
     .bind::<Nullable<Date>, _>(filter.from)
@@ -223,33 +239,12 @@ pub fn counts_by_month(
     conn: &mut PgConnection,
     filter: &CountFilter<'_>,
 ) -> QueryResult<Vec<MonthCodeCount>> {
-    diesel::sql_query(
+    counted(
+        conn,
         "SELECT date_trunc('month', l.produced_on)::date AS month, \
-                dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results \
-         FROM attribute_result_defects d \
-         JOIN defect_codes dc ON dc.id = d.defect_code_id \
-         JOIN inspections i ON i.id = d.inspection_id \
-         JOIN lots l ON l.id = i.lot_id \
-         WHERE ($1::uuid IS NULL OR l.supplier_id = $1) \
-           AND ($2::uuid IS NULL OR l.part_id = $2) \
-           AND ($3::date IS NULL OR l.produced_on >= $3) \
-           AND ($4::date IS NULL OR l.produced_on <= $4) \
-           AND ($5::uuid[] IS NULL OR l.id = ANY($5)) \
-           AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id) \
-           AND NOT ($6 AND EXISTS (SELECT 1 FROM resubmission_inspections r \
-                                   WHERE r.inspection_id = i.id)) \
-         GROUP BY 1, dc.id, dc.part_id, dc.code, dc.name \
+                dc.id AS defect_code_id, dc.part_id, dc.code, dc.name, count(*) AS results",
+        "GROUP BY 1, dc.id, dc.part_id, dc.code, dc.name \
          ORDER BY month, results DESC, dc.code, dc.id",
+        filter,
     )
-    .bind::<Nullable<SqlUuid>, _>(filter.supplier_id.map(|s| s.0))
-    .bind::<Nullable<SqlUuid>, _>(filter.part_id.map(|p| p.0))
-    .bind::<Nullable<Date>, _>(filter.from)
-    .bind::<Nullable<Date>, _>(filter.to)
-    .bind::<Nullable<Array<SqlUuid>>, _>(
-        filter
-            .lots
-            .map(|ids| ids.iter().map(|l| l.0).collect::<Vec<_>>()),
-    )
-    .bind::<Bool, _>(filter.original_only)
-    .load(conn)
 }

@@ -183,22 +183,19 @@ async fn a_biased_factory_is_measured_over_its_lots_and_flagged_where_it_reports
     // 2.6648672683478737e-02 2.6692521542932401e+01 1.4000000000000000e+01
     // 2.0850027884833540e-13
     let b = &w["bias"];
-    assert_eq!(b["pairs"], 15);
-    close(&b["mean_difference"], 2.4666666666666850e-02, "bias mean");
-    close(&b["sd_difference"], 3.5790395093544675e-03, "bias sd");
-    close(
-        &b["mean_difference_ci95"][0],
-        2.2684660649854967e-02,
-        "ci low",
+    assert_bias(
+        b,
+        15,
+        [
+            2.4666666666666850e-02,
+            3.5790395093544675e-03,
+            2.2684660649854967e-02,
+            2.6648672683478737e-02,
+            2.6692521542932401e+01,
+            2.0850027884833540e-13,
+        ],
     );
-    close(
-        &b["mean_difference_ci95"][1],
-        2.6648672683478737e-02,
-        "ci high",
-    );
-    close(&b["t_statistic"], 2.6692521542932401e+01, "t");
     close(&b["degrees_of_freedom"], 14.0, "df");
-    close(&b["p_value"], 2.0850027884833540e-13, "p");
     // Escapes: L-1 S-3 (12.18 / 12.205), S-6 (12.19 / 12.214), L-2 S-3 (12.19 / 12.212);
     // the factory passed all 15 paired units: 3 / 15.
     assert_eq!(
@@ -297,22 +294,18 @@ async fn the_dates_bound_the_lots_compared() {
     // c(mean(c(d1, d2)), sd(c(d1, d2)), tt2$conf.int, tt2$statistic, tt2$p.value)
     // 2.4818181818181791e-02 3.1880458534397122e-03 2.2676423471377185e-02
     // 2.6959940164986398e-02 2.5819138385641153e+01 1.7459940604945077e-10
-    let b = &w["bias"];
-    assert_eq!(b["pairs"], 11);
-    close(&b["mean_difference"], 2.4818181818181791e-02, "mean");
-    close(&b["sd_difference"], 3.1880458534397122e-03, "sd");
-    close(
-        &b["mean_difference_ci95"][0],
-        2.2676423471377185e-02,
-        "ci low",
+    assert_bias(
+        &w["bias"],
+        11,
+        [
+            2.4818181818181791e-02,
+            3.1880458534397122e-03,
+            2.2676423471377185e-02,
+            2.6959940164986398e-02,
+            2.5819138385641153e+01,
+            1.7459940604945077e-10,
+        ],
     );
-    close(
-        &b["mean_difference_ci95"][1],
-        2.6959940164986398e-02,
-        "ci high",
-    );
-    close(&b["t_statistic"], 2.5819138385641153e+01, "t");
-    close(&b["p_value"], 1.7459940604945077e-10, "p");
 }
 
 #[actix_web::test]
@@ -702,4 +695,16 @@ async fn a_cancelled_lot_is_not_compared() {
         characteristic(&reply.body, &f.width_id)["bias"]["pairs"],
         11
     );
+}
+
+/// A pooled bias against R's `t.test` of the differences: the pairs, then mean and sd of
+/// the differences, the 95 % interval (low, high), t and the two-sided p.
+fn assert_bias(b: &Value, pairs: i64, [mean, sd, low, high, t, p]: [f64; 6]) {
+    assert_eq!(b["pairs"], pairs, "{b}");
+    close(&b["mean_difference"], mean, "mean");
+    close(&b["sd_difference"], sd, "sd");
+    close(&b["mean_difference_ci95"][0], low, "ci low");
+    close(&b["mean_difference_ci95"][1], high, "ci high");
+    close(&b["t_statistic"], t, "t");
+    close(&b["p_value"], p, "p");
 }
