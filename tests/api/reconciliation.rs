@@ -465,15 +465,30 @@ async fn one_pair_gives_its_difference_but_no_spread() {
 async fn a_token_bound_to_another_supplier_cannot_read_the_reconciliation() {
     let app = app().await;
     let f = app.fixture().await;
-    let other = app.create_supplier("OTH").await;
-    let own_token = app.supplier_token(&f.supplier_id, "inspector").await;
-    let other_token = app.supplier_token(&other, "inspector").await;
     let uri = format!("/api/v1/lots/{}/reconciliation", f.lot_id);
+    only_the_suppliers_own_tokens_read(&app, &f.supplier_id, &uri).await;
+}
 
-    let theirs = app
-        .send_as(&other_token, TestRequest::get().uri(&uri))
-        .await;
-    let own = app.send_as(&own_token, TestRequest::get().uri(&uri)).await;
+/// A token bound to another supplier is answered 404 at `uri` (as if it did not exist); a
+/// token bound to `supplier` reads it.
+pub(crate) async fn only_the_suppliers_own_tokens_read<S, B>(
+    app: &crate::support::TestApp<S>,
+    supplier: &str,
+    uri: &str,
+) where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let other = app.create_supplier("OTH").await;
+    let own_token = app.supplier_token(supplier, "inspector").await;
+    let other_token = app.supplier_token(&other, "inspector").await;
+
+    let theirs = app.send_as(&other_token, TestRequest::get().uri(uri)).await;
+    let own = app.send_as(&own_token, TestRequest::get().uri(uri)).await;
 
     assert_eq!(theirs.status, 404, "{}", theirs.body);
     assert_eq!(own.status, 200, "{}", own.body);

@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use crate::builders::Fixture;
 use crate::reconciliation::{body, close};
-use crate::support::app;
+use crate::support::{Reply, app};
 
 // R: f1 <- c(11.95, 12.02, 12.18, 11.99, 12.05, 12.19, 11.97, 12.01)
 const F1: [f64; 8] = [11.95, 12.02, 12.18, 11.99, 12.05, 12.19, 11.97, 12.01];
@@ -47,6 +47,23 @@ where
         .post(&format!("/api/v1/lots/{lot}/inspections"), body)
         .await;
     assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+/// The supplier's reconciliation over all its lots, answered 200.
+async fn reconciliation<S, B>(app: &crate::support::TestApp<S>, supplier: &str) -> Reply
+where
+    S: actix_web::dev::Service<
+            actix_http::Request,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+    B: actix_web::body::MessageBody,
+{
+    let reply = app
+        .get(&format!("/api/v1/suppliers/{supplier}/reconciliation"))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    reply
 }
 
 /// The lots of the module comment; returns the fixture and the ids of L-1..L-4.
@@ -123,12 +140,7 @@ async fn a_biased_factory_is_measured_over_its_lots_and_flagged_where_it_reports
     let app = app().await;
     let (f, [l1, l2, l3, _]) = three_compared_lots(&app).await;
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     assert_eq!(reply.status, 200, "{}", reply.body);
     let r = &reply.body;
@@ -387,12 +399,7 @@ async fn without_a_lot_inspected_by_both_sources_nothing_is_compared_and_it_says
     )
     .await;
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.body["lots_compared"], 0);
@@ -439,12 +446,7 @@ async fn without_pairs_the_bias_and_the_escape_rate_are_null_with_the_reason() {
     )
     .await;
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     assert_eq!(reply.status, 200, "{}", reply.body);
     assert_eq!(reply.body["lots_compared"], 1);
@@ -511,12 +513,7 @@ async fn one_pair_gives_its_difference_but_no_test_and_no_escape_rate_when_the_f
     )
     .await;
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     let w = characteristic(&reply.body, &f.width_id);
     assert_eq!(w["bias"]["pairs"], 1);
@@ -587,12 +584,7 @@ async fn equal_differences_have_no_spread_and_no_test() {
     )
     .await;
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     let w = characteristic(&reply.body, &f.width_id);
     assert_eq!(w["bias"]["pairs"], 3);
@@ -656,18 +648,8 @@ async fn bad_dates_reversed_dates_an_unknown_part_and_an_unknown_supplier_are_re
 async fn a_token_bound_to_another_supplier_cannot_read_the_reconciliation() {
     let app = app().await;
     let f = app.fixture().await;
-    let other = app.create_supplier("OTH").await;
-    let own_token = app.supplier_token(&f.supplier_id, "inspector").await;
-    let other_token = app.supplier_token(&other, "inspector").await;
     let uri = format!("/api/v1/suppliers/{}/reconciliation", f.supplier_id);
-
-    let theirs = app
-        .send_as(&other_token, TestRequest::get().uri(&uri))
-        .await;
-    let own = app.send_as(&own_token, TestRequest::get().uri(&uri)).await;
-
-    assert_eq!(theirs.status, 404, "{}", theirs.body);
-    assert_eq!(own.status, 200, "{}", own.body);
+    crate::reconciliation::only_the_suppliers_own_tokens_read(&app, &f.supplier_id, &uri).await;
 }
 
 #[actix_web::test]
@@ -683,12 +665,7 @@ async fn a_cancelled_lot_is_not_compared() {
         .await;
     assert!(cancelled.status.is_success(), "{}", cancelled.body);
 
-    let reply = app
-        .get(&format!(
-            "/api/v1/suppliers/{}/reconciliation",
-            f.supplier_id
-        ))
-        .await;
+    let reply = reconciliation(&app, &f.supplier_id).await;
 
     assert_eq!(reply.body["lots_compared"], 2, "{}", reply.body);
     assert_eq!(
