@@ -5,6 +5,7 @@ DROP FUNCTION lot_units_after_inspection();
 DROP FUNCTION lot_units_rebuild(uuid);
 DROP FUNCTION lot_units_apply(uuid, uuid, integer);
 DROP FUNCTION lot_unit_count(uuid);
+DROP FUNCTION lot_current_units(uuid);
 DROP FUNCTION inspection_unit_judgements(uuid);
 DROP TABLE lot_unit_counts;
 DROP TABLE lot_units;

@@ -51,18 +51,24 @@ LANGUAGE sql STABLE AS $$
     WHERE u.inspection_id = insp
 $$;
 
--- The lot's counts from scratch: the reference the kept counts are tested against.
+-- Each unit of the lot's current inspections (not superseded, not of a resubmission):
+-- how many of them recorded it and how many found it nonconforming.
+CREATE FUNCTION lot_current_units(lot uuid)
+RETURNS TABLE (unit text, recorded bigint, nonconforming bigint)
+LANGUAGE sql STABLE AS $$
+    SELECT j.unit, count(*), sum(j.nonconforming)
+    FROM inspections i CROSS JOIN LATERAL inspection_unit_judgements(i.id) j
+    WHERE i.lot_id = lot
+      AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id)
+      AND NOT EXISTS (SELECT 1 FROM resubmission_inspections r WHERE r.inspection_id = i.id)
+    GROUP BY j.unit
+$$;
+
+-- The lot's counts from scratch: the reference the counts kept by difference are tested
+-- against.
 CREATE FUNCTION lot_unit_count(lot uuid, OUT inspected bigint, OUT nonconforming bigint)
 LANGUAGE sql STABLE AS $$
-    WITH units AS (
-        SELECT j.unit, max(j.nonconforming) AS nonconforming
-        FROM inspections i CROSS JOIN LATERAL inspection_unit_judgements(i.id) j
-        WHERE i.lot_id = lot
-          AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id)
-          AND NOT EXISTS (SELECT 1 FROM resubmission_inspections r WHERE r.inspection_id = i.id)
-        GROUP BY j.unit
-    )
-    SELECT count(*), count(*) FILTER (WHERE nonconforming = 1) FROM units
+    SELECT count(*), count(*) FILTER (WHERE u.nonconforming > 0) FROM lot_current_units(lot) u
 $$;
 
 -- Adds (sign 1) or takes away (sign -1) the units of one inspection of `lot`. Writers
@@ -105,12 +111,7 @@ LANGUAGE plpgsql AS $$
 BEGIN
     DELETE FROM lot_units WHERE lot_id = lot;
     INSERT INTO lot_units (lot_id, unit, recorded, nonconforming)
-    SELECT lot, j.unit, count(*), sum(j.nonconforming)
-    FROM inspections i CROSS JOIN LATERAL inspection_unit_judgements(i.id) j
-    WHERE i.lot_id = lot
-      AND NOT EXISTS (SELECT 1 FROM inspections s WHERE s.supersedes = i.id)
-      AND NOT EXISTS (SELECT 1 FROM resubmission_inspections r WHERE r.inspection_id = i.id)
-    GROUP BY j.unit;
+    SELECT lot, u.unit, u.recorded, u.nonconforming FROM lot_current_units(lot) u;
     INSERT INTO lot_unit_counts AS c (lot_id, inspected, nonconforming)
     SELECT lot, count(*), count(*) FILTER (WHERE nonconforming > 0)
     FROM lot_units WHERE lot_id = lot

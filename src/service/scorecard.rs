@@ -14,15 +14,13 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 
 use super::defect_codes::{ParetoBar, rank};
-use super::{Found, ServiceError, scope};
+use super::{Found, ServiceError, scope, switching};
 use crate::auth::Principal;
 use crate::db::defect_codes::{self as codes_db, CodeCount, CountFilter};
 use crate::db::scorecard as scorecard_db;
 use crate::db::switching as switching_db;
 use crate::db::{characteristics as chars_db, parts as parts_db, suppliers as suppliers_db};
-use crate::decision::replay::CharacteristicHistory;
 use crate::decision::scorecard::{Figures, Month, ScoredLot, tally};
-use crate::decision::stored::SwitchingStateDocument;
 use crate::decision::types::SwitchingSeverity;
 use crate::domain::{CharacteristicId, DefectCodeId, LotId, PartId, SupplierId};
 
@@ -193,7 +191,7 @@ fn scored(row: &scorecard_db::ScoredLotRow) -> ScoredLot {
 /// The current switching severity of each characteristic of `parts`, by part number, in
 /// three statements whatever the number of parts (a statement per part and table took
 /// 45 ms for a supplier of 67 parts). The severity is that of the stored switching
-/// state, as the switching report gives it; a characteristic without one is at normal.
+/// state, as the switching report reads it.
 fn parts_switching(
     conn: &mut PgConnection,
     supplier: SupplierId,
@@ -206,12 +204,7 @@ fn parts_switching(
             .collect();
     let mut characteristics: HashMap<PartId, Vec<CharacteristicSeverity>> = HashMap::new();
     for c in chars_db::of_parts(conn, parts)? {
-        let history = match states.remove(&c.id) {
-            Some(state) => {
-                SwitchingStateDocument::read(c.id, state).map_err(ServiceError::internal)?
-            }
-            None => CharacteristicHistory::default(),
-        };
+        let history = switching::history_of(c.id, states.remove(&c.id))?;
         characteristics
             .entry(c.part_id)
             .or_default()

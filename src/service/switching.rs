@@ -128,11 +128,8 @@ pub fn get(
     let events = switching_db::events(conn, supplier, part)?;
     let mut characteristics = Vec::new();
     for c in chars_db::of_part(conn, part)? {
-        let history = match states.iter().find(|s| s.characteristic_id == c.id) {
-            Some(s) => SwitchingStateDocument::read(c.id, s.state.clone())
-                .map_err(ServiceError::internal)?,
-            None => CharacteristicHistory::default(),
-        };
+        let state = states.iter().find(|s| s.characteristic_id == c.id);
+        let history = history_of(c.id, state.map(|s| s.state.clone()))?;
         let switches = events
             .iter()
             .filter(|(e, _, _)| e.characteristic_id == c.id)
@@ -160,6 +157,20 @@ pub fn get(
         settings,
         characteristics,
     })
+}
+
+/// A characteristic's switching history from its stored state; without one (no lot
+/// decided yet) it is at the start, under normal inspection.
+pub(super) fn history_of(
+    characteristic: CharacteristicId,
+    state: Option<serde_json::Value>,
+) -> Result<CharacteristicHistory, ServiceError> {
+    match state {
+        Some(state) => {
+            SwitchingStateDocument::read(characteristic, state).map_err(ServiceError::internal)
+        }
+        None => Ok(CharacteristicHistory::default()),
+    }
 }
 
 /// A reviewer's resume of sampling of one characteristic after discontinuation.
